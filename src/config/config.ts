@@ -1,0 +1,95 @@
+/**
+ * The one validated, frozen configuration every other module reads.
+ *
+ * Produced only by `loadConfig` (src/config/load_config.ts) from command-line
+ * flags and an optional YAML file; every default lives in src/config/defaults.ts.
+ * Names are stored lowercase, without a trailing dot. Durations are milliseconds.
+ */
+
+/** Log levels, in the original's spelling. */
+export type LogLevel = "debug" | "info" | "warning" | "error" | "critical";
+
+/** DNSSEC algorithms we sign with, by their mnemonic. */
+export type DnssecAlgorithmName = "RSASHA256" | "ECDSAP256SHA256" | "ED25519";
+
+/**
+ * What a health-checked record serves when none of its addresses is healthy:
+ * nothing (NODATA, the original's behaviour), every configured address, or
+ * fixed fallback addresses.
+ */
+export type AllDownPolicy =
+  | { readonly kind: "none" }
+  | { readonly kind: "all" }
+  | { readonly kind: "fallback"; readonly addresses: readonly string[] };
+
+/** How one record's addresses are probed. */
+export interface HealthCheckConfig {
+  /** TCP port probed on every address of the record. */
+  readonly port: number;
+  /** Connect timeout for this record's probes. */
+  readonly timeoutMs: number;
+}
+
+/** One configured name (relative to every served apex) and its addresses. */
+export interface RecordConfig {
+  /** Relative name, lowercase, e.g. "www" or "api.eu"; never the apex. */
+  readonly name: string;
+  /** Addresses in canonical text form (IPv4 dotted quad, IPv6 RFC 5952). */
+  readonly addresses: readonly string[];
+  /** null: a static record, served as-is and never probed. */
+  readonly check: HealthCheckConfig | null;
+  /** Applies only when `check` is set. */
+  readonly whenAllDown: AllDownPolicy;
+}
+
+/** A socket address the server listens on (UDP and TCP). */
+export interface ListenAddress {
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/** Probe scheduling and hysteresis. */
+export interface HealthConfig {
+  /** Minimum time between the starts of two check cycles (`--test-min-interval`). */
+  readonly intervalMs: number;
+  /** Default connect timeout (`--test-timeout`). */
+  readonly timeoutMs: number;
+  /** Consecutive successes before an endpoint turns healthy. */
+  readonly rise: number;
+  /** Consecutive failures before an endpoint turns unhealthy. */
+  readonly fall: number;
+  /** Most probes in flight at once. */
+  readonly concurrency: number;
+}
+
+/** Online signing, when a key is configured. */
+export interface DnssecConfig {
+  readonly keyPath: string;
+  readonly algorithm: DnssecAlgorithmName;
+}
+
+/** TCP listener limits (RFC 7766). */
+export interface TcpConfig {
+  /** An idle connection is closed after this long. */
+  readonly idleTimeoutMs: number;
+  /** Connections beyond this many are closed at once. */
+  readonly maxConnections: number;
+}
+
+/** The whole configuration. */
+export interface Config {
+  readonly hostedZone: string;
+  readonly aliasZones: readonly string[];
+  /** Name-server host names (absolute, no trailing dot); the first is the SOA MNAME. */
+  readonly nameServers: readonly string[];
+  readonly records: readonly RecordConfig[];
+  readonly listen: readonly ListenAddress[];
+  readonly logLevel: LogLevel;
+  readonly health: HealthConfig;
+  readonly dnssec: DnssecConfig | null;
+  readonly tcp: TcpConfig;
+  /** HTTP listener for /metrics and /healthz, or null for none. */
+  readonly http: ListenAddress | null;
+  /** The YAML file the config came from (re-read on SIGHUP), or null. */
+  readonly configFile: string | null;
+}

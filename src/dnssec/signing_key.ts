@@ -1,0 +1,25 @@
+import type { DnssecAlgorithmName } from "../config/config.ts";
+
+/** DNSSEC algorithm numbers (RFC 8624) for the algorithms we sign with. */
+export const ALGORITHM_NUMBER: Readonly<Record<DnssecAlgorithmName, 8 | 13 | 15>> = Object.freeze({
+  RSASHA256: 8,
+  ECDSAP256SHA256: 13,
+  ED25519: 15,
+});
+
+/**
+ * A loaded private key, ready to sign. One combined signing key (flags 257,
+ * protocol 3) signs every served zone.
+ */
+export interface SigningKey {
+  readonly algorithm: 8 | 13 | 15;
+  /** DNSKEY RDATA: flags (257), protocol (3), algorithm, public key. */
+  readonly dnskeyRdata: Uint8Array;
+  /** RFC 4034 appendix B key tag of `dnskeyRdata`. */
+  readonly keyTag: number;
+  /**
+   * Signs `data` and returns the signature in DNSSEC wire form: RSASSA-PKCS1-v1_5
+   * (RFC 5702), r||s for ECDSA (RFC 6605), raw Ed25519 (RFC 8080).
+   */
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}

@@ -1,0 +1,91 @@
+/**
+ * The small set of platform services the server needs. One adapter file per
+ * runtime implements it (src/runtime/deno_runtime.ts, src/runtime/bun_runtime.ts);
+ * those two files are the only places where `Deno.*` or `Bun.*` may appear.
+ * Everything else takes a `Runtime` (or one of its parts) as an argument, so it
+ * stays runtime-free and testable.
+ */
+
+/** Where a datagram or connection came from. */
+export interface RemoteAddress {
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/** A bound UDP socket. */
+export interface UdpEndpoint {
+  /** The locally bound address (port resolved when 0 was asked for). */
+  readonly local: RemoteAddress;
+  /** Sends one datagram from this socket. */
+  send(data: Uint8Array, to: RemoteAddress): void;
+  close(): void;
+}
+
+/** Called for every datagram received; must not throw. */
+export type UdpHandler = (data: Uint8Array, from: RemoteAddress, endpoint: UdpEndpoint) => void;
+
+/** One accepted TCP connection, as the server sees it. */
+export interface TcpConnection {
+  readonly remote: RemoteAddress;
+  /** Queues bytes for sending; never blocks the caller. */
+  write(data: Uint8Array): void;
+  /** Closes the connection (idempotent). */
+  close(): void;
+}
+
+/** Callbacks for a TCP listener; none may throw. */
+export interface TcpHandlers {
+  open(conn: TcpConnection): void;
+  data(conn: TcpConnection, chunk: Uint8Array): void;
+  close(conn: TcpConnection): void;
+}
+
+/** A listening TCP socket. */
+export interface TcpListener {
+  readonly local: RemoteAddress;
+  close(): void;
+}
+
+/** Why a probe failed. */
+export type DialFailure = "refused" | "timeout" | "unreachable" | "error";
+
+/** The outcome of one TCP connect attempt. */
+export type DialResult =
+  | { readonly ok: true; readonly ms: number }
+  | { readonly ok: false; readonly reason: DialFailure; readonly ms: number; readonly detail: string };
+
+/** Opens a TCP connection and closes it at once: the health probe. */
+export type Dialer = (hostname: string, port: number, timeoutMs: number) => Promise<DialResult>;
+
+/** A minimal HTTP handler (for /metrics and /healthz). */
+export type HttpHandler = (path: string) => { status: number; contentType: string; body: string };
+
+/** Time, injectable for tests. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Monotonic milliseconds, for measuring durations. */
+  monotonic(): number;
+}
+
+/** Signals the server reacts to. */
+export type SignalName = "SIGHUP" | "SIGINT" | "SIGTERM";
+
+/** Everything runtime-specific. */
+export interface Runtime {
+  readonly name: "deno" | "bun";
+  readonly version: string;
+  /** Command-line arguments after the program (and script) name. */
+  readonly args: readonly string[];
+  bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint>;
+  listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener>;
+  serveHttp(hostname: string, port: number, handler: HttpHandler): Promise<TcpListener>;
+  dial: Dialer;
+  clock: Clock;
+  onSignal(signal: SignalName, handler: () => void): void;
+  readTextFile(path: string): Promise<string>;
+  /** Writes a new file with the given mode; fails if it already exists. */
+  writeNewFile(path: string, data: string, mode: number): Promise<void>;
+  env(name: string): string | undefined;
+  exit(code: number): never;
+}

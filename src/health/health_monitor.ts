@@ -1,0 +1,171 @@
+import type { Config } from "../config/config.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { Clock, Dialer } from "../runtime/runtime.ts";
+import { applyHysteresis, type EndpointTrack } from "./apply_hysteresis.ts";
+import { collectEndpoints, type Endpoint } from "./collect_endpoints.ts";
+import { HealthState } from "./health_state.ts";
+import { type EndpointProbe, probeEndpoints } from "./probe_endpoints.ts";
+import { probeSpreadMs } from "./probe_spread_ms.ts";
+
+/** Receives each new health state after start-up; must not throw (errors are logged). */
+export type HealthChangeListener = (state: HealthState) => void;
+
+/**
+ * Probes every health-checked endpoint of the config in cycles and publishes
+ * a new `HealthState` whenever some endpoint turns healthy or unhealthy.
+ *
+ * - Cycles start at most every `health.intervalMs` and never overlap: a cycle
+ *   that runs longer than the interval is followed at once by the next.
+ * - Within a cycle, at most `health.concurrency` probes are in flight and their
+ *   starts are spread over `probeSpreadMs(intervalMs)`.
+ * - Each endpoint's first probe result applies at once; later ones go through
+ *   rise/fall hysteresis (`applyHysteresis`).
+ * - Every state change is logged once, on one line.
+ */
+export class HealthMonitor {
+  readonly #dialer: Dialer;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #onChange: HealthChangeListener;
+  readonly #abort = new AbortController();
+  readonly #tracks = new Map<string, EndpointTrack>();
+  #config: Config;
+  #endpoints: ReadonlyMap<string, Endpoint>;
+  #state: HealthState = HealthState.EMPTY;
+  #started = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cycle: Promise<void> = Promise.resolve();
+  #cycleDurationMs: number | null = null;
+
+  /**
+   * @param onChange called with each new state once `start()` has resolved
+   *   (the first cycle's state is what `start()` resolves to, not a change).
+   */
+  constructor(config: Config, dialer: Dialer, clock: Clock, logger: Logger, onChange: HealthChangeListener) {
+    this.#config = config;
+    this.#endpoints = byKey(collectEndpoints(config));
+    this.#dialer = dialer;
+    this.#clock = clock;
+    this.#logger = logger;
+    this.#onChange = onChange;
+  }
+
+  /** The current health state (the same object until something changes). */
+  get state(): HealthState {
+    return this.#state;
+  }
+
+  /** How long the last completed cycle took in milliseconds, or null before the first. */
+  get cycleDurationMs(): number | null {
+    return this.#cycleDurationMs;
+  }
+
+  /** How many distinct endpoints are being probed. */
+  get endpointCount(): number {
+    return this.#endpoints.size;
+  }
+
+  /**
+   * Runs the first cycle, resolves with its state (serve from it; report
+   * ready only then), and schedules the following cycles. Call once.
+   */
+  async start(): Promise<HealthState> {
+    if (this.#started) throw new Error("HealthMonitor.start: already started");
+    this.#started = true;
+    this.#cycle = this.#runCycle(false);
+    await this.#cycle;
+    return this.#state;
+  }
+
+  /**
+   * Switches to a new config: endpoints no longer listed stop being probed
+   * and leave the state; endpoints kept keep their state and hysteresis;
+   * new ones are unhealthy until their first probe in the next cycle.
+   * Returns the state to build the new zone with (no `onChange` call).
+   */
+  updateConfig(config: Config): HealthState {
+    this.#config = config;
+    this.#endpoints = byKey(collectEndpoints(config));
+    for (const key of this.#tracks.keys()) if (!this.#endpoints.has(key)) this.#tracks.delete(key);
+    this.#state = this.#state.with([], new Set(this.#endpoints.keys()));
+    return this.#state;
+  }
+
+  /**
+   * Stops probing: cancels the timer and every probe not yet started, then
+   * waits for dials in flight (each ends within its timeout) so no probe
+   * socket outlives the returned promise.
+   */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    globalThis.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#cycle;
+  }
+
+  async #runCycle(notify: boolean): Promise<void> {
+    const startedAt = this.#clock.monotonic();
+    try {
+      const { concurrency, intervalMs } = this.#config.health;
+      const probes = await probeEndpoints([...this.#endpoints.values()], this.#dialer, this.#clock, {
+        concurrency,
+        spreadMs: probeSpreadMs(intervalMs),
+        signal: this.#abort.signal,
+      });
+      if (this.#abort.signal.aborted) return;
+      this.#cycleDurationMs = this.#clock.monotonic() - startedAt;
+      this.#apply(probes, notify);
+    } catch (error) {
+      this.#logger.error("health check cycle failed", { error: String(error) });
+    }
+    this.#schedule(startedAt);
+  }
+
+  #schedule(lastStart: number): void {
+    if (this.#abort.signal.aborted) return;
+    const wait = Math.max(0, lastStart + this.#config.health.intervalMs - this.#clock.monotonic());
+    this.#timer = globalThis.setTimeout(() => {
+      this.#timer = undefined;
+      this.#cycle = this.#runCycle(true);
+    }, wait);
+  }
+
+  #apply(probes: readonly EndpointProbe[], notify: boolean): void {
+    const { rise, fall } = this.#config.health;
+    const changes: [string, boolean][] = [];
+    for (const { endpoint: probed, result } of probes) {
+      // The config may have changed during the cycle: report only endpoints still listed.
+      const endpoint = this.#endpoints.get(probed.key);
+      if (endpoint === undefined) continue;
+      const before = this.#tracks.get(endpoint.key);
+      const after = applyHysteresis(before, result.ok, rise, fall);
+      this.#tracks.set(endpoint.key, after);
+      if (before !== undefined && before.healthy === after.healthy) continue;
+      changes.push([endpoint.key, after.healthy]);
+      const fields = {
+        names: endpoint.names.join(","),
+        address: endpoint.address,
+        port: endpoint.port,
+        old: before === undefined ? "unknown" : before.healthy ? "healthy" : "unhealthy",
+        new: after.healthy ? "healthy" : "unhealthy",
+        reason: result.ok ? undefined : result.reason,
+        detail: result.ok ? undefined : result.detail,
+        ms: Math.round(result.ms),
+      };
+      if (after.healthy) this.#logger.info("health state changed", fields);
+      else this.#logger.warning("health state changed", fields);
+    }
+    const previous = this.#state;
+    this.#state = previous.with(changes);
+    if (!notify || this.#state === previous) return;
+    try {
+      this.#onChange(this.#state);
+    } catch (error) {
+      this.#logger.error("health change listener failed", { error: String(error) });
+    }
+  }
+}
+
+function byKey(endpoints: readonly Endpoint[]): ReadonlyMap<string, Endpoint> {
+  return new Map(endpoints.map((endpoint) => [endpoint.key, endpoint]));
+}

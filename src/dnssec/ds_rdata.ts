@@ -1,0 +1,23 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { nameToWire } from "../wire/name_to_wire.ts";
+import type { SigningKey } from "./signing_key.ts";
+
+/**
+ * DS RDATA (RFC 4034 §5.1, RFC 4509) for `key` as the DNSKEY at `owner`:
+ * key tag, algorithm, digest type 2 and SHA-256(owner wire | DNSKEY RDATA).
+ * Digest type 2 (SHA-256) is the only one offered (RFC 8624: MUST).
+ */
+export function dsRdata(owner: string, key: SigningKey, digestType = 2): Uint8Array {
+  if (digestType !== 2) {
+    throw new RangeError(`DS digest type ${digestType} is not supported (only 2, SHA-256)`);
+  }
+  const ownerWire = nameToWire(owner);
+  const input = new Uint8Array(ownerWire.length + key.dnskeyRdata.length);
+  input.set(ownerWire);
+  input.set(key.dnskeyRdata, ownerWire.length);
+  const digest = sha256(input);
+  const out = new Uint8Array(4 + digest.length);
+  out.set([key.keyTag >> 8, key.keyTag & 0xff, key.algorithm, digestType]);
+  out.set(digest, 4);
+  return out;
+}

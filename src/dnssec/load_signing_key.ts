@@ -1,0 +1,129 @@
+import type { DnssecAlgorithmName } from "../config/config.ts";
+import { base64ToBytes } from "./base64.ts";
+import { keyTag } from "./key_tag.ts";
+import { parsePrivateKey } from "./parse_private_key.ts";
+import { ALGORITHM_NUMBER, type SigningKey } from "./signing_key.ts";
+
+/** DNSKEY flags of our one combined signing key: Zone Key + Secure Entry Point. */
+const DNSKEY_FLAGS = 257;
+const DNSKEY_PROTOCOL = 3;
+/** RFC 3110 §2 / RFC 5702 §2: RSA moduli DNSSEC allows, in bits. */
+const RSA_MIN_BITS = 1024;
+const RSA_MAX_BITS = 4096;
+
+/** How each algorithm reaches Web Crypto, and the key kind it needs. */
+const ALGORITHMS: Readonly<
+  Record<
+    DnssecAlgorithmName,
+    {
+      kind: string;
+      importParams: RsaHashedImportParams | EcKeyImportParams | Algorithm;
+      signParams: AlgorithmIdentifier | EcdsaParams;
+    }
+  >
+> = {
+  RSASHA256: {
+    kind: "RSA",
+    importParams: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    signParams: "RSASSA-PKCS1-v1_5",
+  },
+  ECDSAP256SHA256: {
+    kind: "EC P-256",
+    importParams: { name: "ECDSA", namedCurve: "P-256" },
+    signParams: { name: "ECDSA", hash: "SHA-256" },
+  },
+  ED25519: { kind: "Ed25519", importParams: { name: "Ed25519" }, signParams: "Ed25519" },
+};
+
+/**
+ * Loads a PEM private key (PKCS#8, PKCS#1 `RSA PRIVATE KEY` or SEC1
+ * `EC PRIVATE KEY`) for `algorithm` and derives its DNSKEY and key tag. All
+ * three algorithms sign through Web Crypto (Deno and Bun both support Ed25519).
+ * Throws an Error with a one-line message (no file name: the caller adds it)
+ * when the key cannot be parsed or does not fit the algorithm.
+ *
+ * @example
+ * const key = await loadSigningKey(pemText, "ECDSAP256SHA256");
+ * key.keyTag; // e.g. 40711
+ */
+export async function loadSigningKey(
+  pem: string,
+  algorithm: DnssecAlgorithmName,
+): Promise<SigningKey> {
+  const spec = ALGORITHMS[algorithm];
+  if (!spec) throw new Error(`unknown DNSSEC algorithm "${algorithm}"`);
+  const parsed = parsePrivateKey(pem);
+  if (parsed.kind !== spec.kind) {
+    throw new Error(
+      `key is ${article(parsed.kind)} ${parsed.kind} key but --priv-key-alg is ${algorithm}`,
+    );
+  }
+  let jwk: JsonWebKey;
+  let privateKey: CryptoKey;
+  try {
+    // Import once extractable, only to read the public half, then keep a non-extractable copy.
+    const exportable = await crypto.subtle.importKey(
+      "pkcs8",
+      parsed.pkcs8,
+      spec.importParams,
+      true,
+      ["sign"],
+    );
+    jwk = await crypto.subtle.exportKey("jwk", exportable);
+    privateKey = await crypto.subtle.importKey("pkcs8", parsed.pkcs8, spec.importParams, false, [
+      "sign",
+    ]);
+  } catch (error) {
+    throw new Error(`${parsed.kind} key cannot be read: ${(error as Error).message}`);
+  }
+  const publicKey = dnskeyPublicKey(algorithm, jwk);
+  const number = ALGORITHM_NUMBER[algorithm];
+  const dnskeyRdata = new Uint8Array(4 + publicKey.length);
+  dnskeyRdata.set([DNSKEY_FLAGS >> 8, DNSKEY_FLAGS & 0xff, DNSKEY_PROTOCOL, number]);
+  dnskeyRdata.set(publicKey, 4);
+  const signParams = spec.signParams;
+  return Object.freeze({
+    algorithm: number,
+    dnskeyRdata,
+    keyTag: keyTag(dnskeyRdata),
+    async sign(data: Uint8Array): Promise<Uint8Array> {
+      return new Uint8Array(
+        await crypto.subtle.sign(signParams, privateKey, data as Uint8Array<ArrayBuffer>),
+      );
+    },
+  });
+}
+
+/** The DNSKEY public-key field: RFC 3110 (RSA), RFC 6605 x||y (ECDSA), RFC 8080 (Ed25519). */
+function dnskeyPublicKey(algorithm: DnssecAlgorithmName, jwk: JsonWebKey): Uint8Array {
+  if (algorithm === "RSASHA256") {
+    const exponent = stripLeadingZeros(base64ToBytes(jwk.e ?? ""));
+    const modulus = stripLeadingZeros(base64ToBytes(jwk.n ?? ""));
+    const bits = modulus.length * 8 - Math.clz32(modulus[0]) + 24;
+    if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS) {
+      throw new Error(
+        `RSA key has ${bits} bits; DNSSEC needs ${RSA_MIN_BITS} to ${RSA_MAX_BITS} (2048 recommended)`,
+      );
+    }
+    // Exponent length: one byte, or a zero byte then two bytes when longer than 255.
+    const lengthField = exponent.length <= 255
+      ? [exponent.length]
+      : [0, exponent.length >> 8, exponent.length & 0xff];
+    return new Uint8Array([...lengthField, ...exponent, ...modulus]);
+  }
+  if (algorithm === "ECDSAP256SHA256") {
+    return new Uint8Array([...base64ToBytes(jwk.x ?? ""), ...base64ToBytes(jwk.y ?? "")]);
+  }
+  return base64ToBytes(jwk.x ?? "");
+}
+
+function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  return bytes.subarray(start);
+}
+
+/** "an RSA", "an EC P-384", "a DSA": the article as the kind is spoken. */
+function article(kind: string): string {
+  return /^[AEFHILMNORSX]/.test(kind) ? "an" : "a";
+}

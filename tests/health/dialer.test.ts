@@ -1,0 +1,45 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type BlackHole, openBlackHole } from "./fixtures/black_hole.ts";
+import { dialersUnderTest } from "./fixtures/dialers.ts";
+import { openTcpBackend, type TcpBackend } from "./fixtures/tcp_backend.ts";
+
+// The probe contract every Dialer must keep, on real loopback sockets.
+for (const { name, dial } of await dialersUnderTest()) {
+  describe(`probe contract: ${name}`, () => {
+    let v4: TcpBackend;
+    let v6: TcpBackend;
+    let hole: BlackHole;
+    before(async () => {
+      v4 = await openTcpBackend("127.0.0.2");
+      v6 = await openTcpBackend("::1");
+      hole = await openBlackHole("127.0.0.3");
+    });
+    after(async () => {
+      await v4.stop();
+      await v6.stop();
+      await hole.close();
+    });
+
+    test("a listening IPv4 and IPv6 port answers ok, quickly", async () => {
+      for (const backend of [v4, v6]) {
+        const result = await dial(backend.host, backend.port, 1000);
+        assert.equal(result.ok, true, `${backend.host}: ${JSON.stringify(result)}`);
+        assert.ok(result.ms >= 0 && result.ms < 500, `${backend.host} took ${result.ms} ms`);
+      }
+    });
+
+    test("a closed port is refused, not timed out", async () => {
+      const result = await dial("127.0.0.3", v4.port, 1000);
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.reason, "refused");
+      assert.ok(result.ms < 500);
+    });
+
+    test("a black hole times out after the timeout", async () => {
+      const result = await dial("127.0.0.3", hole.port, 300);
+      assert.equal(!result.ok && result.reason, "timeout", JSON.stringify(result));
+      assert.ok(result.ms >= 290 && result.ms < 1000, `took ${result.ms} ms`);
+    });
+  });
+}

@@ -1,0 +1,271 @@
+import { connect } from "node:net";
+import { writeFile } from "node:fs/promises";
+import process from "node:process";
+import { classifyDialError } from "./classify_dial_error.ts";
+import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
+import type {
+  DialResult,
+  HttpHandler,
+  RemoteAddress,
+  Runtime,
+  SignalName,
+  TcpConnection,
+  TcpHandlers,
+  TcpListener,
+  UdpEndpoint,
+  UdpHandler,
+} from "./runtime.ts";
+
+// Minimal ambient types for the parts of Bun used here (no @types/bun dependency).
+
+interface BunUdpSocket {
+  readonly port: number;
+  readonly address: { readonly address: string; readonly port: number };
+  /** Returns false when the kernel buffer is full (the datagram is dropped); throws on errors. */
+  send(data: Uint8Array, port: number, address: string): boolean;
+  close(): void;
+}
+
+/** Per-connection state kept on the Bun socket. */
+interface ConnectionState {
+  readonly connection: TcpConnection;
+  /** Called when the kernel has room again. */
+  drain(): void;
+  /** Called once when the socket is gone. */
+  closed(): void;
+}
+
+interface BunTcpSocket {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  data: ConnectionState;
+  /** Returns how many bytes the kernel took (possibly fewer than given, or -1 when closed). */
+  write(data: Uint8Array): number;
+  end(): void;
+  terminate(): void;
+}
+
+interface BunTcpSocketHandlers {
+  binaryType: "uint8array";
+  open(socket: BunTcpSocket): void;
+  data(socket: BunTcpSocket, chunk: Uint8Array): void;
+  drain(socket: BunTcpSocket): void;
+  end(socket: BunTcpSocket): void;
+  error(socket: BunTcpSocket, error: Error): void;
+  close(socket: BunTcpSocket): void;
+}
+
+interface BunListener {
+  readonly port: number;
+  readonly hostname: string;
+  stop(closeActiveConnections?: boolean): void;
+}
+
+declare const Bun: {
+  readonly version: string;
+  readonly argv: readonly string[];
+  file(path: string): { text(): Promise<string> };
+  udpSocket(options: {
+    hostname: string;
+    port: number;
+    binaryType: "uint8array";
+    socket: { data(socket: BunUdpSocket, data: Uint8Array, port: number, address: string): void };
+  }): Promise<BunUdpSocket>;
+  listen(options: { hostname: string; port: number; socket: BunTcpSocketHandlers }): BunListener;
+  serve(options: {
+    hostname: string;
+    port: number;
+    fetch(request: Request): Response;
+  }): BunListener & { stop(closeActiveConnections?: boolean): Promise<void> };
+};
+
+/**
+ * TCP connect with a deadline. Uses node:net rather than Bun.connect: Bun.connect
+ * hands out the socket only once connected, so a timed-out attempt cannot be
+ * cancelled and its descriptor leaks until the kernel gives up (minutes).
+ * node:net returns the socket at once and destroy() frees it.
+ */
+function dial(hostname: string, port: number, timeoutMs: number): Promise<DialResult> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port });
+    const finish = (result: DialResult): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      const detail = `no answer from ${hostname}:${port} within ${timeoutMs} ms`;
+      finish({ ok: false, reason: "timeout", ms: performance.now() - start, detail });
+    }, timeoutMs);
+    socket.once("connect", () => finish({ ok: true, ms: performance.now() - start }));
+    socket.once("error", (error) => finish({ ok: false, ms: performance.now() - start, ...classifyDialError(error) }));
+  });
+}
+
+async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint> {
+  let endpoint: UdpEndpoint | undefined;
+  let closed = false;
+  const socket = await Bun.udpSocket({
+    hostname,
+    port,
+    binaryType: "uint8array",
+    socket: {
+      data(_socket, data, fromPort, fromAddress) {
+        // Datagrams cannot arrive before the bind resolves, but stay safe if they do.
+        if (endpoint) onDatagram(data, { hostname: fromAddress, port: fromPort }, endpoint);
+      },
+    },
+  });
+  endpoint = Object.freeze({
+    local: Object.freeze({ hostname: socket.address.address, port: socket.port }),
+    send(data: Uint8Array, to: RemoteAddress): void {
+      try {
+        // false means backpressure: dropping is the UDP answer to that.
+        socket.send(data, to.port, to.hostname);
+      } catch {
+        // Unreachable peer or closed socket: a lost datagram, nothing more.
+      }
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      socket.close();
+    },
+  });
+  return endpoint;
+}
+
+/** Builds the connection wrapper: bytes the kernel refuses are queued and flushed on drain. */
+function wrapConnection(socket: BunTcpSocket, handlers: TcpHandlers): ConnectionState {
+  const queue: Uint8Array[] = [];
+  let closing = false;
+  let closed = false;
+  let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Writes queued chunks until the kernel refuses; true when the queue is empty. */
+  const flush = (): boolean => {
+    while (queue.length > 0) {
+      const chunk = queue[0];
+      const written = socket.write(chunk);
+      if (written < 0) {
+        queue.length = 0;
+        return true;
+      }
+      if (written < chunk.length) {
+        queue[0] = chunk.subarray(written);
+        return false;
+      }
+      queue.shift();
+    }
+    return true;
+  };
+
+  const connection: TcpConnection = Object.freeze({
+    remote: Object.freeze({ hostname: socket.remoteAddress, port: socket.remotePort }),
+    write(data: Uint8Array): void {
+      if (closing || closed || data.length === 0) return;
+      queue.push(data);
+      if (queue.length === 1) flush();
+    },
+    close(): void {
+      if (closing || closed) return;
+      closing = true;
+      if (queue.length === 0) return socket.end();
+      // Let queued replies drain, but never let a peer that stopped reading pin the socket.
+      lingerTimer = setTimeout(() => socket.terminate(), TCP_CLOSE_LINGER_MS);
+    },
+  });
+
+  return {
+    connection,
+    drain(): void {
+      if (flush() && closing) socket.end();
+    },
+    closed(): void {
+      if (closed) return;
+      closed = true;
+      clearTimeout(lingerTimer);
+      queue.length = 0;
+      handlers.close(connection);
+    },
+  };
+}
+
+async function listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener> {
+  let stopped = false;
+  const listener = Bun.listen({
+    hostname,
+    port,
+    socket: {
+      binaryType: "uint8array",
+      open(socket) {
+        socket.data = wrapConnection(socket, handlers);
+        handlers.open(socket.data.connection);
+      },
+      data(socket, chunk) {
+        handlers.data(socket.data.connection, chunk);
+      },
+      drain(socket) {
+        socket.data.drain();
+      },
+      end(socket) {
+        socket.data.connection.close();
+      },
+      error() {
+        // The close handler follows; nothing to add.
+      },
+      close(socket) {
+        socket.data.closed();
+      },
+    },
+  });
+  return Object.freeze({
+    local: Object.freeze({ hostname: listener.hostname, port: listener.port }),
+    close(): void {
+      if (stopped) return;
+      stopped = true;
+      listener.stop(true);
+    },
+  });
+}
+
+async function serveHttp(hostname: string, port: number, handler: HttpHandler): Promise<TcpListener> {
+  let stopped = false;
+  const server = Bun.serve({
+    hostname,
+    port,
+    fetch(request) {
+      const reply = handler(new URL(request.url).pathname);
+      return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
+    },
+  });
+  return Object.freeze({
+    local: Object.freeze({ hostname: server.hostname, port: server.port }),
+    close(): void {
+      if (stopped) return;
+      stopped = true;
+      server.stop(true);
+    },
+  });
+}
+
+/** The Bun implementation of the platform services. */
+export const bunRuntime: Runtime = Object.freeze({
+  name: "bun",
+  version: Bun.version,
+  // [runtime, script, ...args] from source; ["bun", "/$bunfs/root/<name>", ...args] when compiled.
+  args: Object.freeze(Bun.argv.slice(2)),
+  bindUdp,
+  listenTcp,
+  serveHttp,
+  dial,
+  clock: Object.freeze({ now: () => Date.now(), monotonic: () => performance.now() }),
+  onSignal(signal: SignalName, handler: () => void): void {
+    process.on(signal, handler);
+  },
+  readTextFile: (path: string) => Bun.file(path).text(),
+  writeNewFile: (path: string, data: string, mode: number) => writeFile(path, data, { flag: "wx", mode }),
+  env: (name: string) => process.env[name],
+  exit: (code: number): never => process.exit(code),
+});

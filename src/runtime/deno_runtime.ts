@@ -1,0 +1,211 @@
+/// <reference lib="deno.unstable" />
+import { classifyDialError } from "./classify_dial_error.ts";
+import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
+import type {
+  DialResult,
+  HttpHandler,
+  RemoteAddress,
+  Runtime,
+  SignalName,
+  TcpConnection,
+  TcpHandlers,
+  TcpListener,
+  UdpEndpoint,
+  UdpHandler,
+} from "./runtime.ts";
+
+/** Largest chunk read from a TCP connection at once. */
+const TCP_READ_SIZE = 64 * 1024;
+
+function toRemote(addr: Deno.Addr): RemoteAddress {
+  const net = addr as Deno.NetAddr;
+  return Object.freeze({ hostname: net.hostname, port: net.port });
+}
+
+/** True for the errors a socket operation throws once the socket is closed. */
+function isClosedError(error: unknown): boolean {
+  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
+}
+
+/** TCP connect with a deadline; the AbortSignal tears the pending socket down on timeout. */
+async function dial(hostname: string, port: number, timeoutMs: number): Promise<DialResult> {
+  const start = performance.now();
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const conn = await Deno.connect({ hostname, port, signal: abort.signal });
+    conn.close();
+    return { ok: true, ms: performance.now() - start };
+  } catch (error) {
+    const ms = performance.now() - start;
+    if (abort.signal.aborted) {
+      return { ok: false, reason: "timeout", ms, detail: `no answer from ${hostname}:${port} within ${timeoutMs} ms` };
+    }
+    return { ok: false, ms, ...classifyDialError(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint> {
+  const socket = Deno.listenDatagram({ hostname, port, transport: "udp" });
+  let closed = false;
+  const endpoint: UdpEndpoint = Object.freeze({
+    local: toRemote(socket.addr),
+    send(data: Uint8Array, to: RemoteAddress): void {
+      // Fire and forget: a failed UDP send is a lost datagram, nothing more.
+      socket.send(data, { transport: "udp", hostname: to.hostname, port: to.port }).catch(() => {});
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      socket.close();
+    },
+  });
+  (async () => {
+    while (!closed) {
+      try {
+        const [data, from] = await socket.receive();
+        onDatagram(data, toRemote(from), endpoint);
+      } catch (error) {
+        // Transient receive errors are skipped; only a closed socket ends the loop.
+        if (closed || isClosedError(error)) return;
+      }
+    }
+  })();
+  return endpoint;
+}
+
+/** Wraps one accepted connection: ordered write queue, read loop, one close event. */
+function serveConnection(conn: Deno.Conn, handlers: TcpHandlers): void {
+  const queue: Uint8Array[] = [];
+  let flushing = false;
+  let closing = false;
+  let closed = false;
+  let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const shut = (): void => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(lingerTimer);
+    queue.length = 0;
+    try {
+      conn.close();
+    } catch {
+      // Already closed by the peer side of the runtime.
+    }
+  };
+
+  const flush = async (): Promise<void> => {
+    flushing = true;
+    try {
+      while (queue.length > 0 && !closed) {
+        let chunk = queue[0];
+        while (chunk.length > 0) chunk = chunk.subarray(await conn.write(chunk));
+        queue.shift();
+      }
+    } catch {
+      shut();
+    }
+    flushing = false;
+    if (closing) shut();
+  };
+
+  const connection: TcpConnection = Object.freeze({
+    remote: toRemote(conn.remoteAddr),
+    write(data: Uint8Array): void {
+      if (closing || closed || data.length === 0) return;
+      queue.push(data);
+      if (!flushing) flush();
+    },
+    close(): void {
+      if (closing || closed) return;
+      closing = true;
+      if (!flushing) return shut();
+      // Let queued replies drain, but never let a peer that stopped reading pin the socket.
+      lingerTimer = setTimeout(shut, TCP_CLOSE_LINGER_MS);
+    },
+  });
+
+  handlers.open(connection);
+  (async () => {
+    const buffer = new Uint8Array(TCP_READ_SIZE);
+    try {
+      while (!closed) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        // A copy: handlers may keep the chunk (partial messages) while the buffer is reused.
+        handlers.data(connection, buffer.slice(0, n));
+      }
+    } catch {
+      // Reset by peer or closed locally: either way the connection is over.
+    }
+    handlers.close(connection);
+    connection.close();
+  })();
+}
+
+async function listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener> {
+  const listener = Deno.listen({ hostname, port, transport: "tcp" });
+  let closed = false;
+  (async () => {
+    while (!closed) {
+      try {
+        serveConnection(await listener.accept(), handlers);
+      } catch (error) {
+        // EMFILE and friends are transient; a closed listener ends the loop.
+        if (closed || isClosedError(error)) return;
+      }
+    }
+  })();
+  return Object.freeze({
+    local: toRemote(listener.addr),
+    close(): void {
+      if (closed) return;
+      closed = true;
+      listener.close();
+    },
+  });
+}
+
+function serveHttp(hostname: string, port: number, handler: HttpHandler): Promise<TcpListener> {
+  return new Promise((resolve) => {
+    let closed = false;
+    const server = Deno.serve({
+      hostname,
+      port,
+      onListen(addr) {
+        resolve(Object.freeze({
+          local: toRemote(addr),
+          close(): void {
+            if (closed) return;
+            closed = true;
+            server.shutdown();
+          },
+        }));
+      },
+    }, (request) => {
+      const reply = handler(new URL(request.url).pathname);
+      return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
+    });
+  });
+}
+
+/** The Deno implementation of the platform services. */
+export const denoRuntime: Runtime = Object.freeze({
+  name: "deno",
+  version: Deno.version.deno,
+  args: Object.freeze([...Deno.args]),
+  bindUdp,
+  listenTcp,
+  serveHttp,
+  dial,
+  clock: Object.freeze({ now: () => Date.now(), monotonic: () => performance.now() }),
+  onSignal(signal: SignalName, handler: () => void): void {
+    Deno.addSignalListener(signal, handler);
+  },
+  readTextFile: (path: string) => Deno.readTextFile(path),
+  writeNewFile: (path: string, data: string, mode: number) => Deno.writeTextFile(path, data, { createNew: true, mode }),
+  env: (name: string) => Deno.env.get(name),
+  exit: (code: number): never => Deno.exit(code),
+});

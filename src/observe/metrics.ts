@@ -1,0 +1,96 @@
+/** The transports a query can arrive on. */
+export type MetricsTransport = "udp" | "tcp";
+
+/** Why a query got no response. */
+export type DropReason = "not_ready" | "unanswerable" | "error";
+
+/** The server's counters and gauges, rendered as Prometheus text on /metrics. */
+export interface Metrics {
+  /** One response sent; `rcode` is the header RCODE (0..15). */
+  countResponse(transport: MetricsTransport, rcode: number): void;
+  /** One query dropped without a response. */
+  countDropped(transport: MetricsTransport, reason: DropReason): void;
+  /** One TCP connection refused because the connection cap was reached. */
+  countTcpRejected(): void;
+  /** The number of TCP connections open now. */
+  setTcpConnections(open: number): void;
+  /** A snapshot build finished: `ok` false when it threw (the old zone keeps serving). */
+  countSnapshotBuild(ok: boolean): void;
+  setSnapshotSerial(serial: number): void;
+  /** Duration of the last health-check cycle. */
+  setHealthCycleMs(ms: number): void;
+  setEndpoints(healthy: number, unhealthy: number): void;
+  /** A configuration reload attempt finished. */
+  countReload(ok: boolean): void;
+  /** Prometheus text exposition format, version 0.0.4. */
+  render(): string;
+}
+
+const RCODE_NAMES: readonly string[] = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
+
+/** Creates an empty set of metrics (every counter at zero). */
+export function createMetrics(): Metrics {
+  const responses = new Map<string, number>();
+  const dropped = new Map<string, number>();
+  const builds = new Map<string, number>([["ok", 0], ["failed", 0]]);
+  const reloads = new Map<string, number>([["ok", 0], ["failed", 0]]);
+  let tcpRejected = 0;
+  let tcpOpen = 0;
+  let serial = 0;
+  let cycleMs = 0;
+  let healthy = 0;
+  let unhealthy = 0;
+
+  const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+
+  return {
+    countResponse(transport, rcode) {
+      const name = RCODE_NAMES[rcode] ?? String(rcode);
+      add(responses, `transport="${transport}",rcode="${name}"`);
+    },
+    countDropped(transport, reason) {
+      add(dropped, `transport="${transport}",reason="${reason}"`);
+    },
+    countTcpRejected() {
+      tcpRejected++;
+    },
+    setTcpConnections(open) {
+      tcpOpen = open;
+    },
+    countSnapshotBuild(ok) {
+      add(builds, ok ? "ok" : "failed");
+    },
+    setSnapshotSerial(value) {
+      serial = value;
+    },
+    setHealthCycleMs(ms) {
+      cycleMs = ms;
+    },
+    setEndpoints(up, down) {
+      healthy = up;
+      unhealthy = down;
+    },
+    countReload(ok) {
+      add(reloads, ok ? "ok" : "failed");
+    },
+    render() {
+      const lines: string[] = [];
+      const family = (name: string, type: string, help: string, samples: [string, number][]) => {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+        for (const [labels, value] of samples) lines.push(`${name}${labels ? `{${labels}}` : ""} ${value}`);
+      };
+      const labelled = (map: Map<string, number>, key?: string) =>
+        [...map].map(([labels, value]): [string, number] => [key ? `${key}="${labels}"` : labels, value]);
+      family("healthy_dns_responses_total", "counter", "DNS responses sent, by transport and RCODE.", labelled(responses));
+      family("healthy_dns_dropped_total", "counter", "Queries dropped without a response, by transport and reason.", labelled(dropped));
+      family("healthy_dns_tcp_rejected_total", "counter", "TCP connections closed at once because the connection cap was reached.", [["", tcpRejected]]);
+      family("healthy_dns_tcp_connections", "gauge", "TCP connections open now.", [["", tcpOpen]]);
+      family("healthy_dns_snapshot_builds_total", "counter", "Zone snapshot builds, by outcome.", labelled(builds, "outcome"));
+      family("healthy_dns_snapshot_serial", "gauge", "SOA serial of the zone being served.", [["", serial]]);
+      family("healthy_dns_health_cycle_seconds", "gauge", "Duration of the last health-check cycle.", [["", cycleMs / 1000]]);
+      family("healthy_dns_endpoints", "gauge", "Health-checked endpoints, by current state.", [['state="healthy"', healthy], ['state="unhealthy"', unhealthy]]);
+      family("healthy_dns_reloads_total", "counter", "Configuration reloads (SIGHUP), by outcome.", labelled(reloads, "outcome"));
+      return lines.join("\n") + "\n";
+    },
+  };
+}

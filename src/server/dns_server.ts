@@ -1,0 +1,214 @@
+import type { Config } from "../config/config.ts";
+import { ConfigError } from "../config/config_error.ts";
+import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { HealthView } from "../health/health_view.ts";
+import type { Logger } from "../observe/logger.ts";
+import { createMetrics, type Metrics } from "../observe/metrics.ts";
+import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
+import { bindDnsListener } from "./bind_dns_listener.ts";
+import { bindErrorReason } from "./bind_error_reason.ts";
+import { createCoalescingRunner } from "./coalescing_runner.ts";
+import { countEndpoints } from "./count_endpoints.ts";
+import { formatAddress } from "./format_address.ts";
+import { createHttpHandler } from "./http_handler.ts";
+import { createListenerSet } from "./listener_set.ts";
+import { loadConfiguredKey } from "./load_configured_key.ts";
+import { createQueryHandler } from "./query_handler.ts";
+import type { HealthMonitorControl, ServerDeps, SnapshotTiming } from "./server_deps.ts";
+import { createTcpSessions } from "./tcp_sessions.ts";
+
+/** Delay before retrying a failed rebuild while an older zone keeps serving. */
+const BUILD_RETRY_MS = 30_000;
+/** setTimeout's largest delay (about 24.8 days); a later refreshAt just fires early. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What `startDnsServer` needs. */
+export interface DnsServerOptions<S extends SnapshotTiming> {
+  /** The configuration to start with. Port 0 in `listen` (tests) binds an ephemeral port. */
+  readonly config: Config;
+  readonly runtime: Runtime;
+  readonly logger: Logger;
+  readonly deps: ServerDeps<S>;
+  /** Re-reads the configuration the same way it was first read; used by `reload()`. */
+  readonly reloadConfig: () => Promise<Config>;
+  readonly metrics?: Metrics;
+}
+
+/** A running server. */
+export interface DnsServer {
+  /** Bound DNS addresses (UDP and TCP share each one), real ports. */
+  readonly addresses: readonly RemoteAddress[];
+  /** Bound HTTP address, or null without `--http`. */
+  readonly httpAddress: RemoteAddress | null;
+  /** SOA serial of the zone being served. */
+  readonly serial: number;
+  readonly metrics: Metrics;
+  /**
+   * Re-reads the configuration (SIGHUP). On any error logs one line, keeps the
+   * old configuration and zone serving and resolves false; on success applies
+   * it (rebinding listen addresses that changed), rebuilds the zone and
+   * resolves true once the new zone serves. Reloads run one at a time.
+   */
+  reload(): Promise<boolean>;
+  /** Closes every listener and connection and stops probing (SIGTERM). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the server, in this order: bind UDP+TCP on every listen address (and
+ * HTTP when configured), load the DNSSEC key, run the first health cycle,
+ * build the first zone snapshot, then log one `ready` line. Queries arriving
+ * before the first snapshot are dropped. Afterwards the zone is rebuilt, one
+ * build at a time and coalesced, on every health change and at the
+ * snapshot's `refreshAt` (DNSSEC re-signing); each new snapshot replaces the
+ * current one in a single assignment.
+ *
+ * @throws ConfigError for user-fixable problems (address in use, bad key);
+ *   anything else (e.g. the first build failing) as is. Nothing stays open.
+ */
+export async function startDnsServer<S extends SnapshotTiming>(options: DnsServerOptions<S>): Promise<DnsServer> {
+  const { runtime, logger, deps } = options;
+  const metrics = options.metrics ?? createMetrics();
+  let config = options.config;
+  let current: S | null = null;
+  let health: HealthView | null = null;
+  let key: SigningKey | null = null;
+  let monitor: HealthMonitorControl | null = null;
+  let http: TcpListener | null = null;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastBuildError: unknown = null;
+  let stopped = false;
+  let reloading: Promise<boolean> = Promise.resolve(true);
+
+  // A getter, because TypeScript does not see the runner's closure assign `current`.
+  const serving = (): S | null => current;
+  const handle = createQueryHandler(serving, deps.answerQuery, metrics, logger);
+  const tcp = createTcpSessions(() => config.tcp, (query) => handle(query, "tcp"), metrics);
+  const onDatagram: UdpHandler = (data, from, endpoint) => {
+    const response = handle(data, "udp");
+    if (response === null) return;
+    try {
+      endpoint.send(response, from);
+    } catch (error) {
+      logger.debug("UDP send failed", { to: formatAddress(from), error: String(error) });
+    }
+  };
+  const listeners = createListenerSet((address) => bindDnsListener(runtime, address, onDatagram, tcp));
+
+  const scheduleRebuild = (at: number) => {
+    clearTimeout(refreshTimer);
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, at - runtime.clock.now()));
+    refreshTimer = setTimeout(() => void runner.request(), wait);
+  };
+  const runner = createCoalescingRunner(async () => {
+    if (stopped || health === null) return;
+    try {
+      const next = await deps.buildSnapshot({ config, health, now: runtime.clock.now(), previous: current, key });
+      if (stopped) return;
+      if (next !== current) logger.info("zone built", { serial: next.serial });
+      current = next;
+      metrics.countSnapshotBuild(true);
+      metrics.setSnapshotSerial(next.serial);
+      scheduleRebuild(next.refreshAt);
+    } catch (error) {
+      lastBuildError = error;
+      metrics.countSnapshotBuild(false);
+      if (current === null) return; // start-up reports it
+      logger.error("zone build failed; the previous zone keeps serving", { error: String(error), retryMs: BUILD_RETRY_MS });
+      scheduleRebuild(runtime.clock.now() + BUILD_RETRY_MS);
+    }
+  });
+  const setHealth = (view: HealthView) => {
+    health = view;
+    const { healthy, unhealthy } = countEndpoints(config, view);
+    metrics.setEndpoints(healthy, unhealthy);
+  };
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(refreshTimer);
+    listeners.close();
+    tcp.closeAll();
+    http?.close();
+    await monitor?.stop();
+    await runner.idle();
+    clearTimeout(refreshTimer);
+  };
+
+  const applyReload = async (): Promise<boolean> => {
+    if (stopped) return false;
+    let next: Config;
+    let nextKey: SigningKey | null;
+    try {
+      next = await options.reloadConfig();
+      nextKey = await loadConfiguredKey(next.dnssec, runtime.readTextFile, deps.loadSigningKey);
+      if (stopped) return false;
+      await listeners.update(next.listen);
+    } catch (error) {
+      metrics.countReload(false);
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error(`reload failed, still serving the previous configuration: ${message.split("\n")[0]}`);
+      return false;
+    }
+    if (JSON.stringify(next.http) !== JSON.stringify(config.http) || next.logLevel !== config.logLevel) {
+      logger.warning("reload: --http and --log-level changes take effect only after a restart");
+    }
+    config = next;
+    key = nextKey;
+    if (monitor !== null) setHealth(monitor.updateConfig(next));
+    await runner.request();
+    metrics.countReload(true);
+    logger.info("configuration reloaded", { listen: listeners.addresses.map(formatAddress).join(","), serial: serving()?.serial });
+    return true;
+  };
+
+  try {
+    await listeners.update(config.listen);
+    if (config.http !== null) {
+      const at = config.http;
+      const handler = createHttpHandler(() => current !== null && !stopped, metrics, () => {
+        if (monitor?.cycleDurationMs != null) metrics.setHealthCycleMs(monitor.cycleDurationMs);
+      });
+      http = await runtime.serveHttp(at.hostname, at.port, handler).catch((error) => {
+        throw new ConfigError(`--http ${formatAddress(at)}`, bindErrorReason(error));
+      });
+    }
+    key = await loadConfiguredKey(config.dnssec, runtime.readTextFile, deps.loadSigningKey);
+    monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
+      setHealth(view);
+      void runner.request();
+    });
+    setHealth(await monitor.start());
+    await runner.request();
+    if (serving() === null) throw new Error(`first zone build failed: ${String(lastBuildError)}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  logger.info("ready", {
+    listen: listeners.addresses.map(formatAddress).join(","),
+    http: http === null ? undefined : formatAddress(http.local),
+    zone: config.hostedZone,
+    serial: serving()?.serial,
+  });
+
+  return {
+    get addresses() {
+      return listeners.addresses;
+    },
+    get httpAddress() {
+      return http?.local ?? null;
+    },
+    get serial() {
+      return serving()?.serial ?? 0;
+    },
+    metrics,
+    reload() {
+      reloading = reloading.then(applyReload);
+      return reloading;
+    },
+    stop,
+  };
+}

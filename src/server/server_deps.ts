@@ -1,0 +1,55 @@
+import type { Config, DnssecAlgorithmName } from "../config/config.ts";
+import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { HealthView } from "../health/health_view.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { Clock, Dialer } from "../runtime/runtime.ts";
+
+/** The transport a query arrived on. */
+export type Transport = "udp" | "tcp";
+
+/** What the server itself reads from a zone snapshot. */
+export interface SnapshotTiming {
+  readonly serial: number;
+  /** Epoch ms at which the snapshot must be rebuilt (DNSSEC re-signing). */
+  readonly refreshAt: number;
+}
+
+/** The part of the health monitor (src/health/health_monitor.ts) the server drives. */
+export interface HealthMonitorControl {
+  /** Starts probing; resolves with the first cycle's view once that cycle has completed. */
+  start(): Promise<HealthView>;
+  /** Switches config; returns the view to build the new zone with. */
+  updateConfig(config: Config): HealthView;
+  /** Stops probing; resolves once no probe is in flight. */
+  stop(): Promise<void>;
+  /** Duration of the last completed cycle, null before the first. */
+  readonly cycleDurationMs: number | null;
+}
+
+/** Arguments of the zone builder. */
+export interface BuildInput<S> {
+  readonly config: Config;
+  readonly health: HealthView;
+  readonly now: number;
+  readonly previous: S | null;
+  readonly key: SigningKey | null;
+}
+
+/**
+ * The modules the server wires together, passed in rather than imported so
+ * the lifecycle can be tested with fakes. `defaultServerDeps`
+ * (src/server/default_server_deps.ts) holds the real ones.
+ */
+export interface ServerDeps<S extends SnapshotTiming> {
+  buildSnapshot(input: BuildInput<S>): Promise<S>;
+  /** Pure hot path; null means drop. */
+  answerQuery(query: Uint8Array, snapshot: S, transport: Transport): Uint8Array | null;
+  loadSigningKey(pem: string, algorithm: DnssecAlgorithmName): Promise<SigningKey>;
+  createHealthMonitor(
+    config: Config,
+    dialer: Dialer,
+    clock: Clock,
+    logger: Logger,
+    onChange: (view: HealthView) => void,
+  ): HealthMonitorControl;
+}

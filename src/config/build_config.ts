@@ -1,0 +1,79 @@
+import type { Config, DnssecAlgorithmName, LogLevel } from "./config.ts";
+import { ConfigError } from "./config_error.ts";
+import { DEFAULTS } from "./defaults.ts";
+import { readAliasZones } from "./read_alias_zones.ts";
+import { readAllDownPolicy } from "./read_all_down_policy.ts";
+import { readChoice } from "./read_choice.ts";
+import { readDomainName } from "./read_domain_name.ts";
+import { readDuration } from "./read_duration.ts";
+import { readInteger } from "./read_integer.ts";
+import { readListenAddress } from "./read_listen_address.ts";
+import { readListenList } from "./read_listen_list.ts";
+import { readNameServers } from "./read_name_servers.ts";
+import { readRecords } from "./read_records.ts";
+import { readString } from "./read_string.ts";
+import type { SettingsLayer, Sourced } from "./settings_layer.ts";
+
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error", "critical"];
+const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
+
+/** A required setting, or the error naming both the flag and the YAML key. */
+function required<T extends Sourced>(setting: T | undefined, flag: string, yamlKey: string): T {
+  if (setting === undefined) throw new ConfigError(flag, `required (or set "${yamlKey}" in the --config file)`);
+  return setting;
+}
+
+/** Reads an optional setting with `read`, or returns `fallback`. */
+function optional<T>(setting: Sourced | undefined, read: (value: unknown, at: Sourced["at"]) => T, fallback: T): T {
+  return setting === undefined ? fallback : read(setting.value, setting.at);
+}
+
+/**
+ * Validates the merged settings and builds the `Config` (not yet frozen).
+ * Settings are checked in dependency order: zones before record names,
+ * the port before listen addresses, global health settings before the
+ * per-record ones that default to them.
+ */
+export function buildConfig(settings: SettingsLayer, configFile: string | null): Config {
+  const zone = required(settings.zone, "--hosted-zone", "zone");
+  const hostedZone = readDomainName(zone.value, zone.at, "domain name");
+  const aliasZones = optional(settings.aliasZones, (v, at) => readAliasZones(v, at, hostedZone), DEFAULTS.aliasZones);
+  const ns = required(settings.nameServers, "--ns", "name_servers");
+  const nameServers = readNameServers(ns.value, ns.at);
+  const count = (value: unknown, at: Sourced["at"]) => readInteger(value, at, "count");
+  const health = {
+    intervalMs: optional(settings.interval, readDuration, DEFAULTS.health.intervalMs),
+    timeoutMs: optional(settings.timeout, readDuration, DEFAULTS.health.timeoutMs),
+    rise: optional(settings.rise, count, DEFAULTS.health.rise),
+    fall: optional(settings.fall, count, DEFAULTS.health.fall),
+    concurrency: optional(settings.concurrency, count, DEFAULTS.health.concurrency),
+  };
+  const records = required(settings.records, "--zone-resolutions", "records");
+  const port = optional(settings.port, (v, at) => readInteger(v, at, "port"), DEFAULTS.port);
+  const keyPath = optional(settings.keyPath, (v, at) => readString(v, at, "a file path"), null);
+  const algorithm = optional(settings.algorithm, (v, at) => readChoice(v, at, ALGORITHMS), DEFAULTS.dnssecAlgorithm);
+  return {
+    hostedZone,
+    aliasZones,
+    nameServers,
+    records: readRecords(records.value, records.at, records.dialect, {
+      zones: [hostedZone, ...aliasZones],
+      timeoutMs: health.timeoutMs,
+      whenAllDown: optional(settings.whenAllDown, readAllDownPolicy, DEFAULTS.whenAllDown),
+    }),
+    listen: optional(
+      settings.listen,
+      (v, at) => readListenList(v, at, port),
+      DEFAULTS.listenHosts.map((hostname) => ({ hostname, port })),
+    ),
+    logLevel: optional(settings.logLevel, (v, at) => readChoice(v, at, LOG_LEVELS), DEFAULTS.logLevel),
+    health,
+    dnssec: keyPath === null ? null : { keyPath, algorithm },
+    tcp: {
+      idleTimeoutMs: optional(settings.tcpIdleTimeout, readDuration, DEFAULTS.tcp.idleTimeoutMs),
+      maxConnections: optional(settings.tcpMaxConnections, count, DEFAULTS.tcp.maxConnections),
+    },
+    http: optional(settings.http, (v, at) => readListenAddress(v, at, DEFAULTS.httpPort), null),
+    configFile,
+  };
+}

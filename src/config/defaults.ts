@@ -1,0 +1,38 @@
+import type { AllDownPolicy, DnssecAlgorithmName, LogLevel } from "./config.ts";
+
+/**
+ * Every default of healthy-dns, in one place. Nothing else in the code base
+ * may hard-code a default; the usage text and docs/configuration.md read
+ * (or describe) these values.
+ */
+export const DEFAULTS = Object.freeze({
+  /** DNS port (UDP and TCP), like the original's `--port`. */
+  port: 53053,
+  /** Listen on every IPv4 and IPv6 address (each at `port`). */
+  listenHosts: Object.freeze(["0.0.0.0", "::"]) as readonly string[],
+  logLevel: "info" as LogLevel,
+  /** `--alias-zones` default: none. */
+  aliasZones: Object.freeze([]) as readonly string[],
+  health: Object.freeze({
+    /** `--test-min-interval`: 30 s between the starts of two check cycles. */
+    intervalMs: 30_000,
+    /** `--test-timeout`: 2 s connect timeout. */
+    timeoutMs: 2_000,
+    /** React on the first success and the first failure, like the original. */
+    rise: 1,
+    fall: 1,
+    /**
+     * Probes in flight at once. Worst case, 10,000 dead endpoints take
+     * 10 waves x 2 s = 20 s, inside the 30 s interval, while staying well
+     * below common open-file limits.
+     */
+    concurrency: 1000,
+  }),
+  /** A health-checked record whose addresses are all down answers NODATA. */
+  whenAllDown: Object.freeze({ kind: "none" }) as AllDownPolicy,
+  /** `--priv-key-alg` default, as in the original. */
+  dnssecAlgorithm: "RSASHA256" as DnssecAlgorithmName,
+  tcp: Object.freeze({ idleTimeoutMs: 10_000, maxConnections: 1000 }),
+  /** Port of the HTTP listener (/metrics, /healthz) when `--http` names only an address. */
+  httpPort: 9153,
+});

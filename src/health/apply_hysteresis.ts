@@ -20,7 +20,9 @@ export function applyHysteresis(
   fall: number,
 ): EndpointTrack {
   if (track === undefined) return Object.freeze({ healthy: ok, contrary: 0 });
-  if (ok === track.healthy) return track.contrary === 0 ? track : Object.freeze({ healthy: ok, contrary: 0 });
+  if (ok === track.healthy) {
+    return track.contrary === 0 ? track : Object.freeze({ healthy: ok, contrary: 0 });
+  }
   const contrary = track.contrary + 1;
   if (contrary >= (track.healthy ? fall : rise)) return Object.freeze({ healthy: ok, contrary: 0 });
   return Object.freeze({ healthy: track.healthy, contrary });

@@ -19,7 +19,10 @@ export interface Endpoint {
  * Alias zones serve the same records, so they add no endpoints.
  */
 export function collectEndpoints(config: Config): readonly Endpoint[] {
-  const found = new Map<string, { address: string; port: number; timeoutMs: number; names: string[] }>();
+  const found = new Map<
+    string,
+    { address: string; port: number; timeoutMs: number; names: string[] }
+  >();
   for (const record of config.records) {
     if (record.check === null) continue;
     const { port, timeoutMs } = record.check;

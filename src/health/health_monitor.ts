@@ -17,7 +17,8 @@ export type HealthChangeListener = (state: HealthState) => void;
  * - Cycles start at most every `health.intervalMs` and never overlap: a cycle
  *   that runs longer than the interval is followed at once by the next.
  * - Within a cycle, at most `health.concurrency` probes are in flight and their
- *   starts are spread over `probeSpreadMs(intervalMs)`.
+ *   starts are spread over `probeSpreadMs(intervalMs)`; healthy endpoints are
+ *   probed first.
  * - Each endpoint's first probe result applies at once; later ones go through
  *   rise/fall hysteresis (`applyHysteresis`).
  * - Every state change is logged once, on one line.
@@ -41,7 +42,13 @@ export class HealthMonitor {
    * @param onChange called with each new state once `start()` has resolved
    *   (the first cycle's state is what `start()` resolves to, not a change).
    */
-  constructor(config: Config, dialer: Dialer, clock: Clock, logger: Logger, onChange: HealthChangeListener) {
+  constructor(
+    config: Config,
+    dialer: Dialer,
+    clock: Clock,
+    logger: Logger,
+    onChange: HealthChangeListener,
+  ) {
     this.#config = config;
     this.#endpoints = byKey(collectEndpoints(config));
     this.#dialer = dialer;
@@ -107,7 +114,7 @@ export class HealthMonitor {
     const startedAt = this.#clock.monotonic();
     try {
       const { concurrency, intervalMs } = this.#config.health;
-      const probes = await probeEndpoints([...this.#endpoints.values()], this.#dialer, this.#clock, {
+      const probes = await probeEndpoints(this.#probeOrder(), this.#dialer, this.#clock, {
         concurrency,
         spreadMs: probeSpreadMs(intervalMs),
         signal: this.#abort.signal,
@@ -119,6 +126,20 @@ export class HealthMonitor {
       this.#logger.error("health check cycle failed", { error: String(error) });
     }
     this.#schedule(startedAt);
+  }
+
+  /**
+   * Healthy endpoints first, then the rest, each group in config order: dead
+   * endpoints that hang until their timeout then cannot hold every probe slot
+   * while a serving backend waits to be found down.
+   */
+  #probeOrder(): Endpoint[] {
+    const endpoints = [...this.#endpoints.values()];
+    const healthy = endpoints.filter((endpoint) =>
+      this.#tracks.get(endpoint.key)?.healthy === true
+    );
+    const others = endpoints.filter((endpoint) => this.#tracks.get(endpoint.key)?.healthy !== true);
+    return [...healthy, ...others];
   }
 
   #schedule(lastStart: number): void {

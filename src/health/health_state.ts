@@ -34,7 +34,10 @@ export class HealthState implements HealthView {
    * endpoint not in `keep` when given. Returns this object when the set of
    * healthy endpoints is unchanged.
    */
-  with(changes: Iterable<readonly [key: string, healthy: boolean]>, keep?: ReadonlySet<string>): HealthState {
+  with(
+    changes: Iterable<readonly [key: string, healthy: boolean]>,
+    keep?: ReadonlySet<string>,
+  ): HealthState {
     const next = new Set(this.#healthy);
     for (const [key, healthy] of changes) {
       if (healthy) next.add(key);
@@ -43,7 +46,9 @@ export class HealthState implements HealthView {
     if (keep !== undefined) {
       for (const key of next) if (!keep.has(key)) next.delete(key);
     }
-    if (next.size === this.#healthy.size && [...next].every((key) => this.#healthy.has(key))) return this;
+    if (next.size === this.#healthy.size && [...next].every((key) => this.#healthy.has(key))) {
+      return this;
+    }
     return new HealthState(next);
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock, DialResult, Dialer } from "../runtime/runtime.ts";
+import type { Clock, Dialer, DialResult } from "../runtime/runtime.ts";
 import type { Endpoint } from "./collect_endpoints.ts";
 import { delay } from "./delay.ts";
 
@@ -42,7 +42,10 @@ export async function probeEndpoints(
       if (wait > 0) await delay(wait, options.signal);
       if (options.signal.aborted) return;
       const endpoint = endpoints[index];
-      results[index] = Object.freeze({ endpoint, result: await dialSafely(dialer, clock, endpoint) });
+      results[index] = Object.freeze({
+        endpoint,
+        result: await dialSafely(dialer, clock, endpoint),
+      });
     }
   };
   const workers = Math.max(1, Math.min(Math.floor(options.concurrency), count));

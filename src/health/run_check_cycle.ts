@@ -17,7 +17,11 @@ export interface CheckCycle {
  * the monitor's cycles are (bounded concurrency, spread starts), without
  * hysteresis: for `healthy-dns check` and benchmarks.
  */
-export async function runCheckCycle(config: Config, dialer: Dialer, clock: Clock): Promise<CheckCycle> {
+export async function runCheckCycle(
+  config: Config,
+  dialer: Dialer,
+  clock: Clock,
+): Promise<CheckCycle> {
   const startedAt = clock.monotonic();
   const probes = await probeEndpoints(collectEndpoints(config), dialer, clock, {
     concurrency: config.health.concurrency,

@@ -20,7 +20,10 @@ describe("collectEndpoints", () => {
         ["192.0.2.1", 25, 100, ["mail"]],
       ],
     );
-    assert.ok(Object.isFrozen(endpoints) && Object.isFrozen(endpoints[0]) && Object.isFrozen(endpoints[0].names));
+    assert.ok(
+      Object.isFrozen(endpoints) && Object.isFrozen(endpoints[0]) &&
+        Object.isFrozen(endpoints[0].names),
+    );
   });
 
   test("skips static records and returns nothing when nothing is checked", () => {

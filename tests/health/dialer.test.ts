@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type BlackHole, openBlackHole } from "./fixtures/black_hole.ts";
+import { type BlackHoles, openBlackHoles } from "./fixtures/black_hole.ts";
 import { dialersUnderTest } from "./fixtures/dialers.ts";
 import { openTcpBackend, type TcpBackend } from "./fixtures/tcp_backend.ts";
 
@@ -9,11 +9,11 @@ for (const { name, dial } of await dialersUnderTest()) {
   describe(`probe contract: ${name}`, () => {
     let v4: TcpBackend;
     let v6: TcpBackend;
-    let hole: BlackHole;
+    let hole: BlackHoles;
     before(async () => {
       v4 = await openTcpBackend("127.0.0.2");
       v6 = await openTcpBackend("::1");
-      hole = await openBlackHole("127.0.0.3");
+      hole = await openBlackHoles("127.0.0.3");
     });
     after(async () => {
       await v4.stop();
@@ -37,7 +37,7 @@ for (const { name, dial } of await dialersUnderTest()) {
     });
 
     test("a black hole times out after the timeout", async () => {
-      const result = await dial("127.0.0.3", hole.port, 300);
+      const result = await dial(hole.host, hole.ports[0], 300);
       assert.equal(!result.ok && result.reason, "timeout", JSON.stringify(result));
       assert.ok(result.ms >= 290 && result.ms < 1000, `took ${result.ms} ms`);
     });

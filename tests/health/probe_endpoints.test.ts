@@ -16,7 +16,11 @@ describe("probeEndpoints", () => {
   test("never has more than `concurrency` dials in flight, and uses all of them", async () => {
     const dialer = fakeDialer(() => ({ ok: true, ms: 20 }));
     const signal = new AbortController().signal;
-    const probes = await probeEndpoints(endpoints(40), dialer.dial, testClock, { concurrency: 5, spreadMs: 0, signal });
+    const probes = await probeEndpoints(endpoints(40), dialer.dial, testClock, {
+      concurrency: 5,
+      spreadMs: 0,
+      signal,
+    });
     assert.equal(probes.length, 40);
     assert.equal(dialer.calls.length, 40);
     assert.equal(dialer.maxInFlight, 5);
@@ -26,7 +30,11 @@ describe("probeEndpoints", () => {
     const dialer = fakeDialer(() => ({ ok: false, ms: 100 }));
     const signal = new AbortController().signal;
     const startedAt = performance.now();
-    const probes = await probeEndpoints(endpoints(50), dialer.dial, testClock, { concurrency: 50, spreadMs: 0, signal });
+    const probes = await probeEndpoints(endpoints(50), dialer.dial, testClock, {
+      concurrency: 50,
+      spreadMs: 0,
+      signal,
+    });
     const took = performance.now() - startedAt;
     assert.ok(probes.every((p) => !p.result.ok));
     assert.ok(took < 400, `cycle took ${took} ms`);
@@ -36,12 +44,18 @@ describe("probeEndpoints", () => {
     const dialer = fakeDialer((address) => ({ ok: address.endsWith(".1"), ms: 1 }));
     const signal = new AbortController().signal;
     const list = endpoints(10);
-    const probes = await probeEndpoints(list, dialer.dial, testClock, { concurrency: 10, spreadMs: 200, signal });
+    const probes = await probeEndpoints(list, dialer.dial, testClock, {
+      concurrency: 10,
+      spreadMs: 200,
+      signal,
+    });
     assert.deepEqual(probes.map((p) => p.endpoint), list);
     assert.deepEqual(probes.map((p) => p.result.ok), list.map((e) => e.address === "10.0.0.1"));
     const offsets = dialer.startedAt.map((t) => t - dialer.startedAt[0]);
     // Probe i starts no earlier than 200 * i / 10 ms; the last one near 180 ms.
-    offsets.forEach((offset, i) => assert.ok(offset >= 20 * i - 5, `probe ${i} started at +${offset} ms`));
+    offsets.forEach((offset, i) =>
+      assert.ok(offset >= 20 * i - 5, `probe ${i} started at +${offset} ms`)
+    );
     assert.ok(offsets[9] < 400, `last probe started at +${offsets[9]} ms`);
   });
 
@@ -60,11 +74,16 @@ describe("probeEndpoints", () => {
 
   test("a dialer that throws counts as a failure with reason error", async () => {
     const signal = new AbortController().signal;
-    const probes = await probeEndpoints(endpoints(1), () => Promise.reject(new Error("boom")), testClock, {
-      concurrency: 1,
-      spreadMs: 0,
-      signal,
-    });
+    const probes = await probeEndpoints(
+      endpoints(1),
+      () => Promise.reject(new Error("boom")),
+      testClock,
+      {
+        concurrency: 1,
+        spreadMs: 0,
+        signal,
+      },
+    );
     assert.equal(probes.length, 1);
     const result = probes[0].result;
     assert.ok(!result.ok && result.reason === "error" && result.detail === "boom");

@@ -1,5 +1,5 @@
 import * as net from "node:net";
-import type { DialFailure, DialResult, Dialer } from "../../src/runtime/runtime.ts";
+import type { Dialer, DialFailure, DialResult } from "../../src/runtime/runtime.ts";
 
 const REASONS: Readonly<Record<string, DialFailure>> = {
   ECONNREFUSED: "refused",

@@ -1,0 +1,308 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { HealthMonitor } from "../../src/health/health_monitor.ts";
+import type { HealthState } from "../../src/health/health_state.ts";
+import { createLogger, SILENT_LOGGER } from "../../src/observe/logger.ts";
+import { type BlackHoles, openBlackHoles } from "./fixtures/black_hole.ts";
+import { dialersUnderTest } from "./fixtures/dialers.ts";
+import { fakeDialer } from "./fixtures/fake_dialer.ts";
+import { healthConfig } from "./fixtures/health_config.ts";
+import { openTcpBackend, type TcpBackend } from "./fixtures/tcp_backend.ts";
+import { testClock } from "./fixtures/test_clock.ts";
+import { waitFor } from "./fixtures/wait_for.ts";
+
+/** Log lines about state changes for one address. */
+function changesFor(lines: string[], address: string): string[] {
+  return lines.filter((line) =>
+    line.includes("health state changed") && line.includes(` address=${address} `)
+  );
+}
+
+const dialers = await dialersUnderTest();
+
+for (const { name, dial } of dialers) {
+  describe(`HealthMonitor on real sockets: ${name}`, () => {
+    let v4: TcpBackend;
+    let v6: TcpBackend;
+    before(async () => {
+      v4 = await openTcpBackend("127.0.0.2");
+      v6 = await openTcpBackend("::1");
+    });
+    after(async () => {
+      await v4.stop();
+      await v6.stop();
+    });
+
+    test("a stopped backend turns unhealthy within a cycle and healthy again when it returns", async () => {
+      const config = healthConfig([
+        { name: "www", addresses: ["127.0.0.2"], port: v4.port },
+        { name: "v6", addresses: ["::1"], port: v6.port },
+      ]);
+      const lines: string[] = [];
+      const changes: HealthState[] = [];
+      const monitor = new HealthMonitor(
+        config,
+        dial,
+        testClock,
+        createLogger("debug", (l) => lines.push(l)),
+        (s) => changes.push(s),
+      );
+      try {
+        const first = await monitor.start();
+        assert.equal(first.isHealthy("127.0.0.2", v4.port), true);
+        assert.equal(first.isHealthy("::1", v6.port), true);
+        assert.equal(monitor.state, first);
+        assert.equal(changes.length, 0, "the first cycle is start()'s result, not a change");
+        assert.ok(monitor.cycleDurationMs !== null && monitor.cycleDurationMs < 1000);
+
+        await v4.stop();
+        const down = await waitFor(
+          "127.0.0.2 unhealthy",
+          () => !monitor.state.isHealthy("127.0.0.2", v4.port),
+          2000,
+        );
+        assert.ok(down < 1000, `detected after ${down} ms with a 100 ms interval`);
+        assert.equal(monitor.state.isHealthy("::1", v6.port), true);
+        assert.equal(changes.at(-1), monitor.state);
+
+        await v4.start();
+        await waitFor(
+          "127.0.0.2 healthy again",
+          () => monitor.state.isHealthy("127.0.0.2", v4.port),
+          2000,
+        );
+        assert.equal(changes.length, 2, "one change down, one change up");
+      } finally {
+        await monitor.stop();
+      }
+      const logged = changesFor(lines, "127.0.0.2");
+      assert.equal(logged.length, 3, logged.join("\n"));
+      assert.match(
+        logged[0],
+        / info health state changed names=www address=127\.0\.0\.2 port=\d+ old=unknown new=healthy /,
+      );
+      assert.match(
+        logged[1],
+        / warning health state changed names=www .* old=healthy new=unhealthy reason=refused detail=/,
+      );
+      assert.match(logged[2], / info .* old=unhealthy new=healthy /);
+      assert.equal(changesFor(lines, "::1").length, 1, "the IPv6 backend changed once, at start");
+    });
+  });
+}
+
+describe("HealthMonitor scheduling and state (scripted dialer)", () => {
+  test("rise 2 / fall 2: state flips only after two consecutive contrary results", async () => {
+    const script = [true, false, true, false, false, true, false, true, true];
+    const seen: boolean[] = [];
+    let monitor: HealthMonitor | undefined;
+    const dialer = fakeDialer(() => {
+      // The state as it stands when probe k+1 starts is the result of probes 1..k.
+      seen.push(monitor!.state.isHealthy("192.0.2.1", 80));
+      return { ok: script[seen.length - 1] ?? true, ms: 1 };
+    });
+    const config = healthConfig([{ name: "www", addresses: ["192.0.2.1"], port: 80 }], {
+      intervalMs: 20,
+      rise: 2,
+      fall: 2,
+    });
+    monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    try {
+      await monitor.start();
+      await waitFor("10 probes", () => seen.length >= 10);
+    } finally {
+      await monitor.stop();
+    }
+    // seen[0] is before any result; seen[k] is after results 1..k.
+    assert.deepEqual(seen.slice(1, 10), [true, true, true, true, false, false, false, false, true]);
+  });
+
+  test("probes an address+port shared by names once per cycle, cycles never overlap and respect the interval", async () => {
+    const dialer = fakeDialer(() => ({ ok: true, ms: 60 }));
+    const config = healthConfig(
+      [
+        { name: "www", addresses: ["192.0.2.1", "192.0.2.2"], port: 80, timeoutMs: 100 },
+        { name: "api", addresses: ["192.0.2.1"], port: 80, timeoutMs: 900 },
+      ],
+      { intervalMs: 40 },
+    );
+    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    try {
+      await monitor.start();
+      assert.deepEqual(dialer.calls.toSorted(), ["192.0.2.1 80", "192.0.2.2 80"]);
+      await waitFor("4 cycles", () => dialer.calls.length >= 8);
+    } finally {
+      await monitor.stop();
+    }
+    const starts = dialer.calls.flatMap((
+      call,
+      i,
+    ) => (call === "192.0.2.1 80" ? [dialer.startedAt[i]] : []));
+    // Each probe takes 60 ms > the 40 ms interval: the next cycle waits for the previous one.
+    for (let i = 1; i < starts.length; i++) {
+      assert.ok(starts[i] - starts[i - 1] >= 59, `gap ${starts[i] - starts[i - 1]}`);
+    }
+    assert.ok(dialer.maxInFlight <= 2);
+  });
+
+  test("onChange fires only when some endpoint's health changes; unchanged cycles keep the same state object", async () => {
+    let up = true;
+    const dialer = fakeDialer(() => ({ ok: up, ms: 1 }));
+    const config = healthConfig(
+      [{ name: "www", addresses: ["192.0.2.1", "192.0.2.2"], port: 80 }],
+      {
+        intervalMs: 10,
+      },
+    );
+    const changes: HealthState[] = [];
+    const monitor = new HealthMonitor(
+      config,
+      dialer.dial,
+      testClock,
+      SILENT_LOGGER,
+      (s) => changes.push(s),
+    );
+    try {
+      const first = await monitor.start();
+      await waitFor("5 more cycles", () => dialer.calls.length >= 12);
+      assert.equal(changes.length, 0);
+      assert.equal(monitor.state, first);
+      up = false;
+      await waitFor("a change", () => changes.length > 0);
+      await waitFor("all down", () => !monitor.state.isHealthy("192.0.2.2", 80));
+      const down = monitor.state;
+      const calls = dialer.calls.length;
+      await waitFor("3 more cycles", () => dialer.calls.length >= calls + 6);
+      assert.equal(monitor.state, down);
+      assert.ok(changes.length <= 2 && changes.at(-1) === down);
+    } finally {
+      await monitor.stop();
+    }
+  });
+
+  test("updateConfig: removed endpoints stop being probed and leave the state; kept ones keep theirs", async () => {
+    const dialer = fakeDialer(() => ({ ok: true, ms: 1 }));
+    const both = healthConfig([{ name: "www", addresses: ["192.0.2.1", "192.0.2.2"], port: 80 }], {
+      intervalMs: 10,
+      rise: 5,
+    });
+    const monitor = new HealthMonitor(both, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    try {
+      await monitor.start();
+      const kept = monitor.updateConfig(
+        healthConfig([{ name: "www", addresses: ["192.0.2.1", "192.0.2.3"], port: 80 }], {
+          intervalMs: 10,
+          rise: 5,
+        }),
+      );
+      assert.equal(monitor.state, kept);
+      assert.equal(
+        kept.isHealthy("192.0.2.1", 80),
+        true,
+        "kept endpoint keeps its health despite rise 5",
+      );
+      assert.equal(kept.isHealthy("192.0.2.2", 80), false, "removed endpoint left the state");
+      assert.equal(kept.isHealthy("192.0.2.3", 80), false, "new endpoint unhealthy until probed");
+      const removedSoFar = dialer.calls.filter((c) => c === "192.0.2.2 80").length;
+      await waitFor("192.0.2.3 probed and healthy", () => monitor.state.isHealthy("192.0.2.3", 80));
+      const calls = dialer.calls.length;
+      await waitFor("3 more cycles", () => dialer.calls.length >= calls + 6);
+      // A cycle already running when the config changed may still finish its probe.
+      assert.ok(dialer.calls.filter((c) => c === "192.0.2.2 80").length <= removedSoFar + 1);
+      assert.equal(monitor.state.isHealthy("192.0.2.2", 80), false);
+      assert.equal(monitor.endpointCount, 2);
+    } finally {
+      await monitor.stop();
+    }
+  });
+
+  test("stop cancels the next cycle and waits for probes in flight", async () => {
+    const dialer = fakeDialer(() => ({ ok: true, ms: 50 }));
+    const config = healthConfig([{ name: "www", addresses: ["192.0.2.1"], port: 80 }], {
+      intervalMs: 10,
+    });
+    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    await monitor.start();
+    await waitFor("a probe in flight", () => dialer.inFlight > 0);
+    await monitor.stop();
+    assert.equal(dialer.inFlight, 0);
+    const calls = dialer.calls.length;
+    // Showing that nothing happens needs a fixed window: ten intervals.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(dialer.calls.length, calls, "no probe after stop");
+  });
+
+  test("healthy endpoints are probed before the others", async () => {
+    const dialer = fakeDialer((address) => ({ ok: address === "192.0.2.9", ms: 1 }));
+    const addresses = ["192.0.2.1", "192.0.2.2", "192.0.2.9"];
+    const config = healthConfig([{ name: "www", addresses, port: 80 }], {
+      intervalMs: 10,
+      concurrency: 1,
+    });
+    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    try {
+      await monitor.start();
+      await waitFor("second cycle", () => dialer.calls.length >= 6);
+    } finally {
+      await monitor.stop();
+    }
+    assert.deepEqual(dialer.calls.slice(0, 6), [
+      "192.0.2.1 80",
+      "192.0.2.2 80",
+      "192.0.2.9 80",
+      "192.0.2.9 80",
+      "192.0.2.1 80",
+      "192.0.2.2 80",
+    ]);
+  });
+});
+
+describe("HealthMonitor with black holes", () => {
+  let holes: BlackHoles;
+  before(async () => {
+    holes = await openBlackHoles("127.0.0.3", 40);
+  });
+  after(async () => {
+    await holes.close();
+  });
+
+  for (const { name, dial } of dialers) {
+    test(`40 endpoints that hang until the timeout: a cycle takes about one timeout, reason timeout (${name})`, async () => {
+      {
+        const records = holes.ports.map((port, i) => ({
+          name: `bh${i}`,
+          addresses: [holes.host],
+          port,
+        }));
+        const config = healthConfig(records, {
+          intervalMs: 1000,
+          timeoutMs: 300,
+          concurrency: 1000,
+        });
+        const lines: string[] = [];
+        const monitor = new HealthMonitor(
+          config,
+          dial,
+          testClock,
+          createLogger("info", (l) => lines.push(l)),
+          () => {},
+        );
+        try {
+          const state = await monitor.start();
+          assert.equal(state.healthyCount, 0, name);
+          const took = monitor.cycleDurationMs!;
+          // 300 ms timeout + up to 100 ms spread (10% of the interval); serial would be 12 s.
+          assert.ok(took >= 290 && took < 600, `${name}: cycle took ${took} ms`);
+        } finally {
+          await monitor.stop();
+        }
+        const logged = changesFor(lines, holes.host);
+        assert.equal(logged.length, 40, name);
+        assert.ok(
+          logged.every((line) => / old=unknown new=unhealthy reason=timeout /.test(line)),
+          logged[0],
+        );
+      }
+    });
+  }
+});

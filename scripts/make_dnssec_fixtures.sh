@@ -143,3 +143,16 @@ open(f"{d}/expected.json", "a").write("\n")
 PY
   echo "made $DIR"
 done
+
+# Keys loadSigningKey must refuse, each with its own one-line reason.
+OTHER="$OUT/other"
+mkdir -p "$OTHER"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512 -out "$OTHER/rsa512.pem" 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$OTHER/p384.pem"
+openssl pkey -in "$OTHER/p384.pem" -traditional -out "$OTHER/p384.sec1.pem"
+openssl genpkey -algorithm ED448 -out "$OTHER/ed448.pem"
+openssl pkey -in "$OUT/ecdsap256sha256/key.pem" -aes128 -passout pass:fixture -out "$OTHER/encrypted.pem"
+openssl pkey -in "$OUT/rsasha256/key.pem" -traditional -aes128 -passout pass:fixture \
+  -out "$OTHER/encrypted.pkcs1.pem"
+openssl pkey -in "$OUT/ed25519/key.pem" -pubout -out "$OTHER/public.pem"
+echo "made $OTHER"

@@ -2,6 +2,7 @@ import { connect } from "node:net";
 import { writeFile } from "node:fs/promises";
 import process from "node:process";
 import { classifyDialError } from "./classify_dial_error.ts";
+import { sharesPortAcrossFamilies } from "./shares_port_across_families.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
@@ -68,16 +69,22 @@ declare const Bun: {
   udpSocket(options: {
     hostname: string;
     port: number;
+    /** uSockets listen flags, as Bun's own node:dgram passes them (4 = SO_REUSEPORT). */
+    flags: number;
     binaryType: "uint8array";
     socket: { data(socket: BunUdpSocket, data: Uint8Array, port: number, address: string): void };
   }): Promise<BunUdpSocket>;
-  listen(options: { hostname: string; port: number; socket: BunTcpSocketHandlers }): BunListener;
+  listen(options: { hostname: string; port: number; reusePort: boolean; socket: BunTcpSocketHandlers }): BunListener;
   serve(options: {
     hostname: string;
     port: number;
+    reusePort: boolean;
     fetch(request: Request): Response;
   }): BunListener & { stop(closeActiveConnections?: boolean): Promise<void> };
 };
+
+/** The uSockets flag for SO_REUSEPORT (Bun.udpSocket takes no named option for it). */
+const LISTEN_REUSE_PORT = 4;
 
 /**
  * TCP connect with a deadline. Uses node:net rather than Bun.connect: Bun.connect
@@ -109,6 +116,7 @@ async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): 
   const socket = await Bun.udpSocket({
     hostname,
     port,
+    flags: sharesPortAcrossFamilies(hostname) ? LISTEN_REUSE_PORT : 0,
     binaryType: "uint8array",
     socket: {
       data(_socket, data, fromPort, fromAddress) {
@@ -197,6 +205,7 @@ async function listenTcp(hostname: string, port: number, handlers: TcpHandlers):
   const listener = Bun.listen({
     hostname,
     port,
+    reusePort: sharesPortAcrossFamilies(hostname),
     socket: {
       binaryType: "uint8array",
       open(socket) {
@@ -235,6 +244,7 @@ async function serveHttp(hostname: string, port: number, handler: HttpHandler): 
   const server = Bun.serve({
     hostname,
     port,
+    reusePort: sharesPortAcrossFamilies(hostname),
     fetch(request) {
       const reply = handler(new URL(request.url).pathname);
       return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });

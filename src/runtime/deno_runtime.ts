@@ -1,5 +1,6 @@
 /// <reference lib="deno.unstable" />
 import { classifyDialError } from "./classify_dial_error.ts";
+import { sharesPortAcrossFamilies } from "./shares_port_across_families.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
@@ -48,7 +49,8 @@ async function dial(hostname: string, port: number, timeoutMs: number): Promise<
 }
 
 async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint> {
-  const socket = Deno.listenDatagram({ hostname, port, transport: "udp" });
+  const reuseAddress = sharesPortAcrossFamilies(hostname);
+  const socket = Deno.listenDatagram({ hostname, port, transport: "udp", reuseAddress });
   let closed = false;
   const endpoint: UdpEndpoint = Object.freeze({
     local: toRemote(socket.addr),
@@ -146,7 +148,7 @@ function serveConnection(conn: Deno.Conn, handlers: TcpHandlers): void {
 }
 
 async function listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener> {
-  const listener = Deno.listen({ hostname, port, transport: "tcp" });
+  const listener = Deno.listen({ hostname, port, transport: "tcp", reusePort: sharesPortAcrossFamilies(hostname) });
   let closed = false;
   (async () => {
     while (!closed) {
@@ -174,6 +176,7 @@ function serveHttp(hostname: string, port: number, handler: HttpHandler): Promis
     const server = Deno.serve({
       hostname,
       port,
+      reusePort: sharesPortAcrossFamilies(hostname),
       onListen(addr) {
         resolve(Object.freeze({
           local: toRemote(addr),

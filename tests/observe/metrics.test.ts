@@ -1,0 +1,42 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createMetrics } from "../../src/observe/metrics.ts";
+
+describe("createMetrics", () => {
+  test("renders every family with HELP and TYPE, zeros included", () => {
+    const text = createMetrics().render();
+    for (const name of ["responses_total", "dropped_total", "tcp_rejected_total", "snapshot_serial", "health_cycle_seconds", "endpoints"]) {
+      assert.match(text, new RegExp(`^# TYPE healthy_dns_${name} (counter|gauge)$`, "m"));
+    }
+    assert.match(text, /^healthy_dns_snapshot_serial 0$/m);
+    assert.ok(text.endsWith("\n"));
+  });
+
+  test("counts responses by transport and named RCODE", () => {
+    const metrics = createMetrics();
+    metrics.countResponse("udp", 0);
+    metrics.countResponse("udp", 0);
+    metrics.countResponse("tcp", 3);
+    metrics.countResponse("udp", 9);
+    const text = metrics.render();
+    assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="NOERROR"\} 2$/m);
+    assert.match(text, /^healthy_dns_responses_total\{transport="tcp",rcode="NXDOMAIN"\} 1$/m);
+    assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="9"\} 1$/m);
+  });
+
+  test("gauges hold the last value set", () => {
+    const metrics = createMetrics();
+    metrics.setSnapshotSerial(2026112601);
+    metrics.setHealthCycleMs(1500);
+    metrics.setEndpoints(3, 1);
+    metrics.countDropped("tcp", "not_ready");
+    metrics.countReload(false);
+    const text = metrics.render();
+    assert.match(text, /^healthy_dns_snapshot_serial 2026112601$/m);
+    assert.match(text, /^healthy_dns_health_cycle_seconds 1.5$/m);
+    assert.match(text, /^healthy_dns_endpoints\{state="healthy"\} 3$/m);
+    assert.match(text, /^healthy_dns_endpoints\{state="unhealthy"\} 1$/m);
+    assert.match(text, /^healthy_dns_dropped_total\{transport="tcp",reason="not_ready"\} 1$/m);
+    assert.match(text, /^healthy_dns_reloads_total\{outcome="failed"\} 1$/m);
+  });
+});

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import type { Config } from "../../src/config/config.ts";
+import { ConfigError } from "../../src/config/config_error.ts";
+import { loadConfig } from "../../src/config/load_config.ts";
+
+/** The three required flags, valid. */
+export const REQUIRED: readonly string[] = [
+  "--hosted-zone",
+  "example.test",
+  "--ns",
+  '["ns1.example.test"]',
+  "--zone-resolutions",
+  '{"www":["192.0.2.1"]}',
+];
+
+/** A file reader over an in-memory map of path → text. */
+export function files(map: Readonly<Record<string, string>> = {}): (path: string) => Promise<string> {
+  return (path) => path in map ? Promise.resolve(map[path]) : Promise.reject(new Error(`no such file ${path}`));
+}
+
+/** loadConfig with in-memory files. */
+export function load(args: readonly string[], map: Readonly<Record<string, string>> = {}): Promise<Config> {
+  return loadConfig(args, files(map));
+}
+
+/** The ConfigError message loadConfig throws for these args (fails the test when it succeeds). */
+export async function errorOf(args: readonly string[], map: Readonly<Record<string, string>> = {}): Promise<string> {
+  try {
+    await load(args, map);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      assert.ok(!error.message.includes("\n"), `one line: ${error.message}`);
+      return error.message;
+    }
+    throw error;
+  }
+  return assert.fail(`expected a ConfigError for ${JSON.stringify(args)}`);
+}
+
+/** The error for the required flags with `flag value` replaced or added. */
+export function errorWith(flag: string, value: string): Promise<string> {
+  return errorOf(withFlag(flag, value));
+}
+
+/** The required flags with `flag value` replaced or added. */
+export function withFlag(flag: string, value: string): string[] {
+  const args = [...REQUIRED];
+  const index = args.indexOf(flag);
+  if (index >= 0) args[index + 1] = value;
+  else args.push(flag, value);
+  return args;
+}
+
+/** The error for a YAML file holding `text`. */
+export function yamlError(text: string, extra: readonly string[] = []): Promise<string> {
+  return errorOf(["--config", "/etc/x.yaml", ...extra], { "/etc/x.yaml": text });
+}
+
+/** The config from a YAML file holding `text`. */
+export function loadYaml(text: string, extra: readonly string[] = []): Promise<Config> {
+  return load(["--config", "/etc/x.yaml", ...extra], { "/etc/x.yaml": text });
+}
+
+/** A valid YAML base to which tests add keys. */
+export const YAML_BASE = `zone: example.test
+name_servers: [ns1.example.test]
+records:
+  www: [192.0.2.1]
+`;

@@ -1,0 +1,49 @@
+/**
+ * Numeric constants of the DNS wire format used by the zone builder and the
+ * answer path: header layout and flags (RFC 1035 §4.1.1, RFC 4035 §3.2),
+ * RR types, classes and response codes.
+ */
+export const DNS = Object.freeze({
+  HEADER_LENGTH: 12,
+  /** Byte 2 of the header. */
+  FLAG_QR: 0x80,
+  OPCODE_MASK: 0x78,
+  FLAG_AA: 0x04,
+  FLAG_TC: 0x02,
+  FLAG_RD: 0x01,
+  /** Byte 3 of the header. */
+  FLAG_RA: 0x80,
+  FLAG_Z: 0x40,
+  FLAG_AD: 0x20,
+  FLAG_CD: 0x10,
+  RCODE_MASK: 0x0f,
+
+  TYPE_A: 1,
+  TYPE_NS: 2,
+  TYPE_SOA: 6,
+  TYPE_HINFO: 13,
+  TYPE_AAAA: 28,
+  TYPE_OPT: 41,
+  TYPE_RRSIG: 46,
+  TYPE_NSEC: 47,
+  TYPE_DNSKEY: 48,
+  TYPE_IXFR: 251,
+  TYPE_AXFR: 252,
+  TYPE_ANY: 255,
+
+  CLASS_IN: 1,
+
+  RCODE_NOERROR: 0,
+  RCODE_FORMERR: 1,
+  RCODE_NXDOMAIN: 3,
+  RCODE_NOTIMP: 4,
+  RCODE_REFUSED: 5,
+  /** Extended RCODE 16 (RFC 6891 §6.1.3): upper 8 bits 1 in the OPT TTL, header RCODE 0. */
+  RCODE_BADVERS: 16,
+
+  /** The UDP payload size we advertise and never exceed (DNS flag day 2020). */
+  EDNS_UDP_SIZE: 1232,
+  /** A UDP response without EDNS, or with a smaller advertised size, fits this. */
+  CLASSIC_UDP_SIZE: 512,
+  MAX_TCP_MESSAGE: 65535,
+});

@@ -1,0 +1,141 @@
+import { DNS } from "./dns_constants.ts";
+import type { Fragment } from "./fragment.ts";
+import { nameToWire } from "./name_to_wire.ts";
+
+/** Where the question name starts in every message. */
+const QUESTION_NAME_OFFSET = 12;
+
+/**
+ * Encodes resource records into a `Fragment`, compressing names against the
+ * question name only. `questionName` is the name the fragment is prepared for
+ * (dotted, lowercase). With `relocatable`, `questionName` must be the zone apex
+ * and every pointer is recorded for shifting at query time.
+ *
+ * @example
+ * const w = new FragmentWriter("www.example.test", false);
+ * w.record("www.example.test", 1, 60, new Uint8Array([192, 0, 2, 1]));
+ * w.finish(); // { bytes: c0 0c 00 01 00 01 00 00 00 3c 00 04 c0 00 02 01, count: 1, relocs: [] }
+ */
+export class FragmentWriter {
+  readonly #suffixes = new Map<string, number>();
+  readonly #relocatable: boolean;
+  #bytes = new Uint8Array(256);
+  #length = 0;
+  #count = 0;
+  readonly #relocs: number[] = [];
+
+  constructor(questionName: string, relocatable: boolean) {
+    this.#relocatable = relocatable;
+    const wire = nameToWire(questionName);
+    const labels = questionName === "" ? [] : questionName.split(".");
+    let at = 0;
+    for (let i = 0; i < labels.length; i++) {
+      this.#suffixes.set(labels.slice(i).join("."), QUESTION_NAME_OFFSET + at);
+      at += wire[at] + 1;
+    }
+  }
+
+  /** Appends one record whose RDATA is copied as is (no names to compress in it). */
+  record(owner: string, type: number, ttl: number, rdata: Uint8Array): void {
+    this.#header(owner, type, ttl);
+    this.#u16(rdata.length);
+    this.#raw(rdata);
+  }
+
+  /**
+   * Appends one record whose RDATA is built by `write` through this writer, so
+   * names in it (NS, SOA: RFC 3597 §4 well-known types) may be compressed.
+   */
+  recordWith(owner: string, type: number, ttl: number, write: (w: FragmentWriter) => void): void {
+    this.#header(owner, type, ttl);
+    const lengthAt = this.#length;
+    this.#u16(0);
+    write(this);
+    const rdlength = this.#length - lengthAt - 2;
+    this.#bytes[lengthAt] = rdlength >> 8;
+    this.#bytes[lengthAt + 1] = rdlength & 0xff;
+  }
+
+  /**
+   * Appends every record of an RRset. Names inside NS and SOA RDATA (given in
+   * canonical wire form) are written compressed; other RDATA is copied.
+   */
+  rrset(owner: string, type: number, ttl: number, rdatas: readonly Uint8Array[]): void {
+    for (const rdata of rdatas) {
+      if (type === DNS.TYPE_NS) {
+        this.recordWith(owner, type, ttl, (w) => w.#wireName(rdata, 0));
+      } else if (type === DNS.TYPE_SOA) {
+        this.recordWith(owner, type, ttl, (w) => {
+          const end = w.#wireName(rdata, w.#wireName(rdata, 0));
+          w.#raw(rdata.subarray(end));
+        });
+      } else {
+        this.record(owner, type, ttl, rdata);
+      }
+    }
+  }
+
+  /** Writes a name (dotted, lowercase), ending in a pointer to the question name when a suffix matches. */
+  name(name: string): void {
+    const labels = name === "" ? [] : name.split(".");
+    for (let i = 0; i < labels.length; i++) {
+      const target = this.#suffixes.get(labels.slice(i).join("."));
+      if (target !== undefined) {
+        if (this.#relocatable) this.#relocs.push(this.#length);
+        this.#u16(0xc000 | target);
+        return;
+      }
+      const label = nameToWire(labels[i]);
+      this.#raw(label.subarray(0, label.length - 1));
+    }
+    this.#raw(new Uint8Array([0]));
+  }
+
+  /** Writes a 32-bit unsigned integer. */
+  u32(value: number): void {
+    this.#u16(value >>> 16);
+    this.#u16(value & 0xffff);
+  }
+
+  /** The fragment written so far. */
+  finish(): Fragment {
+    return Object.freeze({
+      bytes: this.#bytes.slice(0, this.#length),
+      count: this.#count,
+      relocs: Uint16Array.from(this.#relocs),
+    });
+  }
+
+  /** Writes the uncompressed wire name at `bytes[offset]` compressed; returns the offset past it. */
+  #wireName(bytes: Uint8Array, offset: number): number {
+    const labels: string[] = [];
+    let at = offset;
+    for (; bytes[at] !== 0; at += bytes[at] + 1) {
+      labels.push(String.fromCharCode(...bytes.subarray(at + 1, at + 1 + bytes[at])));
+    }
+    this.name(labels.join("."));
+    return at + 1;
+  }
+
+  #header(owner: string, type: number, ttl: number): void {
+    this.#count++;
+    this.name(owner);
+    this.#u16(type);
+    this.#u16(1);
+    this.u32(ttl);
+  }
+
+  #u16(value: number): void {
+    this.#raw(new Uint8Array([value >> 8, value & 0xff]));
+  }
+
+  #raw(data: Uint8Array): void {
+    if (this.#length + data.length > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + data.length));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    this.#bytes.set(data, this.#length);
+    this.#length += data.length;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Turns wire-format name bytes `bytes[start, end)` into a lookup key: each
+ * octet ASCII-lowercased and taken as one UTF-16 code unit (a "latin1"
+ * string). Keys of a name's suffixes are substrings of its key, starting at
+ * the suffix's label offset. Used for the snapshot's name map on both sides
+ * (builder and answer path), so lookups are case-insensitive (RFC 4343).
+ *
+ * @example wireKey(nameToWire("WWW.Example.test"), 0, 18) // "\x03www\x07example\x04test\x00"
+ */
+export function wireKey(bytes: Uint8Array, start: number, end: number): string {
+  let key = "";
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    key += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+  }
+  return key;
+}

@@ -1,0 +1,65 @@
+import type { Config } from "../config/config.ts";
+import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { HealthView } from "../health/health_view.ts";
+import { addressToRdata } from "../wire/address_to_rdata.ts";
+import { encodeZone } from "./encode_zone.ts";
+import { modelZone } from "./model_zone.ts";
+import { servedAddresses } from "./served_addresses.ts";
+import { signZones } from "./sign_zones.ts";
+import type { NameEntry, Snapshot, ZoneIndex } from "./snapshot.ts";
+import { nextSerial, zoneTiming } from "./timing.ts";
+
+/** Everything one build depends on. */
+export interface BuildInput {
+  readonly config: Config;
+  readonly health: HealthView;
+  /** Build time, ms since the epoch (serial and signature times derive from it). */
+  readonly now: number;
+  /** The snapshot being replaced: its serial is exceeded and its signatures reused. */
+  readonly previous: Snapshot | null;
+  /** Signing key, or null for an unsigned zone. */
+  readonly key: SigningKey | null;
+}
+
+/**
+ * Builds the immutable snapshot every query is answered from: SOA and NS at
+ * each served apex (hosted zone and every alias), the currently served A/AAAA
+ * of each configured name below each apex, and with a key DNSKEY, NSEC chain
+ * and RRSIGs per zone. The only producer of snapshots; pure apart from
+ * awaiting signatures.
+ */
+export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
+  const { config, key, now, previous } = input;
+  const timing = zoneTiming(config);
+  const serial = nextSerial(now, previous?.serial ?? null);
+  const served = new Map<string, Uint8Array[]>();
+  for (const record of config.records) {
+    const seen = served.get(record.name) ?? [];
+    for (const address of servedAddresses(record, input.health)) {
+      const rdata = addressToRdata(address);
+      if (!seen.some((other) => other.length === rdata.length && other.every((b, i) => b === rdata[i]))) seen.push(rdata);
+    }
+    served.set(record.name, seen);
+  }
+  const dnskey = key?.dnskeyRdata ?? null;
+  const models = [config.hostedZone, ...config.aliasZones].map((apex) =>
+    modelZone(apex, { config, timing, serial, served, dnskey })
+  );
+  const signed = key === null ? null : await signZones(models, key, timing, now, previous);
+  const zones: ZoneIndex[] = [];
+  const names = new Map<string, NameEntry>();
+  for (const model of models) {
+    const { index, entries } = encodeZone(model, timing, signed?.signatures ?? null);
+    zones.push(index);
+    for (const [wire, entry] of entries) names.set(wire, entry);
+  }
+  return Object.freeze({
+    serial,
+    builtAt: now,
+    refreshAt: signed?.refreshAt ?? null,
+    zones: Object.freeze(zones),
+    names,
+    dnskey,
+    signatures: signed?.signatures ?? new Map(),
+  });
+}

@@ -1,0 +1,126 @@
+import type { Config } from "../config/config.ts";
+
+/** Largest TTL or SOA timer (RFC 2181 §8: 2^31 − 1). */
+const MAX_SECONDS = 0x7fffffff;
+const DAY = 86_400;
+/** RFC 1912 §2.2 advises a SOA expire of 2 to 4 weeks; we take the low end. */
+const MIN_SOA_EXPIRE = 14 * DAY;
+/** Signature inception is backdated this much for clock skew (contract §3: at least 1 h). */
+const INCEPTION_BACKDATE = 3_600;
+/** Signatures are re-made once they are this old (plus the largest TTL kept in reserve). */
+const SIGNATURE_REUSE = 7 * DAY;
+
+/** Every TTL and timer of a snapshot, in seconds unless named otherwise. */
+export interface ZoneTiming {
+  /** max(configured interval, estimated duration of one full check cycle), ms. */
+  readonly effectiveIntervalMs: number;
+  readonly addressTtl: number;
+  readonly nsTtl: number;
+  readonly soaTtl: number;
+  readonly soaRefresh: number;
+  readonly soaRetry: number;
+  readonly soaExpire: number;
+  readonly soaMinimum: number;
+  readonly dnskeyTtl: number;
+  /** min(SOA TTL, SOA MINIMUM): negative answers' SOA, NSEC, synthesised HINFO (RFC 2308, 9077, 8482). */
+  readonly negativeTtl: number;
+  /** The largest TTL any served record carries. */
+  readonly maxTtl: number;
+  /** Lifetime of a fresh signature: expiration − signing time. */
+  readonly signatureValidity: number;
+  /** A signature with this little validity left (or less) is re-made. */
+  readonly signatureRefreshMargin: number;
+}
+
+function clamp(seconds: number): number {
+  return Math.min(MAX_SECONDS, Math.max(0, seconds));
+}
+
+/**
+ * Estimated wall time of one full health-check cycle: every unique endpoint
+ * (address and health port) probed `concurrency` at a time, each wave taking
+ * at most the largest timeout. Deterministic from the config alone.
+ */
+export function estimatedCycleMs(config: Config): number {
+  const endpoints = new Set<string>();
+  let timeout = 0;
+  for (const record of config.records) {
+    if (record.check === null) continue;
+    timeout = Math.max(timeout, record.check.timeoutMs);
+    for (const address of record.addresses) endpoints.add(`${address}|${record.check.port}`);
+  }
+  return Math.ceil(endpoints.size / Math.max(1, config.health.concurrency)) * timeout;
+}
+
+/**
+ * Derives every TTL and SOA timer from the config (docs/timing.md):
+ * A/AAAA TTL = 2 × effective interval; NS = SOA TTL = 30 × A TTL;
+ * SOA refresh = DNSKEY TTL = 10 × A TTL; retry = minimum = A TTL;
+ * expire = max(2 weeks, 2 × (refresh + retry)).
+ */
+export function zoneTiming(config: Config): ZoneTiming {
+  const effectiveIntervalMs = Math.max(config.health.intervalMs, estimatedCycleMs(config));
+  const addressTtl = clamp(Math.ceil((2 * effectiveIntervalMs) / 1000));
+  const soaTtl = clamp(30 * addressTtl);
+  const soaRefresh = clamp(10 * addressTtl);
+  const soaRetry = addressTtl;
+  const soaMinimum = addressTtl;
+  const maxTtl = Math.max(addressTtl, soaTtl, soaRefresh);
+  const signatureRefreshMargin = clamp(SIGNATURE_REUSE + maxTtl);
+  return Object.freeze({
+    effectiveIntervalMs,
+    addressTtl,
+    nsTtl: soaTtl,
+    soaTtl,
+    soaRefresh,
+    soaRetry,
+    soaExpire: clamp(Math.max(MIN_SOA_EXPIRE, 2 * (soaRefresh + soaRetry))),
+    soaMinimum,
+    dnskeyTtl: soaRefresh,
+    negativeTtl: Math.min(soaTtl, soaMinimum),
+    maxTtl,
+    signatureValidity: clamp(signatureRefreshMargin + SIGNATURE_REUSE),
+    signatureRefreshMargin,
+  });
+}
+
+/** Seconds since the epoch, mod 2^32 (RRSIG and SOA serial time, RFC 1982). */
+export function epochSeconds(nowMs: number): number {
+  return Math.floor(nowMs / 1000) >>> 0;
+}
+
+/** RFC 1982 difference b − a as a signed 32-bit number. */
+function serialDifference(a: number, b: number): number {
+  return (b - a) | 0;
+}
+
+/**
+ * The SOA serial of a new snapshot: seconds since the epoch, or previous + 1
+ * when the clock has not moved past the previous serial (RFC 1982 arithmetic,
+ * so it keeps increasing across the 2^32 wrap and backward clock jumps).
+ */
+export function nextSerial(nowMs: number, previous: number | null): number {
+  const now = epochSeconds(nowMs);
+  if (previous === null || serialDifference(previous, now) > 0) return now;
+  return (previous + 1) >>> 0;
+}
+
+/** Inception and expiration (u32 seconds) for signatures made at `nowMs`. */
+export function signatureWindow(nowMs: number, timing: ZoneTiming): { inception: number; expiration: number } {
+  const now = epochSeconds(nowMs);
+  return {
+    inception: (now - INCEPTION_BACKDATE) >>> 0,
+    expiration: (now + timing.signatureValidity) >>> 0,
+  };
+}
+
+/**
+ * When (ms) a signature expiring at `expiration` must be re-made: once only
+ * the refresh margin (a week plus the largest TTL) is left, so a resolver
+ * caching it for a full TTL never holds an expired signature.
+ */
+export function signatureDueAt(expiration: number, nowMs: number, timing: ZoneTiming): number {
+  const now = Math.floor(nowMs / 1000);
+  const left = serialDifference(now >>> 0, expiration);
+  return (now + left - timing.signatureRefreshMargin) * 1000;
+}

@@ -1,0 +1,120 @@
+/**
+ * Shared fixtures for zone, answer and conformance tests: a small config with
+ * every kind of record, health views, a real signing key, and a query encoder.
+ */
+import dnsPacket from "dns-packet";
+import type { Config, RecordConfig } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import { generateKeyPem } from "../../src/dnssec/generate_key_pem.ts";
+import { loadSigningKey } from "../../src/dnssec/load_signing_key.ts";
+import type { SigningKey } from "../../src/dnssec/signing_key.ts";
+import type { HealthView } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
+import type { Snapshot } from "../../src/zone/snapshot.ts";
+
+const checked = (port: number) => ({ port, timeoutMs: 1_000 });
+
+/** Records of the fixture zone: checked, static, ENT-making, every all-down policy. */
+export const FIXTURE_RECORDS: readonly RecordConfig[] = [
+  { name: "www", addresses: ["192.0.2.1", "192.0.2.2", "2001:db8::1"], check: checked(80), whenAllDown: { kind: "none" } },
+  { name: "api.eu", addresses: ["192.0.2.10"], check: checked(443), whenAllDown: { kind: "none" } },
+  { name: "static", addresses: ["198.51.100.7"], check: null, whenAllDown: { kind: "none" } },
+  { name: "all", addresses: ["192.0.2.20", "192.0.2.21"], check: checked(80), whenAllDown: { kind: "all" } },
+  { name: "fb", addresses: ["192.0.2.30"], check: checked(80), whenAllDown: { kind: "fallback", addresses: ["203.0.113.5"] } },
+  { name: "ns1", addresses: ["192.0.2.53"], check: null, whenAllDown: { kind: "none" } },
+];
+
+/** The fixture config: hosted zone example.test, alias example.net. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    hostedZone: "example.test",
+    aliasZones: ["example.net"],
+    nameServers: ["ns1.example.test", "ns2.example.org"],
+    records: FIXTURE_RECORDS,
+    listen: [{ hostname: "127.0.0.1", port: 0 }],
+    logLevel: "error",
+    health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
+    dnssec: null,
+    tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
+    http: null,
+    configFile: null,
+    ...overrides,
+  };
+}
+
+/** A health view in which the listed addresses (any port) are down. */
+export function healthWithDown(...down: string[]): HealthView {
+  return { isHealthy: (address) => !down.includes(address) };
+}
+
+const keys = new Map<DnssecAlgorithmName, Promise<SigningKey>>();
+
+/** A real signing key (generated once per algorithm per test run). */
+export function testKey(algorithm: DnssecAlgorithmName = "ED25519"): Promise<SigningKey> {
+  let key = keys.get(algorithm);
+  if (key === undefined) {
+    key = generateKeyPem(algorithm).then((pem) => loadSigningKey(pem, algorithm));
+    keys.set(algorithm, key);
+  }
+  return key;
+}
+
+/** Fixed build time: 2026-11-26T00:00:00Z. */
+export const NOW = Date.UTC(2026, 10, 26);
+
+/** Builds a snapshot of the fixture (everything healthy unless given). */
+export async function fixtureSnapshot(
+  options: { signed?: boolean; health?: HealthView; config?: Config } = {},
+): Promise<Snapshot> {
+  return buildSnapshot({
+    config: options.config ?? testConfig(),
+    health: options.health ?? ALL_HEALTHY,
+    now: NOW,
+    previous: null,
+    key: options.signed ? await testKey() : null,
+  });
+}
+
+/** Query options for `makeQuery`. */
+export interface QueryOptions {
+  id?: number;
+  /** EDNS: omit for no OPT. */
+  edns?: { udpSize?: number; dnssecOk?: boolean; version?: number };
+  qclass?: number;
+  rd?: boolean;
+  cd?: boolean;
+}
+
+/** Encodes a query with dns-packet. */
+export function makeQuery(name: string, type: string, options: QueryOptions = {}): Uint8Array {
+  const flags = (options.rd ? dnsPacket.RECURSION_DESIRED : 0) | (options.cd ? dnsPacket.CHECKING_DISABLED : 0);
+  const packet: dnsPacket.Packet = {
+    type: "query",
+    id: options.id ?? 0x1234,
+    flags,
+    questions: [{ name, type: type as dnsPacket.RecordType, class: "IN" }],
+  };
+  if (options.edns !== undefined) {
+    packet.additionals = [{
+      type: "OPT",
+      name: ".",
+      udpPayloadSize: options.edns.udpSize ?? 1232,
+      flags: options.edns.dnssecOk ? dnsPacket.DNSSEC_OK : 0,
+    } as dnsPacket.Answer];
+  }
+  const bytes = new Uint8Array(dnsPacket.encode(packet));
+  if (options.qclass !== undefined) {
+    const at = bytes.length - (options.edns !== undefined ? 11 : 0) - 2;
+    bytes[at] = options.qclass >> 8;
+    bytes[at + 1] = options.qclass & 0xff;
+  }
+  if (options.edns?.version !== undefined) bytes[bytes.length - 5] = options.edns.version;
+  return bytes;
+}
+
+/** Decodes a response with dns-packet (fails the test on null). */
+export function decode(response: Uint8Array | null): dnsPacket.DecodedPacket {
+  if (response === null) throw new Error("expected a response, got none (dropped)");
+  return dnsPacket.decode(Buffer.from(response));
+}

@@ -106,7 +106,8 @@ function dial(hostname: string, port: number, timeoutMs: number): Promise<DialRe
       finish({ ok: false, reason: "timeout", ms: performance.now() - start, detail });
     }, timeoutMs);
     socket.once("connect", () => finish({ ok: true, ms: performance.now() - start }));
-    socket.once("error", (error) => finish({ ok: false, ms: performance.now() - start, ...classifyDialError(error) }));
+    // `on`, not `once`: a late second error must not become an unhandled "error" event.
+    socket.on("error", (error) => finish({ ok: false, ms: performance.now() - start, ...classifyDialError(error) }));
   });
 }
 

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { describe, test } from "node:test";
+import { DEMO_CONFIG_YAML } from "../../src/config/demo_config.ts";
+import { errorOf, load } from "./load_helpers.ts";
+
+const EXAMPLES = new URL("../../examples/", import.meta.url);
+const readExample = (name: string) => readFile(new URL(name, EXAMPLES), "utf8");
+
+describe("the embedded demo config", () => {
+  test("examples/demo.yaml is the same text", async () => {
+    assert.equal(await readExample("demo.yaml"), DEMO_CONFIG_YAML);
+  });
+
+  test("serves example.test and example.net on loopback port 53053", async () => {
+    const config = await load(["--demo"]);
+    assert.deepEqual(config, {
+      hostedZone: "example.test",
+      aliasZones: ["example.net"],
+      nameServers: ["ns1.example.test"],
+      records: [
+        { name: "www", addresses: ["127.0.0.1", "::1"], check: { port: 53053, timeoutMs: 1000 }, whenAllDown: { kind: "none" } },
+        { name: "api", addresses: ["127.0.0.2", "127.0.0.3"], check: { port: 8080, timeoutMs: 1000 }, whenAllDown: { kind: "none" } },
+        { name: "static", addresses: ["127.0.0.10"], check: null, whenAllDown: { kind: "none" } },
+      ],
+      listen: [{ hostname: "127.0.0.1", port: 53053 }, { hostname: "::1", port: 53053 }],
+      logLevel: "info",
+      health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
+      dnssec: null,
+      tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
+      http: null,
+      configFile: null,
+    });
+    assert.ok(Object.isFrozen(config.records[0].check));
+  });
+
+  test("flags override it; it needs no file", async () => {
+    const config = await load(["--demo", "--log-level", "debug", "--listen", "127.0.0.1:5353"]);
+    assert.equal(config.logLevel, "debug");
+    assert.deepEqual(config.listen, [{ hostname: "127.0.0.1", port: 5353 }]);
+    assert.equal(await errorOf(["--demo", "--port", "0"]), '--port: "0" is not a port (1-65535)');
+  });
+});
+
+describe("examples/*.yaml", () => {
+  for (const name of ["minimal.yaml", "full.yaml", "dnssec.yaml"]) {
+    test(`${name} is a valid config`, async () => {
+      const path = `/examples/${name}`;
+      const config = await load(["--config", path], { [path]: await readExample(name) });
+      assert.equal(config.configFile, path);
+      assert.ok(config.records.length >= 2);
+    });
+  }
+
+  test("full.yaml sets every key to the documented value", async () => {
+    const config = await load(["--config", "/e/full.yaml"], { "/e/full.yaml": await readExample("full.yaml") });
+    assert.deepEqual(config.health, { intervalMs: 30_000, timeoutMs: 2000, rise: 1, fall: 1, concurrency: 1000 });
+    assert.deepEqual(config.dnssec, { keyPath: "/e/zone.pem", algorithm: "ECDSAP256SHA256" });
+    assert.deepEqual(config.http, { hostname: "127.0.0.1", port: 9153 });
+    assert.deepEqual(config.records.map((record) => record.name), ["www", "api", "api.eu", "static"]);
+    assert.deepEqual(config.records[1].whenAllDown, { kind: "fallback", addresses: ["192.0.2.99"] });
+  });
+});

@@ -95,8 +95,9 @@ export async function startDnsServer<S extends SnapshotTiming>(options: DnsServe
   };
   const listeners = createListenerSet((address) => bindDnsListener(runtime, address, onDatagram, tcp));
 
-  const scheduleRebuild = (at: number) => {
+  const scheduleRebuild = (at: number | null) => {
     clearTimeout(refreshTimer);
+    if (at === null) return;
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, at - runtime.clock.now()));
     refreshTimer = setTimeout(() => void runner.request(), wait);
   };

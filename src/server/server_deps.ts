@@ -10,8 +10,8 @@ export type Transport = "udp" | "tcp";
 /** What the server itself reads from a zone snapshot. */
 export interface SnapshotTiming {
   readonly serial: number;
-  /** Epoch ms at which the snapshot must be rebuilt (DNSSEC re-signing). */
-  readonly refreshAt: number;
+  /** Epoch ms at which the snapshot must be rebuilt (DNSSEC re-signing), or null: never. */
+  readonly refreshAt: number | null;
 }
 
 /** The part of the health monitor (src/health/health_monitor.ts) the server drives. */

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm start`: runs healthy-dns from source on the embedded demo config
+// (example.test and its alias example.net on 127.0.0.1 and ::1, port 53053),
+// installing the npm dependencies first when node_modules is missing.
+// Uses Bun (fast start); HEALTHY_DNS_RUNTIME=deno runs it on Deno instead.
+// Extra arguments are passed on: `npm start -- --log-level debug`.
+// Node.js built-ins only.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+
+if (!existsSync(bin("bun")) || !existsSync(bin("deno"))) {
+  console.log("start: installing dependencies (npm ci)…");
+  const install = spawnSync("npm", [existsSync(join(root, "package-lock.json")) ? "ci" : "install"], { cwd: root, stdio: "inherit" });
+  if (install.status !== 0) process.exit(install.status ?? 1);
+}
+
+const useDeno = process.env.HEALTHY_DNS_RUNTIME === "deno";
+const command = useDeno ? [bin("deno"), "run", "-A", "main.ts"] : [bin("bun"), "main.ts"];
+const args = [...command.slice(1), "serve", "--demo", ...process.argv.slice(2)];
+console.log(`start: ${useDeno ? "deno" : "bun"} main.ts serve --demo ${process.argv.slice(2).join(" ")}`.trimEnd());
+
+const child = spawn(command[0], args, { cwd: root, stdio: ["inherit", "inherit", "pipe"] });
+// Logs go to stderr: pass them through, and show what to try once the server is ready.
+let pending = "";
+let hinted = false;
+child.stderr.on("data", (chunk) => {
+  process.stderr.write(chunk);
+  if (hinted) return;
+  pending += chunk.toString("utf8");
+  if (!/ info ready /.test(pending)) return;
+  hinted = true;
+  console.log("\nhealthy-dns is serving the demo zone. Try (Ctrl-C stops it):");
+  console.log("  dig @127.0.0.1 -p 53053 www.example.test A");
+  console.log("  dig @::1 -p 53053 api.example.net AAAA +tcp\n");
+});
+// The child gets Ctrl-C from the terminal itself; a kill of this script is passed on.
+for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+process.on("SIGINT", () => {});
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

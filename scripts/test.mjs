@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, on both runtimes.
+//   1. installs the npm dependencies when node_modules is missing;
+//   2. builds dist/healthy-dns once (scripts/build.mjs) for the binary smoke test;
+//   3. runs `deno test -A tests/` and then `bun test tests/`, streaming their output;
+//   4. prints `N passed, N failed` summed over both runners, and exits non-zero
+//      if either runner failed.
+// Arguments narrow the run to some test paths: `npm test -- tests/server`.
+// Node.js built-ins only.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+/** Per-runner ceiling, so a hung test cannot hang CI. */
+const RUNNER_TIMEOUT_MS = 8 * 60_000;
+const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["tests/"];
+
+if (!existsSync(bin("deno")) || !existsSync(bin("bun"))) {
+  console.log("test: installing dependencies…");
+  const install = spawnSync("npm", [existsSync(join(root, "package-lock.json")) ? "ci" : "install"], { cwd: root, stdio: "inherit" });
+  if (install.status !== 0) process.exit(install.status ?? 1);
+}
+
+if (!existsSync(join(root, "dist", "healthy-dns")) || process.env.HEALTHY_DNS_REBUILD !== "0") {
+  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) console.error("test: the build failed; the binary smoke test will fail");
+}
+
+/** Runs one test runner, echoing its output as it comes; resolves with its exit code and output. */
+function runRunner(label, command, args) {
+  console.log(`\n=== ${label}: ${[command.replace(`${root}/`, ""), ...args].join(" ")}\n`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let text = "";
+    const collect = (stream, sink) =>
+      stream.on("data", (chunk) => {
+        sink.write(chunk);
+        text += chunk.toString("utf8");
+      });
+    collect(child.stdout, process.stdout);
+    collect(child.stderr, process.stderr);
+    const timer = setTimeout(() => {
+      console.error(`test: ${label} exceeded ${RUNNER_TIMEOUT_MS / 60_000} minutes; stopping it`);
+      child.kill("SIGKILL");
+    }, RUNNER_TIMEOUT_MS);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 1 : 0), text });
+    });
+  });
+}
+
+/**
+ * Deno counts a `describe` as a test and its `test`s as steps; its JUnit report
+ * lists both, so count the leaves (cases no other case is nested under), as Bun does.
+ */
+function denoCounts(junitPath) {
+  if (!existsSync(junitPath)) return null;
+  const xml = readFileSync(junitPath, "utf8");
+  const cases = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
+    name: m[1],
+    failed: /<failure|<error/.test(m[3] ?? ""),
+  }));
+  const names = cases.map((c) => c.name);
+  const leaves = cases.filter((c) => !names.some((other) => other.startsWith(`${c.name} &gt; `)));
+  const failed = leaves.filter((c) => c.failed).length;
+  return { passed: leaves.length - failed, failed };
+}
+
+function bunCounts(text) {
+  const passed = text.match(/^\s*(\d+) pass$/m);
+  const failed = text.match(/^\s*(\d+) fail$/m);
+  return passed === null ? null : { passed: Number(passed[1]), failed: failed === null ? 0 : Number(failed[1]) };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "healthy-dns-test-"));
+const junit = join(scratch, "deno.xml");
+const deno = await runRunner("deno", bin("deno"), ["test", "-A", `--junit-path=${junit}`, ...paths]);
+const bun = await runRunner("bun", bin("bun"), ["test", ...paths]);
+const counts = [
+  { label: "deno", run: deno, counts: denoCounts(junit) },
+  { label: "bun", run: bun, counts: bunCounts(bun.text) },
+];
+rmSync(scratch, { recursive: true, force: true });
+
+let passed = 0;
+let failed = 0;
+console.log("");
+for (const { label, run, counts: c } of counts) {
+  // A runner that failed before reporting (type errors, crash) counts as one failure.
+  const f = c === null ? (run.code === 0 ? 0 : 1) : Math.max(c.failed, run.code === 0 ? 0 : 1);
+  const p = c?.passed ?? 0;
+  passed += p;
+  failed += f;
+  console.log(`${label}: ${p} passed, ${f} failed${run.code === 0 ? "" : ` (exit ${run.code})`}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(deno.code === 0 && bun.code === 0 ? 0 : 1);

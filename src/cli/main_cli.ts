@@ -1,0 +1,63 @@
+import pkg from "../../package.json" with { type: "json" };
+import { ConfigError } from "../config/config_error.ts";
+import { loadConfig } from "../config/load_config.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { runServe } from "../server/run_serve.ts";
+import { runCheck } from "./check.ts";
+import { runDs } from "./ds.ts";
+import { runKeygen } from "./keygen.ts";
+import { USAGE } from "./usage.ts";
+
+const out = (line: string) => console.log(line);
+const err = (line: string) => console.error(line);
+
+/** The subcommands; `serve` is also what runs when the first argument is a flag or absent. */
+const COMMANDS: Readonly<Record<string, (args: readonly string[], runtime: Runtime) => Promise<number>>> = {
+  serve: runServe,
+  async check(args, runtime) {
+    const json = args.includes("--json");
+    const config = await loadConfig(args.filter((arg) => arg !== "--json"), runtime.readTextFile);
+    return runCheck(config, runtime.dial, runtime.clock, out, json);
+  },
+  keygen: (args, runtime) => runKeygen(args, { writeNewFile: runtime.writeNewFile, out, err }),
+  ds: (args, runtime) => runDs(args, { readTextFile: runtime.readTextFile, out, err }),
+};
+
+/**
+ * The `healthy-dns` command line: `[serve] [flags]` (no subcommand means
+ * serve, so the original's command lines work unchanged), `check [--json]`,
+ * `keygen`, `ds`, `--help`, `--version`.
+ *
+ * @returns the exit code: 0 success, 1 unexpected failure (or `check` found a
+ *   name with no healthy address), 2 a user error, printed as one line on
+ *   stderr without a stack trace. `serve` resolves only once stopped by a signal.
+ */
+export async function runCli(runtime: Runtime): Promise<number> {
+  const [first = "", ...rest] = runtime.args;
+  const command = first.startsWith("-") || first === "" ? "serve" : first;
+  const args = command === first ? rest : runtime.args;
+  if (args.includes("--help") || args.includes("-h") || first === "help") {
+    out(USAGE);
+    return 0;
+  }
+  if (args.includes("--version") || args.includes("-V")) {
+    out(`healthy-dns ${pkg.version} (${runtime.name} ${runtime.version})`);
+    return 0;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (run === undefined) {
+    err(`${JSON.stringify(command)}: unknown command; expected serve, check, keygen or ds (see --help)`);
+    return 2;
+  }
+  try {
+    return await run(args, runtime);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(error.message);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    err(`healthy-dns ${command}: ${message.split("\n")[0]}`);
+    return 1;
+  }
+}

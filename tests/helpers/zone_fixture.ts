@@ -3,6 +3,7 @@
  * every kind of record, health views, a real signing key, and a query encoder.
  */
 import dnsPacket from "dns-packet";
+import { answerQuery } from "../../src/answer/answer_query.ts";
 import type { Config, RecordConfig } from "../../src/config/config.ts";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
 import { generateKeyPem } from "../../src/dnssec/generate_key_pem.ts";
@@ -113,8 +114,27 @@ export function makeQuery(name: string, type: string, options: QueryOptions = {}
   return bytes;
 }
 
+/** What dns-packet's decode returns (its typings omit the header fields). */
+export type Decoded = dnsPacket.DecodedPacket & {
+  rcode: string;
+  opcode: string;
+  flag_qr: boolean;
+  flag_aa: boolean;
+  flag_tc: boolean;
+  flag_rd: boolean;
+  flag_ra: boolean;
+  flag_z: boolean;
+  flag_ad: boolean;
+  flag_cd: boolean;
+};
+
 /** Decodes a response with dns-packet (fails the test on null). */
-export function decode(response: Uint8Array | null): dnsPacket.DecodedPacket {
+export function decode(response: Uint8Array | null): Decoded {
   if (response === null) throw new Error("expected a response, got none (dropped)");
-  return dnsPacket.decode(Buffer.from(response));
+  return dnsPacket.decode(Buffer.from(response)) as Decoded;
+}
+
+/** Answers `name`/`type` from a snapshot (UDP, EDNS, DO as given) and decodes the response. */
+export function ask(snapshot: Snapshot, name: string, type: string, dnssecOk = false): Decoded {
+  return decode(answerQuery(makeQuery(name, type, { edns: { dnssecOk } }), snapshot, "udp"));
 }

@@ -5,6 +5,9 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
+const INTERVAL = seconds(DEFAULTS.health.intervalMs);
+const TIMEOUT = seconds(DEFAULTS.health.timeoutMs);
+
 /** The `--help` text; every default is read from src/config/defaults.ts. */
 export const USAGE: string = `healthy-dns: a health-aware authoritative DNS server
 
@@ -39,8 +42,8 @@ Server:
   --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel})
 
 Health checks (a TCP connect to each address's health port):
-  --test-min-interval T      minimum time between check cycles (default: ${seconds(DEFAULTS.health.intervalMs)})
-  --test-timeout T           connect timeout (default: ${seconds(DEFAULTS.health.timeoutMs)})
+  --test-min-interval T      minimum time between check cycles (default: ${INTERVAL})
+  --test-timeout T           connect timeout (default: ${TIMEOUT})
                              T: seconds (30, 0.5) or with a unit: 500ms, 30s, 2m, 1h
 
 DNSSEC (off unless a key is given):

@@ -19,12 +19,18 @@ const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA25
 
 /** A required setting, or the error naming both the flag and the YAML key. */
 function required<T extends Sourced>(setting: T | undefined, flag: string, yamlKey: string): T {
-  if (setting === undefined) throw new ConfigError(flag, `required (or set "${yamlKey}" in the --config file)`);
+  if (setting === undefined) {
+    throw new ConfigError(flag, `required (or set "${yamlKey}" in the --config file)`);
+  }
   return setting;
 }
 
 /** Reads an optional setting with `read`, or returns `fallback`. */
-function optional<T>(setting: Sourced | undefined, read: (value: unknown, at: Sourced["at"]) => T, fallback: T): T {
+function optional<T>(
+  setting: Sourced | undefined,
+  read: (value: unknown, at: Sourced["at"]) => T,
+  fallback: T,
+): T {
   return setting === undefined ? fallback : read(setting.value, setting.at);
 }
 
@@ -37,7 +43,11 @@ function optional<T>(setting: Sourced | undefined, read: (value: unknown, at: So
 export function buildConfig(settings: SettingsLayer, configFile: string | null): Config {
   const zone = required(settings.zone, "--hosted-zone", "zone");
   const hostedZone = readDomainName(zone.value, zone.at, "domain name");
-  const aliasZones = optional(settings.aliasZones, (v, at) => readAliasZones(v, at, hostedZone), DEFAULTS.aliasZones);
+  const aliasZones = optional(
+    settings.aliasZones,
+    (v, at) => readAliasZones(v, at, hostedZone),
+    DEFAULTS.aliasZones,
+  );
   const ns = required(settings.nameServers, "--ns", "name_servers");
   const nameServers = readNameServers(ns.value, ns.at);
   const count = (value: unknown, at: Sourced["at"]) => readInteger(value, at, "count");
@@ -51,7 +61,11 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
   const records = required(settings.records, "--zone-resolutions", "records");
   const port = optional(settings.port, (v, at) => readInteger(v, at, "port"), DEFAULTS.port);
   const keyPath = optional(settings.keyPath, (v, at) => readString(v, at, "a file path"), null);
-  const algorithm = optional(settings.algorithm, (v, at) => readChoice(v, at, ALGORITHMS), DEFAULTS.dnssecAlgorithm);
+  const algorithm = optional(
+    settings.algorithm,
+    (v, at) => readChoice(v, at, ALGORITHMS),
+    DEFAULTS.dnssecAlgorithm,
+  );
   return {
     hostedZone,
     aliasZones,
@@ -66,7 +80,11 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
       (v, at) => readListenList(v, at, port),
       DEFAULTS.listenHosts.map((hostname) => ({ hostname, port })),
     ),
-    logLevel: optional(settings.logLevel, (v, at) => readChoice(v, at, LOG_LEVELS), DEFAULTS.logLevel),
+    logLevel: optional(
+      settings.logLevel,
+      (v, at) => readChoice(v, at, LOG_LEVELS),
+      DEFAULTS.logLevel,
+    ),
     health,
     dnssec: keyPath === null ? null : { keyPath, algorithm },
     tcp: {

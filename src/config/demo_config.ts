@@ -5,7 +5,8 @@
  * (`api`, NODATA) and one static record. examples/demo.yaml is a copy of this
  * text; a test keeps the two identical.
  */
-export const DEMO_CONFIG_YAML: string = `# healthy-dns demo configuration (\`healthy-dns --demo\` serves exactly this).
+export const DEMO_CONFIG_YAML: string =
+  `# healthy-dns demo configuration (\`healthy-dns --demo\` serves exactly this).
 # Serves example.test, and example.net as its alias, on loopback port 53053:
 #   dig @127.0.0.1 -p 53053 www.example.test A
 #   dig @::1 -p 53053 api.example.net AAAA

@@ -14,9 +14,15 @@ export function domainNameProblem(name: string): string | null {
   if (name.length > MAX_NAME_LENGTH) return `it is longer than ${MAX_NAME_LENGTH} characters`;
   for (const label of name.split(".")) {
     if (label === "") return "it has an empty label";
-    if (label.length > MAX_LABEL_LENGTH) return `label "${label}" is longer than ${MAX_LABEL_LENGTH} characters`;
-    if (!LDH.test(label)) return `label ${JSON.stringify(label)} may hold only letters, digits and hyphens`;
-    if (label.startsWith("-") || label.endsWith("-")) return `label "${label}" starts or ends with a hyphen`;
+    if (label.length > MAX_LABEL_LENGTH) {
+      return `label "${label}" is longer than ${MAX_LABEL_LENGTH} characters`;
+    }
+    if (!LDH.test(label)) {
+      return `label ${JSON.stringify(label)} may hold only letters, digits and hyphens`;
+    }
+    if (label.startsWith("-") || label.endsWith("-")) {
+      return `label "${label}" starts or ends with a hyphen`;
+    }
   }
   return null;
 }

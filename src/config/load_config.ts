@@ -10,7 +10,10 @@ import type { SettingsLayer } from "./settings_layer.ts";
 /** How messages name the embedded demo config. */
 const DEMO_LABEL = "--demo";
 
-async function readFileLayer(file: string, readTextFile: (path: string) => Promise<string>): Promise<SettingsLayer> {
+async function readFileLayer(
+  file: string,
+  readTextFile: (path: string) => Promise<string>,
+): Promise<SettingsLayer> {
   let text: string;
   try {
     text = await readTextFile(file);

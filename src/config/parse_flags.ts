@@ -5,7 +5,9 @@ import { FLAG_RECORDS } from "./read_records.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 
 /** The setting each value flag sets, and whether its value is JSON. */
-const VALUE_FLAGS: Readonly<Record<string, { readonly key: keyof SettingsLayer; readonly json?: true }>> = {
+const VALUE_FLAGS: Readonly<
+  Record<string, { readonly key: keyof SettingsLayer; readonly json?: true }>
+> = {
   "--hosted-zone": { key: "zone" },
   "--zone-resolutions": { key: "records", json: true },
   "--ns": { key: "nameServers", json: true },
@@ -29,7 +31,10 @@ export interface ParsedFlags {
 }
 
 /** Splits `--flag=value` / `--flag value` pairs; returns the flag, its value and how many args it used. */
-function nextFlag(args: readonly string[], index: number): { flag: string; value: string | null; used: number } {
+function nextFlag(
+  args: readonly string[],
+  index: number,
+): { flag: string; value: string | null; used: number } {
   const arg = args[index];
   if (!arg.startsWith("--") || arg === "--") {
     throw new ConfigError(quoteValue(arg), "unexpected argument (flags start with --)");
@@ -37,7 +42,9 @@ function nextFlag(args: readonly string[], index: number): { flag: string; value
   const equals = arg.indexOf("=");
   if (equals >= 0) return { flag: arg.slice(0, equals), value: arg.slice(equals + 1), used: 1 };
   const next = args[index + 1];
-  return next === undefined || next.startsWith("--") ? { flag: arg, value: null, used: 1 } : { flag: arg, value: next, used: 2 };
+  return next === undefined || next.startsWith("--")
+    ? { flag: arg, value: null, used: 1 }
+    : { flag: arg, value: next, used: 2 };
 }
 
 /**
@@ -68,12 +75,21 @@ export function parseFlags(args: readonly string[]): ParsedFlags {
     if (value === null) throw new ConfigError(flag, "needs a value");
     if (flag === "--config") configFile = value;
     else if (flag === "--listen") listen.push(value);
-    else layer[spec.key] = { value: spec.json ? parseJson(flag, value) : value, at: Place.flag(flag) };
+    else {layer[spec.key] = {
+        value: spec.json ? parseJson(flag, value) : value,
+        at: Place.flag(flag),
+      };}
   }
-  if (demo && configFile !== null) throw new ConfigError("--demo", "cannot be combined with --config");
+  if (demo && configFile !== null) {
+    throw new ConfigError("--demo", "cannot be combined with --config");
+  }
   if (listen.length > 0) layer.listen = { value: listen, at: Place.flag("--listen") };
   const { records, ...rest } = layer;
-  return { layer: records ? { ...rest, records: { ...records, dialect: FLAG_RECORDS } } : rest, configFile, demo };
+  return {
+    layer: records ? { ...rest, records: { ...records, dialect: FLAG_RECORDS } } : rest,
+    configFile,
+    demo,
+  };
 }
 
 function parseJson(flag: string, text: string): unknown {

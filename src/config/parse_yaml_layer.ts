@@ -30,7 +30,10 @@ const SECTIONS: Readonly<Record<string, Readonly<Record<string, keyof SettingsLa
 };
 
 /** The first line of a yaml error, without its " at line L, column C:" tail (we print our own). */
-function syntaxError(file: string, error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): ConfigError {
+function syntaxError(
+  file: string,
+  error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
+): ConfigError {
   const reason = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
   const position = error.linePos ? `:${error.linePos[0].line}:${error.linePos[0].col}` : "";
   return new ConfigError(`${file}${position}`, reason);
@@ -58,7 +61,11 @@ export function parseYamlLayer(text: string, file: string): SettingsLayer {
   if (content === null || content === undefined) root.fail("the file holds no settings");
   const top = readMapping(content, root, [...Object.keys(TOP), ...Object.keys(SECTIONS)]);
   const layer: Record<string, Sourced> = {};
-  const take = (mapping: Readonly<Record<string, unknown>>, keys: Readonly<Record<string, keyof SettingsLayer>>, at: Place) => {
+  const take = (
+    mapping: Readonly<Record<string, unknown>>,
+    keys: Readonly<Record<string, keyof SettingsLayer>>,
+    at: Place,
+  ) => {
     for (const [yamlKey, setting] of Object.entries(keys)) {
       const value = mapping[yamlKey];
       if (value !== null && value !== undefined) layer[setting] = { value, at: at.child(yamlKey) };
@@ -70,7 +77,9 @@ export function parseYamlLayer(text: string, file: string): SettingsLayer {
     const at = root.child(section);
     take(readMapping(top[section], at, Object.keys(keys)), keys, at);
   }
-  if (layer.keyPath) layer.keyPath = { ...layer.keyPath, value: besideFile(layer.keyPath.value, file) };
+  if (layer.keyPath) {
+    layer.keyPath = { ...layer.keyPath, value: besideFile(layer.keyPath.value, file) };
+  }
   const { records, ...rest } = layer;
   return records ? { ...rest, records: { ...records, dialect: YAML_RECORDS } } : rest;
 }

@@ -40,7 +40,9 @@ export class Place {
    */
   child(key: string | number): Place {
     if (this.flag !== null) {
-      return typeof key === "number" ? this : new Place(this.flag, "", `${this.path}${JSON.stringify(key)}: `);
+      return typeof key === "number"
+        ? this
+        : new Place(this.flag, "", `${this.path}${JSON.stringify(key)}: `);
     }
     const step = typeof key === "number"
       ? `[${key}]`

@@ -6,7 +6,9 @@ import { quoteValue } from "./quote_value.ts";
  * `choices`.
  */
 export function readChoice<T extends string>(value: unknown, at: Place, choices: readonly T[]): T {
-  const found = typeof value === "string" ? choices.find((choice) => choice.toLowerCase() === value.toLowerCase()) : undefined;
+  const found = typeof value === "string"
+    ? choices.find((choice) => choice.toLowerCase() === value.toLowerCase())
+    : undefined;
   if (found === undefined) at.fail(`${quoteValue(value)} is not one of ${choices.join(", ")}`);
   return found;
 }

@@ -21,7 +21,11 @@ export function readInteger(
   shown: string = quoteValue(value),
 ): number {
   const { min, max, problem } = KINDS[kind];
-  const number = typeof value === "number" ? value : typeof value === "string" && DIGITS.test(value) ? Number(value) : NaN;
+  const number = typeof value === "number"
+    ? value
+    : typeof value === "string" && DIGITS.test(value)
+    ? Number(value)
+    : NaN;
   if (!Number.isInteger(number) || number < min || number > max) at.fail(`${shown} ${problem}`);
   return number;
 }

@@ -13,7 +13,9 @@ const BRACKETED = /^\[([^\]]*)\](?::(.*))?$/;
  * accepted: the server binds addresses, it does not resolve names.
  */
 export function readListenAddress(value: unknown, at: Place, defaultPort: number): ListenAddress {
-  if (typeof value !== "string") at.fail(`${quoteValue(value)} is not an address (IP, IP:PORT or [IPv6]:PORT)`);
+  if (typeof value !== "string") {
+    at.fail(`${quoteValue(value)} is not an address (IP, IP:PORT or [IPv6]:PORT)`);
+  }
   const bracketed = BRACKETED.exec(value);
   const colons = value.split(":").length - 1;
   let host = value;
@@ -28,5 +30,10 @@ export function readListenAddress(value: unknown, at: Place, defaultPort: number
   if (hostname === null) {
     at.fail(`${quoteValue(value)} is not an address (IP, IP:PORT or [IPv6]:PORT)`);
   }
-  return { hostname, port: port === undefined ? defaultPort : readInteger(port, at, "port", `${quoteValue(port)} in ${quoteValue(value)}`) };
+  return {
+    hostname,
+    port: port === undefined
+      ? defaultPort
+      : readInteger(port, at, "port", `${quoteValue(port)} in ${quoteValue(value)}`),
+  };
 }

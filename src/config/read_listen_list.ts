@@ -12,7 +12,9 @@ import { readListenAddress } from "./read_listen_address.ts";
 export function readListenList(value: unknown, at: Place, port: number): readonly ListenAddress[] {
   const raws = typeof value === "string" ? [value] : readList(value, at, "address");
   const addresses = raws.map((raw, index) => readListenAddress(raw, at.child(index), port));
-  const keys = addresses.map(({ hostname, port }) => `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`);
+  const keys = addresses.map(({ hostname, port }) =>
+    `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`
+  );
   assertUnique(keys, keys, at);
   return addresses;
 }

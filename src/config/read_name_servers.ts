@@ -14,7 +14,9 @@ export function readNameServers(value: unknown, at: Place): readonly string[] {
   const names = raws.map((raw, index) => {
     const name = readDomainName(raw, at.child(index), "host name");
     if (!name.includes(".")) {
-      at.child(index).fail(`${quoteValue(raw)} is not a fully-qualified host name (like "ns1.example.com")`);
+      at.child(index).fail(
+        `${quoteValue(raw)} is not a fully-qualified host name (like "ns1.example.com")`,
+      );
     }
     return name;
   });

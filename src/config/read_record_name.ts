@@ -17,12 +17,18 @@ export function readRecordName(raw: string, at: Place, zones: readonly string[])
   for (const zone of zones) {
     if (name === zone) at.fail(`${shown} is the zone apex; records must be below it`);
     if (isAtOrBelow(name, zone)) {
-      at.fail(`${shown} must be relative to the zone (write ${quoteValue(name.slice(0, -zone.length - 1))})`);
+      at.fail(
+        `${shown} must be relative to the zone (write ${
+          quoteValue(name.slice(0, -zone.length - 1))
+        })`,
+      );
     }
   }
   const longest = zones.reduce((a, b) => (b.length > a.length ? b : a));
   if (name.length + 1 + longest.length > MAX_NAME_LENGTH) {
-    at.fail(`${shown} is too long: under ${quoteValue(longest)} it exceeds ${MAX_NAME_LENGTH} characters`);
+    at.fail(
+      `${shown} is too long: under ${quoteValue(longest)} it exceeds ${MAX_NAME_LENGTH} characters`,
+    );
   }
   return name;
 }

@@ -39,20 +39,39 @@ export interface RecordDefaults {
   readonly whenAllDown: AllDownPolicy;
 }
 
-function readRecord(name: string, entry: unknown, at: Place, dialect: RecordDialect, defaults: RecordDefaults): RecordConfig {
+function readRecord(
+  name: string,
+  entry: unknown,
+  at: Place,
+  dialect: RecordDialect,
+  defaults: RecordDefaults,
+): RecordConfig {
   if (Array.isArray(entry)) {
-    return { name, addresses: readAddressList(entry, at), check: null, whenAllDown: defaults.whenAllDown };
+    return {
+      name,
+      addresses: readAddressList(entry, at),
+      check: null,
+      whenAllDown: defaults.whenAllDown,
+    };
   }
   if (typeof entry !== "object" || entry === null) {
-    at.fail(`${quoteValue(entry)} is neither a list of addresses nor a mapping with ${dialect.keys.join(", ")}`);
+    at.fail(
+      `${quoteValue(entry)} is neither a list of addresses nor a mapping with ${
+        dialect.keys.join(", ")
+      }`,
+    );
   }
   const fields = readMapping(entry, at, dialect.keys);
   if (fields[dialect.addressesKey] === undefined) at.fail(`missing "${dialect.addressesKey}"`);
   const addresses = readAddressList(fields[dialect.addressesKey], at.child(dialect.addressesKey));
   if (fields.health_port === undefined) {
-    if (dialect.portRequired) at.fail(`missing "health_port" (or give a bare list of addresses for a static record)`);
+    if (dialect.portRequired) {
+      at.fail(`missing "health_port" (or give a bare list of addresses for a static record)`);
+    }
     for (const key of ["timeout", "when_all_down"]) {
-      if (fields[key] !== undefined) at.child(key).fail("applies only to health-checked records (set health_port)");
+      if (fields[key] !== undefined) {
+        at.child(key).fail("applies only to health-checked records (set health_port)");
+      }
     }
     return { name, addresses, check: null, whenAllDown: defaults.whenAllDown };
   }
@@ -61,7 +80,9 @@ function readRecord(name: string, entry: unknown, at: Place, dialect: RecordDial
     addresses,
     check: {
       port: readInteger(fields.health_port, at.child("health_port"), "port"),
-      timeoutMs: fields.timeout === undefined ? defaults.timeoutMs : readDuration(fields.timeout, at.child("timeout")),
+      timeoutMs: fields.timeout === undefined
+        ? defaults.timeoutMs
+        : readDuration(fields.timeout, at.child("timeout")),
     },
     whenAllDown: fields.when_all_down === undefined
       ? defaults.whenAllDown
@@ -75,13 +96,20 @@ function readRecord(name: string, entry: unknown, at: Place, dialect: RecordDial
  * in `dialect` (health-checked when it has a `health_port`). At least one
  * record; names are unique after lowercasing. Keeps the order given.
  */
-export function readRecords(value: unknown, at: Place, dialect: RecordDialect, defaults: RecordDefaults): readonly RecordConfig[] {
+export function readRecords(
+  value: unknown,
+  at: Place,
+  dialect: RecordDialect,
+  defaults: RecordDefaults,
+): readonly RecordConfig[] {
   const entries = Object.entries(readMapping(value, at, null));
   if (entries.length === 0) at.fail("{} is empty; give at least one record");
   const records: RecordConfig[] = [];
   for (const [raw, entry] of entries) {
     const name = readRecordName(raw, at, defaults.zones);
-    if (records.some((record) => record.name === name)) at.fail(`${quoteValue(raw)} is listed twice`);
+    if (records.some((record) => record.name === name)) {
+      at.fail(`${quoteValue(raw)} is listed twice`);
+    }
     records.push(readRecord(name, entry, at.child(raw), dialect, defaults));
   }
   return records;

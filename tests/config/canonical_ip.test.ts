@@ -4,11 +4,29 @@ import { canonicalIp } from "../../src/config/canonical_ip.ts";
 
 describe("canonicalIp", () => {
   test("keeps valid IPv4 dotted quads", () => {
-    for (const text of ["0.0.0.0", "192.0.2.1", "255.255.255.255", "10.0.100.9"]) assert.equal(canonicalIp(text), text);
+    for (const text of ["0.0.0.0", "192.0.2.1", "255.255.255.255", "10.0.100.9"]) {
+      assert.equal(canonicalIp(text), text);
+    }
   });
 
   test("rejects IPv4 with leading zeros, out-of-range octets or the wrong shape", () => {
-    for (const text of ["01.2.3.4", "1.2.3.004", "256.1.1.1", "300.1.1.1", "1.2.3", "1.2.3.4.5", "1.2.3.", "a.b.c.d", " 1.2.3.4", "1.2.3.4 ", "", "+1.2.3.4", "1.2.3.-4"]) {
+    for (
+      const text of [
+        "01.2.3.4",
+        "1.2.3.004",
+        "256.1.1.1",
+        "300.1.1.1",
+        "1.2.3",
+        "1.2.3.4.5",
+        "1.2.3.",
+        "a.b.c.d",
+        " 1.2.3.4",
+        "1.2.3.4 ",
+        "",
+        "+1.2.3.4",
+        "1.2.3.-4",
+      ]
+    ) {
       assert.equal(canonicalIp(text), null, text);
     }
   });
@@ -33,7 +51,23 @@ describe("canonicalIp", () => {
   });
 
   test("rejects malformed IPv6", () => {
-    for (const text of ["1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", ":1::2", "1:::2", "12345::", "g::1", "fe80::1%eth0", "1.2.3.4::", "::1.2.3", "::01.2.3.4", "1:2:3:4:5:6:7::8", "[::1]"]) {
+    for (
+      const text of [
+        "1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8:9",
+        "1::2::3",
+        ":1::2",
+        "1:::2",
+        "12345::",
+        "g::1",
+        "fe80::1%eth0",
+        "1.2.3.4::",
+        "::1.2.3",
+        "::01.2.3.4",
+        "1:2:3:4:5:6:7::8",
+        "[::1]",
+      ]
+    ) {
       assert.equal(canonicalIp(text), null, text);
     }
   });

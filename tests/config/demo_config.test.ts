@@ -19,8 +19,18 @@ describe("the embedded demo config", () => {
       aliasZones: ["example.net"],
       nameServers: ["ns1.example.test"],
       records: [
-        { name: "www", addresses: ["127.0.0.1", "::1"], check: { port: 53053, timeoutMs: 1000 }, whenAllDown: { kind: "none" } },
-        { name: "api", addresses: ["127.0.0.2", "127.0.0.3"], check: { port: 8080, timeoutMs: 1000 }, whenAllDown: { kind: "none" } },
+        {
+          name: "www",
+          addresses: ["127.0.0.1", "::1"],
+          check: { port: 53053, timeoutMs: 1000 },
+          whenAllDown: { kind: "none" },
+        },
+        {
+          name: "api",
+          addresses: ["127.0.0.2", "127.0.0.3"],
+          check: { port: 8080, timeoutMs: 1000 },
+          whenAllDown: { kind: "none" },
+        },
         { name: "static", addresses: ["127.0.0.10"], check: null, whenAllDown: { kind: "none" } },
       ],
       listen: [{ hostname: "127.0.0.1", port: 53053 }, { hostname: "::1", port: 53053 }],
@@ -53,11 +63,27 @@ describe("examples/*.yaml", () => {
   }
 
   test("full.yaml sets every key to the documented value", async () => {
-    const config = await load(["--config", "/e/full.yaml"], { "/e/full.yaml": await readExample("full.yaml") });
-    assert.deepEqual(config.health, { intervalMs: 30_000, timeoutMs: 2000, rise: 1, fall: 1, concurrency: 1000 });
+    const config = await load(["--config", "/e/full.yaml"], {
+      "/e/full.yaml": await readExample("full.yaml"),
+    });
+    assert.deepEqual(config.health, {
+      intervalMs: 30_000,
+      timeoutMs: 2000,
+      rise: 1,
+      fall: 1,
+      concurrency: 1000,
+    });
     assert.deepEqual(config.dnssec, { keyPath: "/e/zone.pem", algorithm: "ECDSAP256SHA256" });
     assert.deepEqual(config.http, { hostname: "127.0.0.1", port: 9153 });
-    assert.deepEqual(config.records.map((record) => record.name), ["www", "api", "api.eu", "static"]);
-    assert.deepEqual(config.records[1].whenAllDown, { kind: "fallback", addresses: ["192.0.2.99"] });
+    assert.deepEqual(config.records.map((record) => record.name), [
+      "www",
+      "api",
+      "api.eu",
+      "static",
+    ]);
+    assert.deepEqual(config.records[1].whenAllDown, {
+      kind: "fallback",
+      addresses: ["192.0.2.99"],
+    });
   });
 });

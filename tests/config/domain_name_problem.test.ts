@@ -4,7 +4,16 @@ import { domainNameProblem, isAtOrBelow } from "../../src/config/domain_name_pro
 
 describe("domainNameProblem", () => {
   test("accepts host names", () => {
-    for (const name of ["example.test", "a", "xn--bcher-kva.example", "a-b.c-d.e", "1.2.3", "a".repeat(63) + ".test"]) {
+    for (
+      const name of [
+        "example.test",
+        "a",
+        "xn--bcher-kva.example",
+        "a-b.c-d.e",
+        "1.2.3",
+        "a".repeat(63) + ".test",
+      ]
+    ) {
       assert.equal(domainNameProblem(name), null, name);
     }
   });
@@ -20,10 +29,22 @@ describe("domainNameProblem", () => {
     assert.equal(domainNameProblem(""), "it is empty");
     assert.equal(domainNameProblem("a..b"), "it has an empty label");
     assert.equal(domainNameProblem(".a"), "it has an empty label");
-    assert.equal(domainNameProblem(`${"x".repeat(64)}.test`), `label "${"x".repeat(64)}" is longer than 63 characters`);
-    assert.equal(domainNameProblem("a_b.test"), 'label "a_b" may hold only letters, digits and hyphens');
-    assert.equal(domainNameProblem("*.test"), 'label "*" may hold only letters, digits and hyphens');
-    assert.equal(domainNameProblem("bücher.test"), 'label "bücher" may hold only letters, digits and hyphens');
+    assert.equal(
+      domainNameProblem(`${"x".repeat(64)}.test`),
+      `label "${"x".repeat(64)}" is longer than 63 characters`,
+    );
+    assert.equal(
+      domainNameProblem("a_b.test"),
+      'label "a_b" may hold only letters, digits and hyphens',
+    );
+    assert.equal(
+      domainNameProblem("*.test"),
+      'label "*" may hold only letters, digits and hyphens',
+    );
+    assert.equal(
+      domainNameProblem("bücher.test"),
+      'label "bücher" may hold only letters, digits and hyphens',
+    );
     assert.equal(domainNameProblem("-a.test"), 'label "-a" starts or ends with a hyphen');
     assert.equal(domainNameProblem("a-.test"), 'label "a-" starts or ends with a hyphen');
   });

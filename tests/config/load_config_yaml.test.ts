@@ -44,8 +44,18 @@ describe("loadConfig from YAML", () => {
       aliasZones: ["example.net"],
       nameServers: ["ns1.example.test", "ns2.example.test"],
       records: [
-        { name: "www", addresses: ["192.0.2.1", "2001:db8::1"], check: { port: 443, timeoutMs: 1000 }, whenAllDown: { kind: "none" } },
-        { name: "api", addresses: ["192.0.2.2"], check: { port: 8443, timeoutMs: 1500 }, whenAllDown: { kind: "fallback", addresses: ["192.0.2.99"] } },
+        {
+          name: "www",
+          addresses: ["192.0.2.1", "2001:db8::1"],
+          check: { port: 443, timeoutMs: 1000 },
+          whenAllDown: { kind: "none" },
+        },
+        {
+          name: "api",
+          addresses: ["192.0.2.2"],
+          check: { port: 8443, timeoutMs: 1500 },
+          whenAllDown: { kind: "fallback", addresses: ["192.0.2.99"] },
+        },
         { name: "plain", addresses: ["192.0.2.3"], check: null, whenAllDown: { kind: "all" } },
         { name: "static", addresses: ["192.0.2.10"], check: null, whenAllDown: { kind: "all" } },
       ],
@@ -61,21 +71,33 @@ describe("loadConfig from YAML", () => {
 
   test("minimal file: defaults for the rest", async () => {
     const config = await loadYaml(YAML_BASE);
-    assert.deepEqual(config.listen, [{ hostname: "0.0.0.0", port: 53053 }, { hostname: "::", port: 53053 }]);
+    assert.deepEqual(config.listen, [{ hostname: "0.0.0.0", port: 53053 }, {
+      hostname: "::",
+      port: 53053,
+    }]);
     assert.equal(config.health.intervalMs, 30_000);
     assert.equal(config.configFile, "/etc/x.yaml");
     assert.ok(Object.isFrozen(config.records[0].addresses));
   });
 
   test("durations: bare numbers are seconds", async () => {
-    const cases: [string, number][] = [["30", 30_000], ["0.25", 250], ["500ms", 500], ["2m", 120_000], ['"45"', 45_000]];
+    const cases: [string, number][] = [["30", 30_000], ["0.25", 250], ["500ms", 500], [
+      "2m",
+      120_000,
+    ], ['"45"', 45_000]];
     for (const [text, ms] of cases) {
-      assert.equal((await loadYaml(`${YAML_BASE}health: { interval: ${text} }\n`)).health.intervalMs, ms, text);
+      assert.equal(
+        (await loadYaml(`${YAML_BASE}health: { interval: ${text} }\n`)).health.intervalMs,
+        ms,
+        text,
+      );
     }
   });
 
   test("an empty value counts as absent", async () => {
-    const config = await loadYaml(`${YAML_BASE}alias_zones:\ndnssec:\nhttp:\nhealth:\n  interval:\n`);
+    const config = await loadYaml(
+      `${YAML_BASE}alias_zones:\ndnssec:\nhttp:\nhealth:\n  interval:\n`,
+    );
     assert.deepEqual(config.aliasZones, []);
     assert.equal(config.dnssec, null);
     assert.equal(config.http, null);
@@ -83,27 +105,41 @@ describe("loadConfig from YAML", () => {
   });
 
   test("dnssec.key: absolute, or relative to the file's directory", async () => {
-    assert.equal((await loadYaml(`${YAML_BASE}dnssec: { key: /k/z.pem }\n`)).dnssec?.keyPath, "/k/z.pem");
-    assert.equal((await loadYaml(`${YAML_BASE}dnssec: { key: z.pem }\n`)).dnssec?.keyPath, "/etc/z.pem");
-    const config = await load(["--config", "x.yaml"], { "x.yaml": `${YAML_BASE}dnssec: { key: z.pem }\n` });
+    assert.equal(
+      (await loadYaml(`${YAML_BASE}dnssec: { key: /k/z.pem }\n`)).dnssec?.keyPath,
+      "/k/z.pem",
+    );
+    assert.equal(
+      (await loadYaml(`${YAML_BASE}dnssec: { key: z.pem }\n`)).dnssec?.keyPath,
+      "/etc/z.pem",
+    );
+    const config = await load(["--config", "x.yaml"], {
+      "x.yaml": `${YAML_BASE}dnssec: { key: z.pem }\n`,
+    });
     assert.equal(config.dnssec?.keyPath, "z.pem");
   });
 
   test("listen accepts a single string", async () => {
-    assert.deepEqual((await loadYaml(`${YAML_BASE}listen: "::1"\n`)).listen, [{ hostname: "::1", port: 53053 }]);
+    assert.deepEqual((await loadYaml(`${YAML_BASE}listen: "::1"\n`)).listen, [{
+      hostname: "::1",
+      port: 53053,
+    }]);
   });
 });
 
 describe("flags override the YAML file", () => {
   test("setting by setting; required settings may come from either", async () => {
-    const config = await loadYaml(`${YAML_BASE}port: 5300\nlog_level: debug\nhealth: { interval: 10s, timeout: 3s }\n`, [
-      "--port",
-      "5400",
-      "--test-timeout",
-      "1",
-      "--hosted-zone",
-      "other.test",
-    ]);
+    const config = await loadYaml(
+      `${YAML_BASE}port: 5300\nlog_level: debug\nhealth: { interval: 10s, timeout: 3s }\n`,
+      [
+        "--port",
+        "5400",
+        "--test-timeout",
+        "1",
+        "--hosted-zone",
+        "other.test",
+      ],
+    );
     assert.equal(config.hostedZone, "other.test");
     assert.deepEqual(config.listen.map((address) => address.port), [5400, 5400]);
     assert.equal(config.logLevel, "debug");
@@ -112,8 +148,14 @@ describe("flags override the YAML file", () => {
   });
 
   test("--port applies to the file's listen addresses without a port", async () => {
-    const config = await loadYaml(`${YAML_BASE}listen: ["127.0.0.1", "[::1]:5301"]\n`, ["--port", "5400"]);
-    assert.deepEqual(config.listen, [{ hostname: "127.0.0.1", port: 5400 }, { hostname: "::1", port: 5301 }]);
+    const config = await loadYaml(`${YAML_BASE}listen: ["127.0.0.1", "[::1]:5301"]\n`, [
+      "--port",
+      "5400",
+    ]);
+    assert.deepEqual(config.listen, [{ hostname: "127.0.0.1", port: 5400 }, {
+      hostname: "::1",
+      port: 5301,
+    }]);
   });
 
   test("--listen replaces the file's list; --zone-resolutions replaces its records", async () => {
@@ -128,110 +170,274 @@ describe("flags override the YAML file", () => {
   });
 
   test("per-record timeouts default to the final global timeout", async () => {
-    const config = await loadYaml(`${YAML_BASE.replace("www: [192.0.2.1]", "www: { addresses: [192.0.2.1], health_port: 80 }")}health: { timeout: 3s }\n`, ["--test-timeout", "750ms"]);
+    const config = await loadYaml(
+      `${
+        YAML_BASE.replace("www: [192.0.2.1]", "www: { addresses: [192.0.2.1], health_port: 80 }")
+      }health: { timeout: 3s }\n`,
+      ["--test-timeout", "750ms"],
+    );
     assert.equal(config.records[0].check?.timeoutMs, 750);
   });
 
   test("missing required setting in both", async () => {
-    assert.equal(await yamlError("zone: example.test\nrecords: { www: [192.0.2.1] }\n"), '--ns: required (or set "name_servers" in the --config file)');
+    assert.equal(
+      await yamlError("zone: example.test\nrecords: { www: [192.0.2.1] }\n"),
+      '--ns: required (or set "name_servers" in the --config file)',
+    );
   });
 });
 
 describe("YAML errors name the path and the file", () => {
   test("the brief's example", async () => {
-    assert.equal(await yamlError(`${YAML_BASE}health:\n  interval: 3 parsecs\n`), 'health.interval (in /etc/x.yaml): "3 parsecs" is not a duration');
+    assert.equal(
+      await yamlError(`${YAML_BASE}health:\n  interval: 3 parsecs\n`),
+      'health.interval (in /etc/x.yaml): "3 parsecs" is not a duration',
+    );
   });
 
   test("unknown keys at every level", async () => {
-    assert.equal(await yamlError(`${YAML_BASE}zones: [x]\n`), "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, health, dnssec, tcp, http)");
-    assert.equal(await yamlError(`${YAML_BASE}health: { intervall: 5s }\n`), "health.intervall (in /etc/x.yaml): unknown key (expected one of interval, timeout, rise, fall, concurrency, when_all_down)");
-    assert.equal(await yamlError(`${YAML_BASE}dnssec: { path: k.pem }\n`), "dnssec.path (in /etc/x.yaml): unknown key (expected one of key, algorithm)");
-    assert.equal(await yamlError(`${YAML_BASE}tcp: { idle: 5s }\n`), "tcp.idle (in /etc/x.yaml): unknown key (expected one of idle_timeout, max_connections)");
-    assert.equal(await yamlError(`${YAML_BASE}http: { port: 9153 }\n`), "http.port (in /etc/x.yaml): unknown key (expected one of listen)");
+    assert.equal(
+      await yamlError(`${YAML_BASE}zones: [x]\n`),
+      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, health, dnssec, tcp, http)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}health: { intervall: 5s }\n`),
+      "health.intervall (in /etc/x.yaml): unknown key (expected one of interval, timeout, rise, fall, concurrency, when_all_down)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}dnssec: { path: k.pem }\n`),
+      "dnssec.path (in /etc/x.yaml): unknown key (expected one of key, algorithm)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}tcp: { idle: 5s }\n`),
+      "tcp.idle (in /etc/x.yaml): unknown key (expected one of idle_timeout, max_connections)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}http: { port: 9153 }\n`),
+      "http.port (in /etc/x.yaml): unknown key (expected one of listen)",
+    );
     assert.equal(
       await yamlError(YAML_BASE.replace("www: [192.0.2.1]", "www: { adresses: [192.0.2.1] }")),
       "records.www.adresses (in /etc/x.yaml): unknown key (expected one of addresses, health_port, timeout, when_all_down)",
     );
     assert.equal(
-      await yamlError(YAML_BASE.replace("www: [192.0.2.1]", "www: { ips: [192.0.2.1], health_port: 80 }")),
+      await yamlError(
+        YAML_BASE.replace("www: [192.0.2.1]", "www: { ips: [192.0.2.1], health_port: 80 }"),
+      ),
       "records.www.ips (in /etc/x.yaml): unknown key (expected one of addresses, health_port, timeout, when_all_down)",
     );
   });
 
   test("sections must be mappings, lists lists", async () => {
-    assert.equal(await yamlError(`${YAML_BASE}health: 5s\n`), 'health (in /etc/x.yaml): "5s" is not a mapping');
-    assert.equal(await yamlError(`${YAML_BASE.replace("[ns1.example.test]", "ns1.example.test")}`), 'name_servers (in /etc/x.yaml): "ns1.example.test" is not a list');
-    assert.equal(await yamlError(`${YAML_BASE}listen: { a: 1 }\n`), 'listen (in /etc/x.yaml): {"a":1} is not a list');
+    assert.equal(
+      await yamlError(`${YAML_BASE}health: 5s\n`),
+      'health (in /etc/x.yaml): "5s" is not a mapping',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE.replace("[ns1.example.test]", "ns1.example.test")}`),
+      'name_servers (in /etc/x.yaml): "ns1.example.test" is not a list',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}listen: { a: 1 }\n`),
+      'listen (in /etc/x.yaml): {"a":1} is not a list',
+    );
   });
 
   test("values inside lists and records name their position", async () => {
-    assert.equal(await yamlError(YAML_BASE.replace("[192.0.2.1]", "[192.0.2.1, 300.1.1.1]")), 'records.www[1] (in /etc/x.yaml): "300.1.1.1" is not an IP address');
-    assert.equal(await yamlError(YAML_BASE.replace("[192.0.2.1]", "[192.0.2.1, 192.0.2.1]")), 'records.www[1] (in /etc/x.yaml): "192.0.2.1" is listed twice');
-    assert.equal(await yamlError(YAML_BASE.replace("[192.0.2.1]", "{ addresses: [x], health_port: 80 }")), 'records.www.addresses[0] (in /etc/x.yaml): "x" is not an IP address');
-    assert.equal(await yamlError(YAML_BASE.replace("www: [192.0.2.1]", '"api.eu": [1.2.3]')), 'records["api.eu"][0] (in /etc/x.yaml): "1.2.3" is not an IP address');
-    assert.equal(await yamlError(YAML_BASE.replace("[ns1.example.test]", "[ns1.example.test, ns1]")), 'name_servers[1] (in /etc/x.yaml): "ns1" is not a fully-qualified host name (like "ns1.example.com")');
-    assert.equal(await yamlError(`${YAML_BASE}alias_zones: [example.net, example.test]\n`), 'alias_zones[1] (in /etc/x.yaml): "example.test" is the hosted zone itself');
-    assert.equal(await yamlError(`${YAML_BASE}listen: [127.0.0.1, nowhere]\n`), 'listen[1] (in /etc/x.yaml): "nowhere" is not an address (IP, IP:PORT or [IPv6]:PORT)');
-    assert.equal(await yamlError(`${YAML_BASE}listen: [127.0.0.1, 127.0.0.1]\n`), 'listen[1] (in /etc/x.yaml): "127.0.0.1:53053" is listed twice');
+    assert.equal(
+      await yamlError(YAML_BASE.replace("[192.0.2.1]", "[192.0.2.1, 300.1.1.1]")),
+      'records.www[1] (in /etc/x.yaml): "300.1.1.1" is not an IP address',
+    );
+    assert.equal(
+      await yamlError(YAML_BASE.replace("[192.0.2.1]", "[192.0.2.1, 192.0.2.1]")),
+      'records.www[1] (in /etc/x.yaml): "192.0.2.1" is listed twice',
+    );
+    assert.equal(
+      await yamlError(YAML_BASE.replace("[192.0.2.1]", "{ addresses: [x], health_port: 80 }")),
+      'records.www.addresses[0] (in /etc/x.yaml): "x" is not an IP address',
+    );
+    assert.equal(
+      await yamlError(YAML_BASE.replace("www: [192.0.2.1]", '"api.eu": [1.2.3]')),
+      'records["api.eu"][0] (in /etc/x.yaml): "1.2.3" is not an IP address',
+    );
+    assert.equal(
+      await yamlError(YAML_BASE.replace("[ns1.example.test]", "[ns1.example.test, ns1]")),
+      'name_servers[1] (in /etc/x.yaml): "ns1" is not a fully-qualified host name (like "ns1.example.com")',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}alias_zones: [example.net, example.test]\n`),
+      'alias_zones[1] (in /etc/x.yaml): "example.test" is the hosted zone itself',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}listen: [127.0.0.1, nowhere]\n`),
+      'listen[1] (in /etc/x.yaml): "nowhere" is not an address (IP, IP:PORT or [IPv6]:PORT)',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}listen: [127.0.0.1, 127.0.0.1]\n`),
+      'listen[1] (in /etc/x.yaml): "127.0.0.1:53053" is listed twice',
+    );
   });
 
   test("record-level rules", async () => {
     const record = (text: string) => yamlError(YAML_BASE.replace("www: [192.0.2.1]", text));
-    assert.equal(await record("www: { health_port: 80 }"), 'records.www (in /etc/x.yaml): missing "addresses"');
-    assert.equal(await record("www: { addresses: [192.0.2.1], timeout: 1s }"), "records.www.timeout (in /etc/x.yaml): applies only to health-checked records (set health_port)");
-    assert.equal(await record("www: { addresses: [192.0.2.1], when_all_down: all }"), "records.www.when_all_down (in /etc/x.yaml): applies only to health-checked records (set health_port)");
-    assert.equal(await record("www: { addresses: [192.0.2.1], health_port: 80, timeout: 0 }"), "records.www.timeout (in /etc/x.yaml): 0 is not a positive duration");
-    assert.equal(await record("www: { addresses: [192.0.2.1], health_port: 99999 }"), "records.www.health_port (in /etc/x.yaml): 99999 is not a port (1-65535)");
-    assert.equal(await record("www: { addresses: [192.0.2.1], health_port: 80, when_all_down: some }"), 'records.www.when_all_down (in /etc/x.yaml): "some" is not none, all or a list of addresses');
-    assert.equal(await record("www: { addresses: [192.0.2.1], health_port: 80, when_all_down: [] }"), "records.www.when_all_down (in /etc/x.yaml): [] is empty; give at least one address");
-    assert.equal(await record("www: { addresses: [192.0.2.1], health_port: 80, when_all_down: [bad] }"), 'records.www.when_all_down[0] (in /etc/x.yaml): "bad" is not an IP address');
-    assert.equal(await record("www:"), "records.www (in /etc/x.yaml): null is neither a list of addresses nor a mapping with addresses, health_port, timeout, when_all_down");
-    assert.equal(await record("www.example.test: [192.0.2.1]"), 'records (in /etc/x.yaml): "www.example.test" must be relative to the zone (write "www")');
-    assert.equal(await record('"@": [192.0.2.1]'), 'records (in /etc/x.yaml): "@" is the zone apex; records must be below it');
-    assert.equal(await record("www: [192.0.2.1]\n  WWW: [192.0.2.2]"), 'records (in /etc/x.yaml): "WWW" is listed twice');
+    assert.equal(
+      await record("www: { health_port: 80 }"),
+      'records.www (in /etc/x.yaml): missing "addresses"',
+    );
+    assert.equal(
+      await record("www: { addresses: [192.0.2.1], timeout: 1s }"),
+      "records.www.timeout (in /etc/x.yaml): applies only to health-checked records (set health_port)",
+    );
+    assert.equal(
+      await record("www: { addresses: [192.0.2.1], when_all_down: all }"),
+      "records.www.when_all_down (in /etc/x.yaml): applies only to health-checked records (set health_port)",
+    );
+    assert.equal(
+      await record("www: { addresses: [192.0.2.1], health_port: 80, timeout: 0 }"),
+      "records.www.timeout (in /etc/x.yaml): 0 is not a positive duration",
+    );
+    assert.equal(
+      await record("www: { addresses: [192.0.2.1], health_port: 99999 }"),
+      "records.www.health_port (in /etc/x.yaml): 99999 is not a port (1-65535)",
+    );
+    assert.equal(
+      await record("www: { addresses: [192.0.2.1], health_port: 80, when_all_down: some }"),
+      'records.www.when_all_down (in /etc/x.yaml): "some" is not none, all or a list of addresses',
+    );
+    assert.equal(
+      await record("www: { addresses: [192.0.2.1], health_port: 80, when_all_down: [] }"),
+      "records.www.when_all_down (in /etc/x.yaml): [] is empty; give at least one address",
+    );
+    assert.equal(
+      await record("www: { addresses: [192.0.2.1], health_port: 80, when_all_down: [bad] }"),
+      'records.www.when_all_down[0] (in /etc/x.yaml): "bad" is not an IP address',
+    );
+    assert.equal(
+      await record("www:"),
+      "records.www (in /etc/x.yaml): null is neither a list of addresses nor a mapping with addresses, health_port, timeout, when_all_down",
+    );
+    assert.equal(
+      await record("www.example.test: [192.0.2.1]"),
+      'records (in /etc/x.yaml): "www.example.test" must be relative to the zone (write "www")',
+    );
+    assert.equal(
+      await record('"@": [192.0.2.1]'),
+      'records (in /etc/x.yaml): "@" is the zone apex; records must be below it',
+    );
+    assert.equal(
+      await record("www: [192.0.2.1]\n  WWW: [192.0.2.2]"),
+      'records (in /etc/x.yaml): "WWW" is listed twice',
+    );
     // An empty value counts as absent, so an empty records key reads as missing.
-    assert.equal(await yamlError(YAML_BASE.replace("  www: [192.0.2.1]\n", "")), '--zone-resolutions: required (or set "records" in the --config file)');
-    assert.equal(await yamlError(YAML_BASE.replace("  www: [192.0.2.1]\n", "  {}\n")), "records (in /etc/x.yaml): {} is empty; give at least one record");
+    assert.equal(
+      await yamlError(YAML_BASE.replace("  www: [192.0.2.1]\n", "")),
+      '--zone-resolutions: required (or set "records" in the --config file)',
+    );
+    assert.equal(
+      await yamlError(YAML_BASE.replace("  www: [192.0.2.1]\n", "  {}\n")),
+      "records (in /etc/x.yaml): {} is empty; give at least one record",
+    );
   });
 
   test("scalar settings", async () => {
-    assert.equal(await yamlError(`${YAML_BASE}port: 70000\n`), "port (in /etc/x.yaml): 70000 is not a port (1-65535)");
-    assert.equal(await yamlError(`${YAML_BASE}port: "http"\n`), 'port (in /etc/x.yaml): "http" is not a port (1-65535)');
-    assert.equal(await yamlError(YAML_BASE.replace("zone: example.test", "zone: 42")), "zone (in /etc/x.yaml): 42 is not a domain name");
-    assert.equal(await yamlError(`${YAML_BASE}log_level: loud\n`), 'log_level (in /etc/x.yaml): "loud" is not one of debug, info, warning, error, critical');
-    assert.equal(await yamlError(`${YAML_BASE}health: { rise: 0 }\n`), "health.rise (in /etc/x.yaml): 0 is not a positive whole number");
-    assert.equal(await yamlError(`${YAML_BASE}health: { fall: 1.5 }\n`), "health.fall (in /etc/x.yaml): 1.5 is not a positive whole number");
-    assert.equal(await yamlError(`${YAML_BASE}health: { concurrency: -3 }\n`), "health.concurrency (in /etc/x.yaml): -3 is not a positive whole number");
-    assert.equal(await yamlError(`${YAML_BASE}health: { timeout: true }\n`), "health.timeout (in /etc/x.yaml): true is not a duration");
-    assert.equal(await yamlError(`${YAML_BASE}health: { when_all_down: [] }\n`), "health.when_all_down (in /etc/x.yaml): [] is empty; give at least one address");
-    assert.equal(await yamlError(`${YAML_BASE}tcp: { max_connections: 0 }\n`), "tcp.max_connections (in /etc/x.yaml): 0 is not a positive whole number");
-    assert.equal(await yamlError(`${YAML_BASE}tcp: { idle_timeout: 2d }\n`), 'tcp.idle_timeout (in /etc/x.yaml): "2d" is not a duration');
-    assert.equal(await yamlError(`${YAML_BASE}dnssec: { key: 42 }\n`), "dnssec.key (in /etc/x.yaml): 42 is not a file path");
-    assert.equal(await yamlError(`${YAML_BASE}dnssec: { key: k.pem, algorithm: DSA }\n`), 'dnssec.algorithm (in /etc/x.yaml): "DSA" is not one of RSASHA256, ECDSAP256SHA256, ED25519');
-    assert.equal(await yamlError(`${YAML_BASE}http: { listen: "127.0.0.1:0" }\n`), 'http.listen (in /etc/x.yaml): "0" in "127.0.0.1:0" is not a port (1-65535)');
+    assert.equal(
+      await yamlError(`${YAML_BASE}port: 70000\n`),
+      "port (in /etc/x.yaml): 70000 is not a port (1-65535)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}port: "http"\n`),
+      'port (in /etc/x.yaml): "http" is not a port (1-65535)',
+    );
+    assert.equal(
+      await yamlError(YAML_BASE.replace("zone: example.test", "zone: 42")),
+      "zone (in /etc/x.yaml): 42 is not a domain name",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}log_level: loud\n`),
+      'log_level (in /etc/x.yaml): "loud" is not one of debug, info, warning, error, critical',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}health: { rise: 0 }\n`),
+      "health.rise (in /etc/x.yaml): 0 is not a positive whole number",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}health: { fall: 1.5 }\n`),
+      "health.fall (in /etc/x.yaml): 1.5 is not a positive whole number",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}health: { concurrency: -3 }\n`),
+      "health.concurrency (in /etc/x.yaml): -3 is not a positive whole number",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}health: { timeout: true }\n`),
+      "health.timeout (in /etc/x.yaml): true is not a duration",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}health: { when_all_down: [] }\n`),
+      "health.when_all_down (in /etc/x.yaml): [] is empty; give at least one address",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}tcp: { max_connections: 0 }\n`),
+      "tcp.max_connections (in /etc/x.yaml): 0 is not a positive whole number",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}tcp: { idle_timeout: 2d }\n`),
+      'tcp.idle_timeout (in /etc/x.yaml): "2d" is not a duration',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}dnssec: { key: 42 }\n`),
+      "dnssec.key (in /etc/x.yaml): 42 is not a file path",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}dnssec: { key: k.pem, algorithm: DSA }\n`),
+      'dnssec.algorithm (in /etc/x.yaml): "DSA" is not one of RSASHA256, ECDSAP256SHA256, ED25519',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}http: { listen: "127.0.0.1:0" }\n`),
+      'http.listen (in /etc/x.yaml): "0" in "127.0.0.1:0" is not a port (1-65535)',
+    );
   });
 
   test("a global when_all_down applies to every health-checked record", async () => {
-    const config = await loadYaml(`${YAML_BASE.replace("www: [192.0.2.1]", "www: { addresses: [192.0.2.1], health_port: 80 }")}health: { when_all_down: ["2001:DB8::9"] }\n`);
-    assert.deepEqual(config.records[0].whenAllDown, { kind: "fallback", addresses: ["2001:db8::9"] });
+    const config = await loadYaml(
+      `${
+        YAML_BASE.replace("www: [192.0.2.1]", "www: { addresses: [192.0.2.1], health_port: 80 }")
+      }health: { when_all_down: ["2001:DB8::9"] }\n`,
+    );
+    assert.deepEqual(config.records[0].whenAllDown, {
+      kind: "fallback",
+      addresses: ["2001:db8::9"],
+    });
   });
 });
 
 describe("YAML file-level errors", () => {
   test("syntax errors: file, line and column, one line", async () => {
-    assert.equal(await yamlError("zone: example.test\nhealth:\n  interval: 5s\n timeout: 1s\n"), "/etc/x.yaml:4:1: All mapping items must start at the same column");
+    assert.equal(
+      await yamlError("zone: example.test\nhealth:\n  interval: 5s\n timeout: 1s\n"),
+      "/etc/x.yaml:4:1: All mapping items must start at the same column",
+    );
     assert.equal(await yamlError("zone: a\nzone: b\n"), "/etc/x.yaml:2:1: Map keys must be unique");
-    assert.equal(await yamlError("records: [1, 2\n"), "/etc/x.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]");
+    assert.equal(
+      await yamlError("records: [1, 2\n"),
+      "/etc/x.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    );
   });
 
   test("empty file, or not a mapping", async () => {
     assert.equal(await yamlError(""), "/etc/x.yaml: the file holds no settings");
     assert.equal(await yamlError("# only a comment\n"), "/etc/x.yaml: the file holds no settings");
-    assert.equal(await yamlError("- zone: example.test\n"), '/etc/x.yaml: [{"zone":"example.test"}] is not a mapping');
+    assert.equal(
+      await yamlError("- zone: example.test\n"),
+      '/etc/x.yaml: [{"zone":"example.test"}] is not a mapping',
+    );
   });
 
   test("an unreadable file", async () => {
-    assert.equal(await errorOf(["--config", "/missing.yaml"]), '--config: cannot read "/missing.yaml": no such file /missing.yaml');
+    assert.equal(
+      await errorOf(["--config", "/missing.yaml"]),
+      '--config: cannot read "/missing.yaml": no such file /missing.yaml',
+    );
     assert.equal(await errorOf([...REQUIRED, "--config"]), "--config: needs a value");
   });
 });

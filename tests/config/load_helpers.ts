@@ -14,17 +14,26 @@ export const REQUIRED: readonly string[] = [
 ];
 
 /** A file reader over an in-memory map of path → text. */
-export function files(map: Readonly<Record<string, string>> = {}): (path: string) => Promise<string> {
-  return (path) => path in map ? Promise.resolve(map[path]) : Promise.reject(new Error(`no such file ${path}`));
+export function files(
+  map: Readonly<Record<string, string>> = {},
+): (path: string) => Promise<string> {
+  return (path) =>
+    path in map ? Promise.resolve(map[path]) : Promise.reject(new Error(`no such file ${path}`));
 }
 
 /** loadConfig with in-memory files. */
-export function load(args: readonly string[], map: Readonly<Record<string, string>> = {}): Promise<Config> {
+export function load(
+  args: readonly string[],
+  map: Readonly<Record<string, string>> = {},
+): Promise<Config> {
   return loadConfig(args, files(map));
 }
 
 /** The ConfigError message loadConfig throws for these args (fails the test when it succeeds). */
-export async function errorOf(args: readonly string[], map: Readonly<Record<string, string>> = {}): Promise<string> {
+export async function errorOf(
+  args: readonly string[],
+  map: Readonly<Record<string, string>> = {},
+): Promise<string> {
   try {
     await load(args, map);
   } catch (error) {

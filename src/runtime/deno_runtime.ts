@@ -124,7 +124,9 @@ function serveConnection(conn: Deno.Conn, handlers: TcpHandlers): void {
       if (closing || closed) return;
       closing = true;
       if (!flushing) return shut();
-      // Let queued replies drain, but never let a peer that stopped reading pin the socket.
+      // Let queued replies drain, then give up on a peer that stopped reading. Deno cannot
+      // cancel a write the kernel is blocking: the descriptor is freed when that write ends
+      // (the peer reads or goes away); the rest of the queue is dropped at once.
       lingerTimer = setTimeout(shut, TCP_CLOSE_LINGER_MS);
     },
   });

@@ -7,6 +7,7 @@ const MAX_LENGTH = 60;
  * when long.
  */
 export function quoteValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON would show Infinity and NaN as null.
+  const text = typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 3)}...` : text;
 }

@@ -73,12 +73,14 @@ export function parseFlags(args: readonly string[]): ParsedFlags {
       throw new ConfigError(flag, "unknown flag (see --help)");
     }
     if (value === null) throw new ConfigError(flag, "needs a value");
-    if (flag === "--config") configFile = value;
-    else if (flag === "--listen") listen.push(value);
-    else {layer[spec.key] = {
-        value: spec.json ? parseJson(flag, value) : value,
-        at: Place.flag(flag),
-      };}
+    if (flag === "--config") {
+      configFile = value;
+    } else if (flag === "--listen") {
+      listen.push(value);
+    } else {
+      const parsed = spec.json ? parseJson(flag, value) : value;
+      layer[spec.key] = { value: parsed, at: Place.flag(flag) };
+    }
   }
   if (demo && configFile !== null) {
     throw new ConfigError("--demo", "cannot be combined with --config");

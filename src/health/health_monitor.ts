@@ -19,8 +19,10 @@ export type HealthChangeListener = (state: HealthState) => void;
  * - Within a cycle, at most `health.concurrency` probes are in flight and their
  *   starts are spread over `probeSpreadMs(intervalMs)`; healthy endpoints are
  *   probed first.
- * - Each endpoint's first probe result applies at once; later ones go through
- *   rise/fall hysteresis (`applyHysteresis`).
+ * - Each result applies as soon as it is in (a refused backend leaves the
+ *   answers without waiting for the cycle's hanging probes). An endpoint's
+ *   first result applies at once; later ones go through rise/fall hysteresis
+ *   (`applyHysteresis`).
  * - Every state change is logged once, on one line.
  */
 export class HealthMonitor {
@@ -39,8 +41,9 @@ export class HealthMonitor {
   #cycleDurationMs: number | null = null;
 
   /**
-   * @param onChange called with each new state once `start()` has resolved
-   *   (the first cycle's state is what `start()` resolves to, not a change).
+   * @param onChange called with each new state (one endpoint flipped) once
+   *   the first cycle is over; the first cycle's state is what `start()`
+   *   resolves to, not a change.
    */
   constructor(
     config: Config,
@@ -114,14 +117,14 @@ export class HealthMonitor {
     const startedAt = this.#clock.monotonic();
     try {
       const { concurrency, intervalMs } = this.#config.health;
-      const probes = await probeEndpoints(this.#probeOrder(), this.#dialer, this.#clock, {
+      await probeEndpoints(this.#probeOrder(), this.#dialer, this.#clock, {
         concurrency,
         spreadMs: probeSpreadMs(intervalMs),
         signal: this.#abort.signal,
+        onProbe: (probe) => this.#apply(probe, notify),
       });
       if (this.#abort.signal.aborted) return;
       this.#cycleDurationMs = this.#clock.monotonic() - startedAt;
-      this.#apply(probes, notify);
     } catch (error) {
       this.#logger.error("health check cycle failed", { error: String(error) });
     }
@@ -151,33 +154,30 @@ export class HealthMonitor {
     }, wait);
   }
 
-  #apply(probes: readonly EndpointProbe[], notify: boolean): void {
+  /** Applies one probe result as soon as it is in; publishes a new state if the endpoint flipped. */
+  #apply({ endpoint: probed, result }: EndpointProbe, notify: boolean): void {
+    // The config may have changed during the cycle, or the monitor stopped: drop stale results.
+    const endpoint = this.#endpoints.get(probed.key);
+    if (endpoint === undefined || this.#abort.signal.aborted) return;
     const { rise, fall } = this.#config.health;
-    const changes: [string, boolean][] = [];
-    for (const { endpoint: probed, result } of probes) {
-      // The config may have changed during the cycle: report only endpoints still listed.
-      const endpoint = this.#endpoints.get(probed.key);
-      if (endpoint === undefined) continue;
-      const before = this.#tracks.get(endpoint.key);
-      const after = applyHysteresis(before, result.ok, rise, fall);
-      this.#tracks.set(endpoint.key, after);
-      if (before !== undefined && before.healthy === after.healthy) continue;
-      changes.push([endpoint.key, after.healthy]);
-      const fields = {
-        names: endpoint.names.join(","),
-        address: endpoint.address,
-        port: endpoint.port,
-        old: before === undefined ? "unknown" : before.healthy ? "healthy" : "unhealthy",
-        new: after.healthy ? "healthy" : "unhealthy",
-        reason: result.ok ? undefined : result.reason,
-        detail: result.ok ? undefined : result.detail,
-        ms: Math.round(result.ms),
-      };
-      if (after.healthy) this.#logger.info("health state changed", fields);
-      else this.#logger.warning("health state changed", fields);
-    }
+    const before = this.#tracks.get(endpoint.key);
+    const after = applyHysteresis(before, result.ok, rise, fall);
+    this.#tracks.set(endpoint.key, after);
+    if (before !== undefined && before.healthy === after.healthy) return;
+    const fields = {
+      names: endpoint.names.join(","),
+      address: endpoint.address,
+      port: endpoint.port,
+      old: before === undefined ? "unknown" : before.healthy ? "healthy" : "unhealthy",
+      new: after.healthy ? "healthy" : "unhealthy",
+      reason: result.ok ? undefined : result.reason,
+      detail: result.ok ? undefined : result.detail,
+      ms: Math.round(result.ms),
+    };
+    if (after.healthy) this.#logger.info("health state changed", fields);
+    else this.#logger.warning("health state changed", fields);
     const previous = this.#state;
-    this.#state = previous.with(changes);
+    this.#state = previous.with([[endpoint.key, after.healthy]]);
     if (!notify || this.#state === previous) return;
     try {
       this.#onChange(this.#state);

@@ -16,6 +16,8 @@ export interface ProbeOptions {
   readonly spreadMs: number;
   /** Aborting skips every probe not yet started; dials in flight run to their timeout. */
   readonly signal: AbortSignal;
+  /** Called with each result as soon as it is in, so a refused backend need not wait for hanging ones. */
+  readonly onProbe?: (probe: EndpointProbe) => void;
 }
 
 /**
@@ -42,10 +44,9 @@ export async function probeEndpoints(
       if (wait > 0) await delay(wait, options.signal);
       if (options.signal.aborted) return;
       const endpoint = endpoints[index];
-      results[index] = Object.freeze({
-        endpoint,
-        result: await dialSafely(dialer, clock, endpoint),
-      });
+      const probe = Object.freeze({ endpoint, result: await dialSafely(dialer, clock, endpoint) });
+      results[index] = probe;
+      options.onProbe?.(probe);
     }
   };
   const workers = Math.max(1, Math.min(Math.floor(options.concurrency), count));

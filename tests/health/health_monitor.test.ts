@@ -169,12 +169,13 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       assert.equal(monitor.state, first);
       up = false;
       await waitFor("a change", () => changes.length > 0);
-      await waitFor("all down", () => !monitor.state.isHealthy("192.0.2.2", 80));
+      await waitFor("all down", () => monitor.state.healthyCount === 0);
       const down = monitor.state;
       const calls = dialer.calls.length;
       await waitFor("3 more cycles", () => dialer.calls.length >= calls + 6);
       assert.equal(monitor.state, down);
-      assert.ok(changes.length <= 2 && changes.at(-1) === down);
+      assert.equal(changes.length, 2, "one change per endpoint that flipped");
+      assert.equal(changes.at(-1), down);
     } finally {
       await monitor.stop();
     }
@@ -230,6 +231,32 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
     // Showing that nothing happens needs a fixed window: ten intervals.
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(dialer.calls.length, calls, "no probe after stop");
+  });
+
+  test("a failure is published as soon as its probe returns, while slower probes of the cycle still run", async () => {
+    let up = true;
+    const dialer = fakeDialer((address) =>
+      address === "192.0.2.1" ? { ok: up, ms: 1 } : { ok: true, ms: 300 }
+    );
+    // The slow endpoint is listed first, so it is already in flight when the fast one fails.
+    const config = healthConfig(
+      [{ name: "www", addresses: ["192.0.2.2", "192.0.2.1"], port: 80 }],
+      {
+        intervalMs: 10,
+      },
+    );
+    const inFlightAtChange: number[] = [];
+    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, (state) => {
+      if (!state.isHealthy("192.0.2.1", 80)) inFlightAtChange.push(dialer.inFlight);
+    });
+    try {
+      await monitor.start();
+      up = false;
+      await waitFor("192.0.2.1 unhealthy", () => inFlightAtChange.length > 0, 3000);
+      assert.equal(inFlightAtChange[0], 1, "the 300 ms probe of 192.0.2.2 is still in flight");
+    } finally {
+      await monitor.stop();
+    }
   });
 
   test("healthy endpoints are probed before the others", async () => {

@@ -114,8 +114,20 @@ export function makeQuery(name: string, type: string, options: QueryOptions = {}
   return bytes;
 }
 
+/** One decoded record, loosely typed (dns-packet's union makes OPT lack a TTL). */
+export interface DecodedRecord {
+  name: string;
+  type: string;
+  ttl: number;
+  class?: string;
+  data: unknown;
+}
+
 /** What dns-packet's decode returns (its typings omit the header fields). */
-export type Decoded = dnsPacket.DecodedPacket & {
+export type Decoded = Omit<dnsPacket.DecodedPacket, "answers" | "authorities" | "additionals"> & {
+  answers: DecodedRecord[];
+  authorities: DecodedRecord[];
+  additionals: DecodedRecord[];
   rcode: string;
   opcode: string;
   flag_qr: boolean;
@@ -131,7 +143,7 @@ export type Decoded = dnsPacket.DecodedPacket & {
 /** Decodes a response with dns-packet (fails the test on null). */
 export function decode(response: Uint8Array | null): Decoded {
   if (response === null) throw new Error("expected a response, got none (dropped)");
-  return dnsPacket.decode(Buffer.from(response)) as Decoded;
+  return dnsPacket.decode(Buffer.from(response)) as unknown as Decoded;
 }
 
 /** Answers `name`/`type` from a snapshot (UDP, EDNS, DO as given) and decodes the response. */

@@ -1,3 +1,6 @@
+/** Scratch for the lowercased octets (a name is at most 255 of them); reused, never escapes. */
+const scratch = new Uint16Array(256);
+
 /**
  * Turns wire-format name bytes `bytes[start, end)` into a lookup key: each
  * octet ASCII-lowercased and taken as one UTF-16 code unit (a "latin1"
@@ -8,10 +11,11 @@
  * @example wireKey(nameToWire("WWW.Example.test"), 0, 18) // "\x03www\x07example\x04test\x00"
  */
 export function wireKey(bytes: Uint8Array, start: number, end: number): string {
-  let key = "";
-  for (let i = start; i < end; i++) {
-    const c = bytes[i];
-    key += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+  const length = end - start;
+  if (length > scratch.length) throw new RangeError(`name of ${length} octets is longer than 255`);
+  for (let i = 0; i < length; i++) {
+    const c = bytes[start + i];
+    scratch[i] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
   }
-  return key;
+  return String.fromCharCode.apply(null, scratch.subarray(0, length) as unknown as number[]);
 }

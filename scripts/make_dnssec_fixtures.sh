@@ -4,7 +4,8 @@
 # private-key format, ldns-signzone signs a small zone with fixed inception and
 # expiration, ldns-key2ds and dnssec-dsfromkey give DS records (and must agree),
 # ldns-verify-zone and dnssec-verify must accept the signed zone. Tests read only
-# the committed output (no tool needed at test time).
+# the committed output (no tool needed at test time). Last, zones signed by our
+# own code (tests/dnssec/sign_fixture_zone.ts) must pass both verifiers too.
 # Needs: openssl, python3 with cryptography, ldnsutils, bind9-utils.
 # Usage: scripts/make_dnssec_fixtures.sh   (from the repository root)
 set -euo pipefail
@@ -156,3 +157,13 @@ openssl pkey -in "$OUT/rsasha256/key.pem" -traditional -aes128 -passout pass:fix
   -out "$OTHER/encrypted.pkcs1.pem"
 openssl pkey -in "$OUT/ed25519/key.pem" -pubout -out "$OTHER/public.pem"
 echo "made $OTHER"
+
+# Finally, the other direction: zones signed by OUR code must satisfy both verifiers.
+for ALG in RSASHA256 ECDSAP256SHA256 ED25519; do
+  for ZONE in "${ZONES[@]}"; do
+    npx deno run -A tests/dnssec/sign_fixture_zone.ts "$ALG" "$ZONE" > "$WORK/ours.zone"
+    ldns-verify-zone "$WORK/ours.zone" >/dev/null
+    dnssec-verify -q -z -o "$ZONE" "$WORK/ours.zone"
+    echo "our $ALG signing of $ZONE: accepted by ldns-verify-zone and dnssec-verify"
+  done
+done

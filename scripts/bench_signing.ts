@@ -77,9 +77,12 @@ const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "n
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
 
+const cpus = os.cpus();
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 console.log(
   `# DNSSEC signing, ${runtime} ${process.versions[runtime] ?? ""}, ${new Date().toISOString()}`,
 );
+console.log(`# ${cpus.length} x ${cpus[0]?.model ?? "?"}, load average before: ${load()}`);
 console.log(
   "| algorithm | names | signatures | batch | time (s) | signatures/s | peak RSS (MiB) |",
 );

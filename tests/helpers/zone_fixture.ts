@@ -4,6 +4,7 @@
  */
 import dnsPacket from "dns-packet";
 import { answerQuery } from "../../src/answer/answer_query.ts";
+import type { Exchange } from "./exchange.ts";
 import type { Config, RecordConfig } from "../../src/config/config.ts";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
 import { generateKeyPem } from "../../src/dnssec/generate_key_pem.ts";
@@ -149,4 +150,15 @@ export function decode(response: Uint8Array | null): Decoded {
 /** Answers `name`/`type` from a snapshot (UDP, EDNS, DO as given) and decodes the response. */
 export function ask(snapshot: Snapshot, name: string, type: string, dnssecOk = false): Decoded {
   return decode(answerQuery(makeQuery(name, type, { edns: { dnssecOk } }), snapshot, "udp"));
+}
+
+/** Sends `name`/`type` through an exchange (UDP unless told) and decodes the response. */
+export async function query(
+  exchange: Exchange,
+  name: string,
+  type: string,
+  options: QueryOptions = {},
+  transport: "udp" | "tcp" = "udp",
+): Promise<Decoded> {
+  return decode(await exchange(makeQuery(name, type, options), transport));
 }

@@ -1,0 +1,74 @@
+// RFC 1035: message format, header, compression, UDP size, opcodes.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
+import { decode, makeQuery, query, testConfig } from "../helpers/zone_fixture.ts";
+
+let open: OpenExchange;
+before(async () => {
+  const many = Array.from({ length: 40 }, (_, i) => `2001:db8::${i + 1}`);
+  const config = testConfig({ records: [...testConfig().records, { name: "many", addresses: many, check: null, whenAllDown: { kind: "none" } }] });
+  open = await openExchange({ config, key: null });
+});
+after(() => open.close());
+
+describe("RFC 1035", () => {
+  test("§4.1.1: ID copied, QR set, opcode copied, RD copied, RA clear, Z clear", async () => {
+    for (const rd of [false, true]) {
+      const out = (await open.exchange(makeQuery("www.example.test", "A", { id: 0xa55a, rd }), "udp"))!;
+      assert.equal((out[0] << 8) | out[1], 0xa55a);
+      assert.equal(out[2] & 0x80, 0x80);
+      assert.equal(out[2] & 0x78, 0);
+      assert.equal(out[2] & 0x01, rd ? 1 : 0);
+      assert.equal(out[3] & 0xf0, 0);
+    }
+  });
+  test("§4.1.2: the question section is returned as sent", async () => {
+    const q = makeQuery("WWW.example.TEST", "AAAA");
+    const out = (await open.exchange(q, "udp"))!;
+    assert.deepEqual([...out.subarray(12, q.length)], [...q.subarray(12)]);
+    assert.equal((out[4] << 8) | out[5], 1);
+  });
+  test("§4.1.4: names are compressed with pointers into the message", async () => {
+    const out = (await open.exchange(makeQuery("example.test", "NS"), "udp"))!;
+    const r = decode(out);
+    assert.deepEqual(r.answers.map((a) => a.data), ["ns1.example.test", "ns2.example.org"]);
+    const uncompressed = 12 + 18 + 2 * (14 + 10) + 18 + 17;
+    assert.ok(out.length < uncompressed, `${out.length} octets`);
+  });
+  test("§4.2.1: UDP answers over 512 octets are truncated (TC) without EDNS", async () => {
+    const out = (await open.exchange(makeQuery("many.example.test", "AAAA"), "udp"))!;
+    assert.ok(out.length <= 512);
+    assert.equal(decode(out).flag_tc, true);
+  });
+  test("§4.2.2: over TCP the same query gets the full answer", async () => {
+    const r = decode(await open.exchange(makeQuery("many.example.test", "AAAA"), "tcp"));
+    assert.equal(r.flag_tc, false);
+    assert.equal(r.answers.length, 40);
+  });
+  test("§4.1.1: opcodes other than QUERY get NOTIMP (IQUERY, STATUS, NOTIFY, UPDATE)", async () => {
+    for (const opcode of [1, 2, 4, 5]) {
+      const q = makeQuery("example.test", "SOA");
+      q[2] |= opcode << 3;
+      const out = (await open.exchange(q, "udp"))!;
+      assert.equal(out[3] & 0x0f, 4, `opcode ${opcode}`);
+      assert.equal((out[2] >> 3) & 0x0f, opcode);
+    }
+  });
+  test("§4.1.1: a message that cannot be parsed gets FORMERR with its ID", async () => {
+    const q = makeQuery("example.test", "SOA", { id: 99 });
+    const out = (await open.exchange(q.subarray(0, 20), "udp"))!;
+    assert.equal((out[0] << 8) | out[1], 99);
+    assert.equal(out[3] & 0x0f, 1);
+  });
+  test("§4.1.1: responses (QR=1) and fragments shorter than a header get no reply", async () => {
+    const q = makeQuery("example.test", "SOA");
+    q[2] |= 0x80;
+    assert.equal(await open.exchange(q, "udp"), null);
+    assert.equal(await open.exchange(q.subarray(0, 5), "udp"), null);
+  });
+  test("§3.2.4: classes other than IN are refused; §3.2.3 AXFR is not implemented", async () => {
+    assert.equal((await query(open.exchange, "example.test", "SOA", { qclass: 3 })).rcode, "REFUSED");
+    assert.equal((await query(open.exchange, "example.test", "AXFR", {}, "tcp")).rcode, "NOTIMP");
+  });
+});

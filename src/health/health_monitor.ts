@@ -39,6 +39,8 @@ export class HealthMonitor {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #cycle: Promise<void> = Promise.resolve();
   #cycleDurationMs: number | null = null;
+  /** A config change added endpoints: run the next cycle without waiting for the interval. */
+  #hurry = false;
 
   /**
    * @param onChange called with each new state (one endpoint flipped) once
@@ -89,15 +91,21 @@ export class HealthMonitor {
 
   /**
    * Switches to a new config: endpoints no longer listed stop being probed
-   * and leave the state; endpoints kept keep their state and hysteresis;
-   * new ones are unhealthy until their first probe in the next cycle.
-   * Returns the state to build the new zone with (no `onChange` call).
+   * and leave the state; endpoints kept keep their state and hysteresis.
+   * New endpoints are unhealthy until their first probe, so when there are
+   * any the next cycle starts at once (or as soon as the running one ends)
+   * instead of after the interval. Other settings apply from the next cycle.
+   * Returns the state to build the new zone with (no `onChange` call for it).
    */
   updateConfig(config: Config): HealthState {
     this.#config = config;
     this.#endpoints = byKey(collectEndpoints(config));
     for (const key of this.#tracks.keys()) if (!this.#endpoints.has(key)) this.#tracks.delete(key);
     this.#state = this.#state.with([], new Set(this.#endpoints.keys()));
+    if (this.#started && [...this.#endpoints.keys()].some((key) => !this.#tracks.has(key))) {
+      this.#hurry = true;
+      if (this.#timer !== undefined) this.#schedule(0);
+    }
     return this.#state;
   }
 
@@ -115,6 +123,7 @@ export class HealthMonitor {
 
   async #runCycle(notify: boolean): Promise<void> {
     const startedAt = this.#clock.monotonic();
+    this.#hurry = false;
     try {
       const { concurrency, intervalMs } = this.#config.health;
       await probeEndpoints(this.#probeOrder(), this.#dialer, this.#clock, {
@@ -147,7 +156,9 @@ export class HealthMonitor {
 
   #schedule(lastStart: number): void {
     if (this.#abort.signal.aborted) return;
-    const wait = Math.max(0, lastStart + this.#config.health.intervalMs - this.#clock.monotonic());
+    globalThis.clearTimeout(this.#timer);
+    const due = lastStart + this.#config.health.intervalMs - this.#clock.monotonic();
+    const wait = this.#hurry ? 0 : Math.max(0, due);
     this.#timer = globalThis.setTimeout(() => {
       this.#timer = undefined;
       this.#cycle = this.#runCycle(true);

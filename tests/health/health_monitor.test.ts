@@ -95,10 +95,9 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
   test("rise 2 / fall 2: state flips only after two consecutive contrary results", async () => {
     const script = [true, false, true, false, false, true, false, true, true];
     const seen: boolean[] = [];
-    let monitor: HealthMonitor | undefined;
     const dialer = fakeDialer(() => {
       // The state as it stands when probe k+1 starts is the result of probes 1..k.
-      seen.push(monitor!.state.isHealthy("192.0.2.1", 80));
+      seen.push(monitor.state.isHealthy("192.0.2.1", 80));
       return { ok: script[seen.length - 1] ?? true, ms: 1 };
     });
     const config = healthConfig([{ name: "www", addresses: ["192.0.2.1"], port: 80 }], {
@@ -106,7 +105,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       rise: 2,
       fall: 2,
     });
-    monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
     try {
       await monitor.start();
       await waitFor("10 probes", () => seen.length >= 10);
@@ -212,6 +211,30 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       assert.ok(dialer.calls.filter((c) => c === "192.0.2.2 80").length <= removedSoFar + 1);
       assert.equal(monitor.state.isHealthy("192.0.2.2", 80), false);
       assert.equal(monitor.endpointCount, 2);
+    } finally {
+      await monitor.stop();
+    }
+  });
+
+  test("updateConfig adding endpoints runs the next cycle at once, not after the interval", async () => {
+    const dialer = fakeDialer(() => ({ ok: true, ms: 1 }));
+    const one = healthConfig([{ name: "www", addresses: ["192.0.2.1"], port: 80 }], {
+      intervalMs: 60_000,
+    });
+    const two = healthConfig([{ name: "www", addresses: ["192.0.2.1", "192.0.2.3"], port: 80 }], {
+      intervalMs: 60_000,
+    });
+    const monitor = new HealthMonitor(one, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    try {
+      await monitor.start();
+      assert.equal(monitor.updateConfig(one).isHealthy("192.0.2.1", 80), true);
+      assert.equal(monitor.updateConfig(two).isHealthy("192.0.2.3", 80), false);
+      await waitFor(
+        "192.0.2.3 probed and healthy",
+        () => monitor.state.isHealthy("192.0.2.3", 80),
+        2000,
+      );
+      assert.deepEqual(dialer.calls, ["192.0.2.1 80", "192.0.2.1 80", "192.0.2.3 80"]);
     } finally {
       await monitor.stop();
     }

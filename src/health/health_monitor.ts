@@ -41,6 +41,9 @@ export class HealthMonitor {
   #cycleDurationMs: number | null = null;
   /** A config change added endpoints: run the next cycle without waiting for the interval. */
   #hurry = false;
+  /** Flips not yet published, by endpoint key; see `#apply`. */
+  readonly #pending = new Map<string, boolean>();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param onChange called with each new state (one endpoint flipped) once
@@ -101,6 +104,9 @@ export class HealthMonitor {
     this.#config = config;
     this.#endpoints = byKey(collectEndpoints(config));
     for (const key of this.#tracks.keys()) if (!this.#endpoints.has(key)) this.#tracks.delete(key);
+    for (const key of this.#pending.keys()) {
+      if (!this.#endpoints.has(key)) this.#pending.delete(key);
+    }
     this.#state = this.#state.with([], new Set(this.#endpoints.keys()));
     if (this.#started && [...this.#endpoints.keys()].some((key) => !this.#tracks.has(key))) {
       this.#hurry = true;
@@ -118,6 +124,7 @@ export class HealthMonitor {
     this.#abort.abort();
     globalThis.clearTimeout(this.#timer);
     this.#timer = undefined;
+    globalThis.clearTimeout(this.#flushTimer);
     await this.#cycle;
   }
 
@@ -133,6 +140,7 @@ export class HealthMonitor {
         onProbe: (probe) => this.#apply(probe, notify),
       });
       if (this.#abort.signal.aborted) return;
+      this.#publish(notify);
       this.#cycleDurationMs = this.#clock.monotonic() - startedAt;
     } catch (error) {
       this.#logger.error("health check cycle failed", { error: String(error) });
@@ -165,7 +173,12 @@ export class HealthMonitor {
     }, wait);
   }
 
-  /** Applies one probe result as soon as it is in; publishes a new state if the endpoint flipped. */
+  /**
+   * Applies one probe result as soon as it is in. A flip is published on the
+   * next turn of the event loop (or at the end of the cycle), together with
+   * every other flip that arrived meanwhile: thousands of endpoints going
+   * down at once make a few new states, not thousands.
+   */
   #apply({ endpoint: probed, result }: EndpointProbe, notify: boolean): void {
     // The config may have changed during the cycle, or the monitor stopped: drop stale results.
     const endpoint = this.#endpoints.get(probed.key);
@@ -187,8 +200,17 @@ export class HealthMonitor {
     };
     if (after.healthy) this.#logger.info("health state changed", fields);
     else this.#logger.warning("health state changed", fields);
+    this.#pending.set(endpoint.key, after.healthy);
+    this.#flushTimer ??= globalThis.setTimeout(() => this.#publish(notify), 0);
+  }
+
+  /** Publishes pending flips as one new state (calling `onChange` when `notify`). */
+  #publish(notify: boolean): void {
+    globalThis.clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     const previous = this.#state;
-    this.#state = previous.with([[endpoint.key, after.healthy]]);
+    this.#state = previous.with(this.#pending);
+    this.#pending.clear();
     if (!notify || this.#state === previous) return;
     try {
       this.#onChange(this.#state);

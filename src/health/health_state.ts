@@ -32,23 +32,33 @@ export class HealthState implements HealthView {
   /**
    * Applies health by endpoint key (see `endpointKey`) and drops every
    * endpoint not in `keep` when given. Returns this object when the set of
-   * healthy endpoints is unchanged.
+   * healthy endpoints is unchanged (without copying it).
    */
   with(
     changes: Iterable<readonly [key: string, healthy: boolean]>,
     keep?: ReadonlySet<string>,
   ): HealthState {
-    const next = new Set(this.#healthy);
+    let next: Set<string> | null = null;
     for (const [key, healthy] of changes) {
+      if (healthy === (next ?? this.#healthy).has(key)) continue;
+      next ??= new Set(this.#healthy);
       if (healthy) next.add(key);
       else next.delete(key);
     }
     if (keep !== undefined) {
-      for (const key of next) if (!keep.has(key)) next.delete(key);
+      for (const key of [...(next ?? this.#healthy)]) {
+        if (keep.has(key)) continue;
+        next ??= new Set(this.#healthy);
+        next.delete(key);
+      }
     }
-    if (next.size === this.#healthy.size && [...next].every((key) => this.#healthy.has(key))) {
-      return this;
-    }
+    if (next === null || sameKeys(next, this.#healthy)) return this;
     return new HealthState(next);
   }
+}
+
+function sameKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const key of a) if (!b.has(key)) return false;
+  return true;
 }

@@ -1,9 +1,27 @@
 import { DNS } from "./dns_constants.ts";
 import type { Fragment } from "./fragment.ts";
-import { nameToWire } from "./name_to_wire.ts";
 
 /** Where the question name starts in every message. */
 const QUESTION_NAME_OFFSET = 12;
+/** Finished fragments are packed into shared chunks of this size: few backing stores for 100k fragments. */
+const CHUNK = 64 * 1024;
+const NO_RELOCS = new Uint16Array(0);
+
+let chunk = new Uint8Array(CHUNK);
+let chunkUsed = 0;
+
+/** Copies `bytes` into the current chunk (a fresh one when full) and returns the view. */
+function pack(bytes: Uint8Array): Uint8Array {
+  if (bytes.length > CHUNK / 4) return bytes.slice();
+  if (chunkUsed + bytes.length > CHUNK) {
+    chunk = new Uint8Array(CHUNK);
+    chunkUsed = 0;
+  }
+  const view = chunk.subarray(chunkUsed, chunkUsed + bytes.length);
+  view.set(bytes);
+  chunkUsed += bytes.length;
+  return view;
+}
 
 /**
  * Encodes resource records into a `Fragment`, compressing names against the
@@ -19,19 +37,20 @@ const QUESTION_NAME_OFFSET = 12;
 export class FragmentWriter {
   readonly #suffixes = new Map<string, number>();
   readonly #relocatable: boolean;
-  #bytes = new Uint8Array(256);
+  #bytes = new Uint8Array(512);
   #length = 0;
   #count = 0;
   readonly #relocs: number[] = [];
 
   constructor(questionName: string, relocatable: boolean) {
     this.#relocatable = relocatable;
-    const wire = nameToWire(questionName);
-    const labels = questionName === "" ? [] : questionName.split(".");
-    let at = 0;
-    for (let i = 0; i < labels.length; i++) {
-      this.#suffixes.set(labels.slice(i).join("."), QUESTION_NAME_OFFSET + at);
-      at += wire[at] + 1;
+    let offset = QUESTION_NAME_OFFSET;
+    for (let at = 0; at < questionName.length;) {
+      const dot = questionName.indexOf(".", at);
+      this.#suffixes.set(questionName.slice(at), offset);
+      const end = dot < 0 ? questionName.length : dot;
+      offset += end - at + 1;
+      at = end + 1;
     }
   }
 
@@ -77,18 +96,23 @@ export class FragmentWriter {
 
   /** Writes a name (dotted, lowercase), ending in a pointer to the question name when a suffix matches. */
   name(name: string): void {
-    const labels = name === "" ? [] : name.split(".");
-    for (let i = 0; i < labels.length; i++) {
-      const target = this.#suffixes.get(labels.slice(i).join("."));
+    for (let at = 0; at < name.length;) {
+      const target = this.#suffixes.get(at === 0 ? name : name.slice(at));
       if (target !== undefined) {
         if (this.#relocatable) this.#relocs.push(this.#length);
         this.#u16(0xc000 | target);
         return;
       }
-      const label = nameToWire(labels[i]);
-      this.#raw(label.subarray(0, label.length - 1));
+      const dot = name.indexOf(".", at);
+      const end = dot < 0 ? name.length : dot;
+      if (end === at || end - at > 63) throw new RangeError(`name "${name}" has an empty or over-long label`);
+      this.#reserve(end - at + 1);
+      this.#bytes[this.#length++] = end - at;
+      for (let i = at; i < end; i++) this.#bytes[this.#length++] = name.charCodeAt(i);
+      at = end + 1;
     }
-    this.#raw(new Uint8Array([0]));
+    this.#reserve(1);
+    this.#bytes[this.#length++] = 0;
   }
 
   /** Writes a 32-bit unsigned integer. */
@@ -97,12 +121,12 @@ export class FragmentWriter {
     this.#u16(value & 0xffff);
   }
 
-  /** The fragment written so far. */
+  /** The fragment written so far, its bytes packed into a shared chunk. */
   finish(): Fragment {
     return Object.freeze({
-      bytes: this.#bytes.slice(0, this.#length),
+      bytes: pack(this.#bytes.subarray(0, this.#length)),
       count: this.#count,
-      relocs: Uint16Array.from(this.#relocs),
+      relocs: this.#relocs.length === 0 ? NO_RELOCS : Uint16Array.from(this.#relocs),
     });
   }
 
@@ -121,21 +145,26 @@ export class FragmentWriter {
     this.#count++;
     this.name(owner);
     this.#u16(type);
-    this.#u16(1);
+    this.#u16(DNS.CLASS_IN);
     this.u32(ttl);
   }
 
   #u16(value: number): void {
-    this.#raw(new Uint8Array([value >> 8, value & 0xff]));
+    this.#reserve(2);
+    this.#bytes[this.#length++] = (value >> 8) & 0xff;
+    this.#bytes[this.#length++] = value & 0xff;
   }
 
   #raw(data: Uint8Array): void {
-    if (this.#length + data.length > this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + data.length));
-      grown.set(this.#bytes.subarray(0, this.#length));
-      this.#bytes = grown;
-    }
+    this.#reserve(data.length);
     this.#bytes.set(data, this.#length);
     this.#length += data.length;
+  }
+
+  #reserve(extra: number): void {
+    if (this.#length + extra <= this.#bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + extra));
+    grown.set(this.#bytes.subarray(0, this.#length));
+    this.#bytes = grown;
   }
 }

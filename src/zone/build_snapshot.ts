@@ -49,7 +49,7 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
   const zones: ZoneIndex[] = [];
   const names = new Map<string, NameEntry>();
   for (const model of models) {
-    const { index, entries } = encodeZone(model, timing, signed?.signatures ?? null);
+    const { index, entries } = encodeZone(model, timing, signed?.byRRset ?? null);
     zones.push(index);
     for (const [wire, entry] of entries) names.set(wire, entry);
   }

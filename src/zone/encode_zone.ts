@@ -7,8 +7,8 @@ import { wireKey } from "../wire/wire_key.ts";
 import type { RRsetModel, ZoneModel } from "./model_zone.ts";
 import { preparedAnswer } from "./prepared_answer.ts";
 import { rfc8482Hinfo } from "./rfc8482_hinfo.ts";
-import type { ByDo, CachedSignature, NameEntry, ZoneIndex } from "./snapshot.ts";
-import { signatureKey } from "./sign_zones.ts";
+import type { ByDo, NameEntry, ZoneIndex } from "./snapshot.ts";
+import { rrsetSlot } from "./sign_zones.ts";
 import type { ZoneTiming } from "./timing.ts";
 
 /** One record set to write: the RRset, optionally with its RRSIG; `ttl` overrides both TTLs. */
@@ -22,19 +22,19 @@ interface Piece {
 /**
  * Encodes one zone model into the answer path's form: the zone index (SOA for
  * negative answers, NSEC chain) and one entry per existing name with every
- * positive and NODATA answer prepared, for DO=0 and DO=1. `signatures` is
- * null for an unsigned zone.
+ * positive and NODATA answer prepared, for DO=0 and DO=1. `signatures`
+ * (RRSIG RDATA by `rrsetSlot`) is null for an unsigned zone.
  */
 export function encodeZone(
   zone: ZoneModel,
   timing: ZoneTiming,
-  signatures: ReadonlyMap<string, CachedSignature> | null,
+  signatures: ReadonlyMap<string, Uint8Array> | null,
 ): { index: ZoneIndex; entries: Map<string, NameEntry> } {
   const signed = signatures !== null;
   const rrsig = (owner: string, rrset: RRsetModel): Uint8Array => {
-    const found = signatures?.get(signatureKey(zone.apex, owner, rrset));
+    const found = signatures?.get(rrsetSlot(zone.apex, owner, rrset.type));
     if (found === undefined) throw new Error(`no signature for ${owner}/${rrset.type} in zone ${zone.apex}`);
-    return found.rdata;
+    return found;
   };
   const write = (questionName: string, relocatable: boolean, pieces: readonly Piece[]): Fragment => {
     const w = new FragmentWriter(questionName, relocatable);

@@ -21,9 +21,17 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
   return a !== null && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
+/** Where `SignedZones.byRRset` files a signature: zone apex, owner, type. */
+export function rrsetSlot(signer: string, owner: string, type: number): string {
+  return `${signer}|${owner}|${type}`;
+}
+
 /** The result of signing every served zone. */
 export interface SignedZones {
+  /** Every signature of this build by identity (see `signatureKey`), for the next build to reuse. */
   readonly signatures: ReadonlyMap<string, CachedSignature>;
+  /** RRSIG RDATA of this build's RRsets by `rrsetSlot`. */
+  readonly byRRset: ReadonlyMap<string, Uint8Array>;
   /** When the earliest signature must be re-made (ms). */
   readonly refreshAt: number;
 }
@@ -46,11 +54,13 @@ export async function signZones(
   const window = signatureWindow(nowMs, timing);
   const hinfo = rfc8482Hinfo(timing.negativeTtl);
   const signatures = new Map<string, CachedSignature>();
+  const slots: [string, string][] = [];
   const jobs: { id: string; owner: string; signer: string; rrset: RRsetModel }[] = [];
   for (const zone of zones) {
     for (const { name, rrsets } of zone.names) {
       for (const rrset of [...rrsets, hinfo]) {
         const id = signatureKey(zone.apex, name, rrset);
+        slots.push([rrsetSlot(zone.apex, name, rrset.type), id]);
         const old = reusable?.get(id);
         if (old !== undefined && signatureDueAt(old.expiration, nowMs, timing) > nowMs) {
           signatures.set(id, old);
@@ -71,5 +81,6 @@ export async function signZones(
   for (const signature of signatures.values()) {
     refreshAt = Math.min(refreshAt, signatureDueAt(signature.expiration, nowMs, timing));
   }
-  return Object.freeze({ signatures, refreshAt: Number.isFinite(refreshAt) ? refreshAt : signatureDueAt(window.expiration, nowMs, timing) });
+  const byRRset = new Map(slots.map(([slot, id]) => [slot, signatures.get(id)!.rdata]));
+  return Object.freeze({ signatures, byRRset, refreshAt: Number.isFinite(refreshAt) ? refreshAt : signatureDueAt(window.expiration, nowMs, timing) });
 }

@@ -152,6 +152,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512 -out "$OTHER/rsa512.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$OTHER/p384.pem"
 openssl pkey -in "$OTHER/p384.pem" -traditional -out "$OTHER/p384.sec1.pem"
 openssl genpkey -algorithm ED448 -out "$OTHER/ed448.pem"
+openssl ecparam -name prime256v1 -param_enc explicit -genkey -noout -out "$OTHER/p256.explicit.pem"
 openssl pkey -in "$OUT/ecdsap256sha256/key.pem" -aes128 -passout pass:fixture -out "$OTHER/encrypted.pem"
 openssl pkey -in "$OUT/rsasha256/key.pem" -traditional -aes128 -passout pass:fixture \
   -out "$OTHER/encrypted.pkcs1.pem"

@@ -6,13 +6,15 @@ import { readDer, readDerChildren } from "./read_der.ts";
 export interface ParsedPrivateKey {
   /** "RSA", "EC P-256", "Ed25519", or a description of an unsupported kind ("EC P-384", "DSA", …). */
   readonly kind: string;
-  /** The key as PKCS#8 PrivateKeyInfo DER, as Web Crypto imports it. */
+  /** The key as PKCS#8 PrivateKeyInfo DER, as Web Crypto imports it (as found, for an explicit-curve SEC1 key). */
   readonly pkcs8: Uint8Array<ArrayBuffer>;
 }
 
 const OID_RSA = "1.2.840.113549.1.1.1";
 const OID_EC = "1.2.840.10045.2.1";
 const OID_P256 = "1.2.840.10045.3.1.7";
+/** The kind of an EC key that spells out its curve instead of naming it (never P-256 for us). */
+const EXPLICIT_CURVE = "EC (explicit curve parameters)";
 
 /** Names for the key and curve OIDs a user may plausibly hand us. */
 const OID_NAMES: Readonly<Record<string, string>> = {
@@ -82,20 +84,21 @@ function describePkcs8(der: Uint8Array): string {
   if (oid?.tag !== TAG_OID) throw new Error("key is not a valid PKCS#8 PrivateKeyInfo");
   const keyOid = decodeOid(oid.content);
   if (keyOid !== OID_EC) return OID_NAMES[keyOid] ?? `OID ${keyOid}`;
-  if (parameters?.tag !== TAG_OID) return "EC (explicit curve parameters)";
+  if (parameters?.tag !== TAG_OID) return EXPLICIT_CURVE;
   return `EC ${describeCurve(parameters.content)}`;
 }
 
-/** Wraps a SEC1 ECPrivateKey into PKCS#8, taking the curve from its parameters. */
+/** Wraps a SEC1 ECPrivateKey into PKCS#8, taking the (named) curve from its parameters. */
 function fromSec1(der: Uint8Array<ArrayBuffer>): ParsedPrivateKey {
   const fields = readDerChildren(sequenceContent(der, "SEC1 ECPrivateKey"));
   const parameters = fields.find((f) => f.tag === TAG_EC_PARAMETERS);
   if (!parameters) throw new Error("EC key does not name its curve");
   const curve = readDer(parameters.content);
-  if (curve.tag !== TAG_OID) return { kind: "EC (explicit curve parameters)", pkcs8: der };
-  const kind = `EC ${describeCurve(curve.content)}`;
-  if (decodeOid(curve.content) !== OID_P256) return { kind, pkcs8: der };
-  return { kind, pkcs8: wrapPkcs8(algorithmIdentifier(OID_EC, curve.content), der) };
+  if (curve.tag !== TAG_OID) return { kind: EXPLICIT_CURVE, pkcs8: der };
+  return {
+    kind: `EC ${describeCurve(curve.content)}`,
+    pkcs8: wrapPkcs8(algorithmIdentifier(OID_EC, curve.content), der),
+  };
 }
 
 function describeCurve(oidContent: Uint8Array): string {

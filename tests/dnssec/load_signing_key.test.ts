@@ -80,6 +80,11 @@ describe("loadSigningKey", () => {
     ],
     ["other/ed448.pem", "ED25519", "key is an Ed448 key but --priv-key-alg is ED25519"],
     [
+      "other/p256.explicit.pem",
+      "ECDSAP256SHA256",
+      "key is an EC (explicit curve parameters) key but --priv-key-alg is ECDSAP256SHA256",
+    ],
+    [
       "other/rsa512.pem",
       "RSASHA256",
       "RSA key has 512 bits; DNSSEC needs 1024 to 4096 (2048 recommended)",

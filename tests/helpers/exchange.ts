@@ -1,8 +1,13 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
 import { answerQuery } from "../../src/answer/answer_query.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { SigningKey } from "../../src/dnssec/signing_key.ts";
 import { ALL_HEALTHY, type HealthView } from "../../src/health/health_view.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
+import { testKeySource } from "./zone_fixture.ts";
 
 /** Sends one query and returns the response bytes, or null when none came (dropped). */
 export type Exchange = (query: Uint8Array, transport: "udp" | "tcp") => Promise<Uint8Array | null>;
@@ -10,6 +15,7 @@ export type Exchange = (query: Uint8Array, transport: "udp" | "tcp") => Promise<
 /** What a conformance test serves. */
 export interface ExchangeSetup {
   readonly config: Config;
+  /** A key from `testKey()`, or null for an unsigned zone. */
   readonly key: SigningKey | null;
   /** Endpoint health; everything healthy when omitted. */
   readonly health?: HealthView;
@@ -22,21 +28,39 @@ export interface OpenExchange {
 }
 
 /**
- * The one place conformance tests get their `Exchange` from. For now it
- * builds a snapshot and answers with `answerQuery` directly; it is meant to be
- * switched to real UDP and TCP sockets through tests/helpers/server_harness.ts
- * without touching the tests.
+ * The one place conformance tests get their `Exchange` from. By default it
+ * builds a snapshot and answers with `answerQuery` directly. With
+ * HEALTHY_DNS_EXCHANGE=server it starts the real server in-process
+ * (tests/helpers/server_harness.ts) and every query crosses a real UDP or TCP
+ * socket on 127.0.0.1.
  */
 export async function openExchange(setup: ExchangeSetup): Promise<OpenExchange> {
-  const snapshot = await buildSnapshot({
-    config: setup.config,
-    health: setup.health ?? ALL_HEALTHY,
-    now: Date.now(),
-    previous: null,
-    key: setup.key,
-  });
+  const health = setup.health ?? ALL_HEALTHY;
+  if (process.env.HEALTHY_DNS_EXCHANGE === "server") return await serverExchange(setup, health);
+  const snapshot = await buildSnapshot({ config: setup.config, health, now: Date.now(), previous: null, key: setup.key });
   return {
     exchange: (query, transport) => Promise.resolve(answerQuery(query, snapshot, transport)),
     close: () => Promise.resolve(),
+  };
+}
+
+async function serverExchange(setup: ExchangeSetup, health: HealthView): Promise<OpenExchange> {
+  // Loaded only in this mode, so the default mode depends on nothing beyond src/answer and src/zone.
+  const { startTestServer } = await import("./server_harness.ts");
+  const dir = await mkdtemp(join(tmpdir(), "healthy-dns-conformance-"));
+  let dnssec: Config["dnssec"] = null;
+  if (setup.key !== null) {
+    const { pem, algorithm } = testKeySource(setup.key);
+    const keyPath = join(dir, "key.pem");
+    await writeFile(keyPath, pem);
+    dnssec = { keyPath, algorithm };
+  }
+  const server = await startTestServer({ overrides: { ...setup.config, dnssec }, health });
+  return {
+    exchange: (query, transport) => server.query(query, transport),
+    close: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }

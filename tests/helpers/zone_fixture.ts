@@ -51,15 +51,27 @@ export function healthWithDown(...down: string[]): HealthView {
 }
 
 const keys = new Map<DnssecAlgorithmName, Promise<SigningKey>>();
+const sources = new WeakMap<SigningKey, { pem: string; algorithm: DnssecAlgorithmName }>();
 
 /** A real signing key (generated once per algorithm per test run). */
 export function testKey(algorithm: DnssecAlgorithmName = "ED25519"): Promise<SigningKey> {
   let key = keys.get(algorithm);
   if (key === undefined) {
-    key = generateKeyPem(algorithm).then((pem) => loadSigningKey(pem, algorithm));
+    key = generateKeyPem(algorithm).then(async (pem) => {
+      const loaded = await loadSigningKey(pem, algorithm);
+      sources.set(loaded, { pem, algorithm });
+      return loaded;
+    });
     keys.set(algorithm, key);
   }
   return key;
+}
+
+/** The PEM and algorithm a `testKey` was loaded from (for servers that read a key file). */
+export function testKeySource(key: SigningKey): { pem: string; algorithm: DnssecAlgorithmName } {
+  const source = sources.get(key);
+  if (source === undefined) throw new Error("not a key made by testKey()");
+  return source;
 }
 
 /** Fixed build time: 2026-11-26T00:00:00Z. */

@@ -30,6 +30,11 @@ const WRONG_ANCHOR_ZONE = "example.org";
 /** The health-checked address; a real TCP listener on it decides its health. */
 const CHECKED_ADDRESS = "127.0.0.2";
 const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
+/**
+ * For this algorithm unbound advertises only 512 bytes, so the larger signed
+ * answers arrive truncated and are fetched again over TCP.
+ */
+const SMALL_BUFFER_ALGORITHM: DnssecAlgorithmName = "RSASHA256";
 const NO_UNBOUND = unboundAvailable() ? false : "unbound is not installed (.ci/run installs Debian's unbound)";
 
 /** A zone with a health-checked name, a static name (A and AAAA) and an in-zone name server. */
@@ -237,7 +242,8 @@ for (const algorithm of ALGORITHMS) {
       timing = zoneTiming(await loadConfig(["--config", setup.configPath], (path) => readFile(path, "utf8")));
       server = await startTestServer({ args: ["--config", setup.configPath] });
       await waitFor(async () => dataOf(decode(await server.query(makeQuery(`www.${HOSTED}`, "A"), "udp")).answers, "A").length === 1, 5_000, "www healthy");
-      unbound = await startUnbound({ serverPort: server.port, zones: setup.anchors });
+      const extraServerLines = algorithm === SMALL_BUFFER_ALGORITHM ? ["edns-buffer-size: 512"] : [];
+      unbound = await startUnbound({ serverPort: server.port, zones: setup.anchors, extraServerLines });
     });
 
     after(async () => {
@@ -270,6 +276,18 @@ for (const algorithm of ALGORITHMS) {
       assert.equal(last!.flag_ad, true, `A after the change validated: ${explain(last!, unbound)}`);
       assert.deepEqual(dataOf(last!.answers, "A"), [CHECKED_ADDRESS]);
     });
+
+    if (algorithm === SMALL_BUFFER_ALGORITHM) {
+      test("an answer over unbound's 512-byte buffer: TC over UDP, retried over TCP, validated", async () => {
+        const tcpNxdomain = () => Number(/^healthy_dns_responses_total\{transport="tcp",rcode="NXDOMAIN"\} (\d+)$/m.exec(server.server.metrics.render())?.[1] ?? 0);
+        const name = `truncated.${HOSTED}`;
+        const direct = decode(await server.query(makeQuery(name, "A", { edns: { dnssecOk: true, udpSize: 512 } }), "udp"));
+        assert.equal(direct.flag_tc, true, "our UDP answer to a 512-byte client is truncated");
+        const before = tcpNxdomain();
+        await validated(unbound, name, "A", "NXDOMAIN");
+        assert.ok(tcpNxdomain() > before, "unbound fetched the NXDOMAIN over TCP");
+      });
+    }
 
     // unbound caps and ages TTLs, so the TTL rules of contract §3 are checked
     // on our server's own DO=1 responses.

@@ -20,7 +20,11 @@ const WILDCARD_LABEL = String.fromCharCode(0x2a + 1) + "\u0000";
  * behind the question, which is echoed exactly as sent (0x20 case kept).
  * Behaviour, row by row: docs/dns-behaviour.md.
  */
-export function answerQuery(query: Uint8Array, snapshot: Snapshot, transport: "udp" | "tcp"): Uint8Array | null {
+export function answerQuery(
+  query: Uint8Array,
+  snapshot: Snapshot,
+  transport: "udp" | "tcp",
+): Uint8Array | null {
   const length = query.length;
   if (length < DNS.HEADER_LENGTH || (query[2] & DNS.FLAG_QR) !== 0) return null;
   if ((query[2] & DNS.OPCODE_MASK) !== 0) return headerOnly(query, DNS.RCODE_NOTIMP);
@@ -30,7 +34,8 @@ export function answerQuery(query: Uint8Array, snapshot: Snapshot, transport: "u
   const questionEnd = nameEnd + 4;
 
   // Walk the other sections to find (and vet) the OPT record.
-  const records = ((query[6] << 8) | query[7]) + ((query[8] << 8) | query[9]) + ((query[10] << 8) | query[11]);
+  const records = ((query[6] << 8) | query[7]) + ((query[8] << 8) | query[9]) +
+    ((query[10] << 8) | query[11]);
   const firstAdditional = records - ((query[10] << 8) | query[11]);
   let optAt = -1;
   let at = questionEnd;
@@ -41,7 +46,10 @@ export function answerQuery(query: Uint8Array, snapshot: Snapshot, transport: "u
     const rdataEnd = at + 10 + ((query[at + 8] << 8) | query[at + 9]);
     if (rdataEnd > length) return headerOnly(query, DNS.RCODE_FORMERR);
     if (query[at] === 0 && query[at + 1] === DNS.TYPE_OPT) {
-      if (i < firstAdditional || optAt >= 0 || query[owner] !== 0 || !optionsWellFormed(query, at + 10, rdataEnd)) {
+      if (
+        i < firstAdditional || optAt >= 0 || query[owner] !== 0 ||
+        !optionsWellFormed(query, at + 10, rdataEnd)
+      ) {
         return headerOnly(query, DNS.RCODE_FORMERR);
       }
       optAt = at;
@@ -54,7 +62,18 @@ export function answerQuery(query: Uint8Array, snapshot: Snapshot, transport: "u
   if (optAt >= 0) {
     edns = query[optAt + 6] & 0x80;
     if (query[optAt + 5] !== 0) {
-      return respond(query, questionEnd, DNS.RCODE_BADVERS, false, null, null, null, 0, edns, limit);
+      return respond(
+        query,
+        questionEnd,
+        DNS.RCODE_BADVERS,
+        false,
+        null,
+        null,
+        null,
+        0,
+        edns,
+        limit,
+      );
     }
     if (transport === "udp") {
       const size = (query[optAt + 2] << 8) | query[optAt + 3];
@@ -64,7 +83,9 @@ export function answerQuery(query: Uint8Array, snapshot: Snapshot, transport: "u
 
   const qtype = (query[nameEnd] << 8) | query[nameEnd + 1];
   const qclass = (query[nameEnd + 2] << 8) | query[nameEnd + 3];
-  if (qclass !== DNS.CLASS_IN) return respond(query, questionEnd, DNS.RCODE_REFUSED, false, null, null, null, 0, edns, limit);
+  if (qclass !== DNS.CLASS_IN) {
+    return respond(query, questionEnd, DNS.RCODE_REFUSED, false, null, null, null, 0, edns, limit);
+  }
 
   const key = wireKey(query, DNS.HEADER_LENGTH, nameEnd);
   const dnssecOk = edns > 0 ? 1 : 0;
@@ -75,7 +96,18 @@ export function answerQuery(query: Uint8Array, snapshot: Snapshot, transport: "u
     }
     const prepared = (entry.positive.get(qtype) ?? entry.nodata)[dnssecOk];
     const shift = nameEnd - DNS.HEADER_LENGTH - entry.zone.apexWireLength;
-    return respond(query, questionEnd, prepared.rcode, true, prepared, null, null, shift, edns, limit);
+    return respond(
+      query,
+      questionEnd,
+      prepared.rcode,
+      true,
+      prepared,
+      null,
+      null,
+      shift,
+      edns,
+      limit,
+    );
   }
 
   // Not an existing name: find its closest existing ancestor (the closest encloser).
@@ -88,21 +120,45 @@ export function answerQuery(query: Uint8Array, snapshot: Snapshot, transport: "u
       break;
     }
   }
-  if (zone === null) return respond(query, questionEnd, DNS.RCODE_REFUSED, false, null, null, null, 0, edns, limit);
+  if (zone === null) {
+    return respond(query, questionEnd, DNS.RCODE_REFUSED, false, null, null, null, 0, edns, limit);
+  }
   if (qtype === DNS.TYPE_AXFR || qtype === DNS.TYPE_IXFR) {
     return respond(query, questionEnd, DNS.RCODE_NOTIMP, false, null, null, null, 0, edns, limit);
   }
   const shift = nameEnd - DNS.HEADER_LENGTH - zone.apexWireLength;
   const prepared = zone.nxdomain[dnssecOk];
   if (dnssecOk === 0 || zone.chainKeys.length === 0) {
-    return respond(query, questionEnd, prepared.rcode, true, prepared, null, null, shift, edns, limit);
+    return respond(
+      query,
+      questionEnd,
+      prepared.rcode,
+      true,
+      prepared,
+      null,
+      null,
+      shift,
+      edns,
+      limit,
+    );
   }
   // NSEC covering the name, and NSEC covering the wildcard at the closest encloser (RFC 4035 §3.1.3.2).
   const covering = predecessor(zone.chainKeys, canonicalKey(query, DNS.HEADER_LENGTH));
   const wildcard = predecessor(zone.chainKeys, canonicalKey(query, encloserAt) + WILDCARD_LABEL);
   const first = zone.chainProofs[covering];
   const second = wildcard === covering ? null : zone.chainProofs[wildcard];
-  return respond(query, questionEnd, prepared.rcode, true, prepared, first, second, shift, edns, limit);
+  return respond(
+    query,
+    questionEnd,
+    prepared.rcode,
+    true,
+    prepared,
+    first,
+    second,
+    shift,
+    edns,
+    limit,
+  );
 }
 
 /** Index of the last key ≤ `key` (keys ascending; the apex, first, precedes every name in the zone). */
@@ -125,7 +181,13 @@ function optionsWellFormed(query: Uint8Array, start: number, end: number): boole
 }
 
 /** Response header bytes 2 and 3: QR, opcode, AA, TC, RD, CD copied; RA, Z, AD clear. */
-function writeFlags(out: Uint8Array, query: Uint8Array, aa: boolean, tc: boolean, rcode: number): void {
+function writeFlags(
+  out: Uint8Array,
+  query: Uint8Array,
+  aa: boolean,
+  tc: boolean,
+  rcode: number,
+): void {
   out[0] = query[0];
   out[1] = query[1];
   out[2] = DNS.FLAG_QR | (query[2] & (DNS.OPCODE_MASK | DNS.FLAG_RD)) | (aa ? DNS.FLAG_AA : 0) |
@@ -190,7 +252,8 @@ function respond(
   out.set(query.subarray(DNS.HEADER_LENGTH, questionEnd), DNS.HEADER_LENGTH);
   let at = questionEnd;
   if (!truncated && prepared !== null) {
-    const nsCount = prepared.authorityCount + (extra1 === null ? 0 : extra1.count) + (extra2 === null ? 0 : extra2.count);
+    const nsCount = prepared.authorityCount + (extra1 === null ? 0 : extra1.count) +
+      (extra2 === null ? 0 : extra2.count);
     out[6] = prepared.answerCount >> 8;
     out[7] = prepared.answerCount & 0xff;
     out[8] = nsCount >> 8;

@@ -13,7 +13,9 @@ export function addressToRdata(address: string): Uint8Array {
 
 function ipv4(text: string): Uint8Array | null {
   const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255)) return null;
+  if (parts.length !== 4 || !parts.every((p) => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255)) {
+    return null;
+  }
   return new Uint8Array(parts.map(Number));
 }
 

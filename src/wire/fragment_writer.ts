@@ -105,7 +105,9 @@ export class FragmentWriter {
       }
       const dot = name.indexOf(".", at);
       const end = dot < 0 ? name.length : dot;
-      if (end === at || end - at > 63) throw new RangeError(`name "${name}" has an empty or over-long label`);
+      if (end === at || end - at > 63) {
+        throw new RangeError(`name "${name}" has an empty or over-long label`);
+      }
       this.#reserve(end - at + 1);
       this.#bytes[this.#length++] = end - at;
       for (let i = at; i < end; i++) this.#bytes[this.#length++] = name.charCodeAt(i);

@@ -23,6 +23,8 @@ export function nameToWire(name: string): Uint8Array {
     }
   }
   out[at] = 0;
-  if (out.length > 255) throw new RangeError(`name "${name}" is longer than 255 bytes in wire form`);
+  if (out.length > 255) {
+    throw new RangeError(`name "${name}" is longer than 255 bytes in wire form`);
+  }
   return out;
 }

@@ -37,7 +37,11 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     const seen = served.get(record.name) ?? [];
     for (const address of servedAddresses(record, input.health)) {
       const rdata = addressToRdata(address);
-      if (!seen.some((other) => other.length === rdata.length && other.every((b, i) => b === rdata[i]))) seen.push(rdata);
+      if (
+        !seen.some((other) =>
+          other.length === rdata.length && other.every((b, i) => b === rdata[i])
+        )
+      ) seen.push(rdata);
     }
     served.set(record.name, seen);
   }

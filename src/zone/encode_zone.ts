@@ -33,10 +33,16 @@ export function encodeZone(
   const signed = signatures !== null;
   const rrsig = (owner: string, rrset: RRsetModel): Uint8Array => {
     const found = signatures?.get(rrsetSlot(zone.apex, owner, rrset.type));
-    if (found === undefined) throw new Error(`no signature for ${owner}/${rrset.type} in zone ${zone.apex}`);
+    if (found === undefined) {
+      throw new Error(`no signature for ${owner}/${rrset.type} in zone ${zone.apex}`);
+    }
     return found;
   };
-  const write = (questionName: string, relocatable: boolean, pieces: readonly Piece[]): Fragment => {
+  const write = (
+    questionName: string,
+    relocatable: boolean,
+    pieces: readonly Piece[],
+  ): Fragment => {
     const w = new FragmentWriter(questionName, relocatable);
     for (const { owner, rrset, signed: withSig, ttl = rrset.ttl } of pieces) {
       w.rrset(owner, rrset.type, ttl, rrset.rdatas);
@@ -53,8 +59,14 @@ export function encodeZone(
   const soa = apexModel?.rrsets.find((set) => set.type === DNS.TYPE_SOA);
   if (soa === undefined) throw new Error(`zone ${zone.apex} has no SOA`);
   const negativeSoa = (withSig: boolean) =>
-    write(zone.apex, true, [{ owner: zone.apex, rrset: soa, signed: withSig, ttl: timing.negativeTtl }]);
-  const soaFragments = [negativeSoa(false), signed ? negativeSoa(true) : negativeSoa(false)];
+    write(zone.apex, true, [{
+      owner: zone.apex,
+      rrset: soa,
+      signed: withSig,
+      ttl: timing.negativeTtl,
+    }]);
+  const plainSoa = negativeSoa(false);
+  const soaFragments = [plainSoa, signed ? negativeSoa(true) : plainSoa];
 
   const nsecOf = new Map(zone.names.flatMap((name) => {
     const nsec = name.rrsets.find((set) => set.type === DNS.TYPE_NSEC);
@@ -66,7 +78,9 @@ export function encodeZone(
   const index: ZoneIndex = Object.freeze({
     apex: zone.apex,
     apexWireLength: nameToWire(zone.apex).length,
-    nxdomain: both((withSig) => preparedAnswer(DNS.RCODE_NXDOMAIN, [], [soaFragments[withSig ? 1 : 0]])),
+    nxdomain: both((withSig) =>
+      preparedAnswer(DNS.RCODE_NXDOMAIN, [], [soaFragments[withSig ? 1 : 0]])
+    ),
     chainKeys: Object.freeze(zone.chain.map((owner) => canonicalKey(nameToWire(owner), 0))),
     chainProofs: Object.freeze(chainProofs),
   });
@@ -76,11 +90,16 @@ export function encodeZone(
   for (const { name, rrsets, chainIndex, coveringIndex } of zone.names) {
     const positive = new Map<number, ByDo>();
     for (const rrset of rrsets) {
-      positive.set(rrset.type, both((withSig) => {
-        const piece = { owner: name, rrset, signed: withSig };
-        const fragment = rrset.type === DNS.TYPE_NSEC ? write(zone.apex, true, [piece]) : write(name, false, [piece]);
-        return preparedAnswer(DNS.RCODE_NOERROR, [fragment], []);
-      }));
+      positive.set(
+        rrset.type,
+        both((withSig) => {
+          const piece = { owner: name, rrset, signed: withSig };
+          const fragment = rrset.type === DNS.TYPE_NSEC
+            ? write(zone.apex, true, [piece])
+            : write(name, false, [piece]);
+          return preparedAnswer(DNS.RCODE_NOERROR, [fragment], []);
+        }),
+      );
     }
     if (signed && rrsets.length > 0) {
       const w = new FragmentWriter(name, false);
@@ -88,14 +107,21 @@ export function encodeZone(
       const answer = preparedAnswer(DNS.RCODE_NOERROR, [w.finish()], []);
       positive.set(DNS.TYPE_RRSIG, Object.freeze([answer, answer] as const));
     }
-    positive.set(DNS.TYPE_ANY, both((withSig) =>
-      preparedAnswer(DNS.RCODE_NOERROR, [write(name, false, [{ owner: name, rrset: hinfo, signed: withSig }])], [])
-    ));
+    positive.set(
+      DNS.TYPE_ANY,
+      both((withSig) =>
+        preparedAnswer(DNS.RCODE_NOERROR, [
+          write(name, false, [{ owner: name, rrset: hinfo, signed: withSig }]),
+        ], [])
+      ),
+    );
     const nodata = both((withSig) =>
       preparedAnswer(
         DNS.RCODE_NOERROR,
         [],
-        withSig ? [soaFragments[1], chainProofs[chainIndex >= 0 ? chainIndex : coveringIndex]] : [soaFragments[0]],
+        withSig
+          ? [soaFragments[1], chainProofs[chainIndex >= 0 ? chainIndex : coveringIndex]]
+          : [soaFragments[0]],
       )
     );
     const wire = nameToWire(name);

@@ -73,10 +73,16 @@ export function modelZone(apex: string, input: ZoneModelInput): ZoneModel {
   const { config, timing } = input;
   const data = new Map<string, RRsetModel[]>();
   const apexSets: RRsetModel[] = [
-    { type: DNS.TYPE_NS, ttl: timing.nsTtl, rdatas: config.nameServers.map((ns) => nameToWire(ns)) },
+    {
+      type: DNS.TYPE_NS,
+      ttl: timing.nsTtl,
+      rdatas: config.nameServers.map((ns) => nameToWire(ns)),
+    },
     { type: DNS.TYPE_SOA, ttl: timing.soaTtl, rdatas: [soaRdata(apex, input)] },
   ];
-  if (input.dnskey !== null) apexSets.push({ type: DNS.TYPE_DNSKEY, ttl: timing.dnskeyTtl, rdatas: [input.dnskey] });
+  if (input.dnskey !== null) {
+    apexSets.push({ type: DNS.TYPE_DNSKEY, ttl: timing.dnskeyTtl, rdatas: [input.dnskey] });
+  }
   data.set(apex, apexSets);
   for (const record of config.records) {
     const name = `${record.name}.${apex}`;
@@ -93,7 +99,11 @@ export function modelZone(apex: string, input: ZoneModelInput): ZoneModel {
   }
   const existing = new Set(data.keys());
   for (const name of data.keys()) {
-    for (let at = name.indexOf("."); at >= 0 && name.length - at - 1 > apex.length; at = name.indexOf(".", at + 1)) {
+    for (
+      let at = name.indexOf(".");
+      at >= 0 && name.length - at - 1 > apex.length;
+      at = name.indexOf(".", at + 1)
+    ) {
       existing.add(name.slice(at + 1));
     }
   }
@@ -112,7 +122,9 @@ export function modelZone(apex: string, input: ZoneModelInput): ZoneModel {
       sets.push({ type: DNS.TYPE_NSEC, ttl: timing.negativeTtl, rdatas: [nsecRdata(next, types)] });
     }
     sets.sort((a, b) => a.type - b.type);
-    names.push(Object.freeze({ name, rrsets: Object.freeze(sets), chainIndex, coveringIndex: covering }));
+    names.push(
+      Object.freeze({ name, rrsets: Object.freeze(sets), chainIndex, coveringIndex: covering }),
+    );
   }
   return Object.freeze({ apex, names: Object.freeze(names), chain: Object.freeze(chain) });
 }

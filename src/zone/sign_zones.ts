@@ -12,7 +12,7 @@ const BATCH = 256;
  * Identity of a signed RRset: signer, owner, type, TTL and canonical RDATA.
  * A previous signature is reusable only under the same identity.
  */
-export function signatureKey(signer: string, owner: string, rrset: RRsetModel): string {
+function signatureKey(signer: string, owner: string, rrset: RRsetModel): string {
   const rdatas = rrset.rdatas.map((rdata) => String.fromCharCode(...rdata)).sort();
   return `${signer}\n${owner}\n${rrset.type}\n${rrset.ttl}\n${rdatas.join("\n")}`;
 }
@@ -28,7 +28,7 @@ export function rrsetSlot(signer: string, owner: string, type: number): string {
 
 /** The result of signing every served zone. */
 export interface SignedZones {
-  /** Every signature of this build by identity (see `signatureKey`), for the next build to reuse. */
+  /** Every signature of this build by RRset identity (signer, owner, type, TTL, RDATA), for the next build to reuse. */
   readonly signatures: ReadonlyMap<string, CachedSignature>;
   /** RRSIG RDATA of this build's RRsets by `rrsetSlot`. */
   readonly byRRset: ReadonlyMap<string, Uint8Array>;
@@ -50,7 +50,9 @@ export async function signZones(
   nowMs: number,
   previous: Snapshot | null,
 ): Promise<SignedZones> {
-  const reusable = previous !== null && sameBytes(previous.dnskey, key.dnskeyRdata) ? previous.signatures : null;
+  const reusable = previous !== null && sameBytes(previous.dnskey, key.dnskeyRdata)
+    ? previous.signatures
+    : null;
   const window = signatureWindow(nowMs, timing);
   const hinfo = rfc8482Hinfo(timing.negativeTtl);
   const signatures = new Map<string, CachedSignature>();
@@ -72,15 +74,25 @@ export async function signZones(
   }
   for (let start = 0; start < jobs.length; start += BATCH) {
     const batch = jobs.slice(start, start + BATCH);
-    const made = await Promise.all(batch.map((job) =>
-      signRRset(key, { owner: job.owner, signer: job.signer, ...job.rrset, ...window })
-    ));
-    batch.forEach((job, i) => signatures.set(job.id, Object.freeze({ rdata: made[i], expiration: window.expiration })));
+    const made = await Promise.all(
+      batch.map((job) =>
+        signRRset(key, { owner: job.owner, signer: job.signer, ...job.rrset, ...window })
+      ),
+    );
+    batch.forEach((job, i) =>
+      signatures.set(job.id, Object.freeze({ rdata: made[i], expiration: window.expiration }))
+    );
   }
   let refreshAt = Infinity;
   for (const signature of signatures.values()) {
     refreshAt = Math.min(refreshAt, signatureDueAt(signature.expiration, nowMs, timing));
   }
   const byRRset = new Map(slots.map(([slot, id]) => [slot, signatures.get(id)!.rdata]));
-  return Object.freeze({ signatures, byRRset, refreshAt: Number.isFinite(refreshAt) ? refreshAt : signatureDueAt(window.expiration, nowMs, timing) });
+  return Object.freeze({
+    signatures,
+    byRRset,
+    refreshAt: Number.isFinite(refreshAt)
+      ? refreshAt
+      : signatureDueAt(window.expiration, nowMs, timing),
+  });
 }

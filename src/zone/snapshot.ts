@@ -65,6 +65,6 @@ export interface Snapshot {
   readonly names: ReadonlyMap<string, NameEntry>;
   /** DNSKEY RDATA the signatures were made with, or null when unsigned. */
   readonly dnskey: Uint8Array | null;
-  /** Builder-internal: signatures by RRset identity (see sign_zone.ts), for incremental re-signing. */
+  /** Builder-internal: signatures by RRset identity (see sign_zones.ts), for incremental re-signing. */
   readonly signatures: ReadonlyMap<string, CachedSignature>;
 }

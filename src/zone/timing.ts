@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.ts";
+import { collectEndpoints } from "../health/collect_endpoints.ts";
 
 /** Largest TTL or SOA timer (RFC 2181 §8: 2^31 − 1). */
 const MAX_SECONDS = 0x7fffffff;
@@ -42,14 +43,9 @@ function clamp(seconds: number): number {
  * at most the largest timeout. Deterministic from the config alone.
  */
 export function estimatedCycleMs(config: Config): number {
-  const endpoints = new Set<string>();
-  let timeout = 0;
-  for (const record of config.records) {
-    if (record.check === null) continue;
-    timeout = Math.max(timeout, record.check.timeoutMs);
-    for (const address of record.addresses) endpoints.add(`${address}|${record.check.port}`);
-  }
-  return Math.ceil(endpoints.size / Math.max(1, config.health.concurrency)) * timeout;
+  const endpoints = collectEndpoints(config);
+  const timeout = endpoints.reduce((largest, endpoint) => Math.max(largest, endpoint.timeoutMs), 0);
+  return Math.ceil(endpoints.length / Math.max(1, config.health.concurrency)) * timeout;
 }
 
 /**
@@ -106,7 +102,10 @@ export function nextSerial(nowMs: number, previous: number | null): number {
 }
 
 /** Inception and expiration (u32 seconds) for signatures made at `nowMs`. */
-export function signatureWindow(nowMs: number, timing: ZoneTiming): { inception: number; expiration: number } {
+export function signatureWindow(
+  nowMs: number,
+  timing: ZoneTiming,
+): { inception: number; expiration: number } {
   const now = epochSeconds(nowMs);
   return {
     inception: (now - INCEPTION_BACKDATE) >>> 0,

@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { answerQuery } from "../../src/answer/answer_query.ts";
 import type { RecordConfig } from "../../src/config/config.ts";
 import type { Snapshot } from "../../src/zone/snapshot.ts";
-import { ask, decode, fixtureSnapshot, healthWithDown, makeQuery, testConfig } from "../helpers/zone_fixture.ts";
+import {
+  ask,
+  decode,
+  fixtureSnapshot,
+  healthWithDown,
+  makeQuery,
+  testConfig,
+} from "../helpers/zone_fixture.ts";
 
 type Rrsig = { typeCovered: string; originalTTL: number; signersName: string };
 
@@ -23,8 +30,13 @@ function manyAddresses(name: string, count: number): RecordConfig {
 
 before(async () => {
   plain = await fixtureSnapshot();
-  signed = await fixtureSnapshot({ signed: true, health: healthWithDown("192.0.2.1", "192.0.2.2", "2001:db8::1") });
-  wide = await fixtureSnapshot({ config: testConfig({ records: [manyAddresses("forty", 40), manyAddresses("sixty", 60)] }) });
+  signed = await fixtureSnapshot({
+    signed: true,
+    health: healthWithDown("192.0.2.1", "192.0.2.2", "2001:db8::1"),
+  });
+  wide = await fixtureSnapshot({
+    config: testConfig({ records: [manyAddresses("forty", 40), manyAddresses("sixty", 60)] }),
+  });
 });
 
 describe("answerQuery: classic rows (contract §1)", () => {
@@ -48,19 +60,38 @@ describe("answerQuery: classic rows (contract §1)", () => {
   });
   test("an existing name without that type, an ENT, an all-down name: NODATA with the apex SOA", () => {
     const down = decode(answerQuery(makeQuery("www.example.test", "A"), signed, "udp"));
-    for (const r of [ask(plain, "static.example.test", "AAAA"), ask(plain, "eu.example.test", "A"), down]) {
+    for (
+      const r of [
+        ask(plain, "static.example.test", "AAAA"),
+        ask(plain, "eu.example.test", "A"),
+        down,
+      ]
+    ) {
       assert.equal(r.rcode, "NOERROR");
       assert.equal(r.flag_aa, true);
       assert.equal(r.answers!.length, 0);
-      assert.deepEqual(r.authorities!.map((a) => [a.name, a.type, a.ttl]), [["example.test", "SOA", 60]]);
+      assert.deepEqual(r.authorities!.map((a) => [a.name, a.type, a.ttl]), [[
+        "example.test",
+        "SOA",
+        60,
+      ]]);
     }
   });
   test("a name that does not exist: NXDOMAIN, AA, apex SOA with TTL min(SOA TTL, MINIMUM)", () => {
-    for (const [name, apex] of [["nope.example.test", "example.test"], ["a.b.c.www.EXAMPLE.net", "example.net"]]) {
+    for (
+      const [name, apex] of [["nope.example.test", "example.test"], [
+        "a.b.c.www.EXAMPLE.net",
+        "example.net",
+      ]]
+    ) {
       const r = ask(plain, name, "A");
       assert.equal(r.rcode, "NXDOMAIN");
       assert.equal(r.flag_aa, true);
-      assert.deepEqual(r.authorities!.map((a) => [a.name.toLowerCase(), a.type, a.ttl]), [[apex, "SOA", 60]]);
+      assert.deepEqual(r.authorities!.map((a) => [a.name.toLowerCase(), a.type, a.ttl]), [[
+        apex,
+        "SOA",
+        60,
+      ]]);
       assert.equal((r.authorities![0] as { data: { minimum: number } }).data.minimum, 60);
     }
   });
@@ -69,14 +100,22 @@ describe("answerQuery: classic rows (contract §1)", () => {
     assert.equal(ask(plain, "www.example.test", "TYPE65280").answers!.length, 0);
     assert.equal(ask(plain, "www.example.test", "TYPE65280").authorities![0].type, "SOA");
     assert.equal(ask(plain, "nope.example.test", "TYPE65280").rcode, "NXDOMAIN");
-    assert.equal(ask(plain, "example.test", "DNSKEY").answers!.length, 0, "DNSKEY absent when unsigned");
+    assert.equal(
+      ask(plain, "example.test", "DNSKEY").answers!.length,
+      0,
+      "DNSKEY absent when unsigned",
+    );
   });
-  test("ANY at an existing name: one HINFO \"RFC8482\" \"\" with the negative TTL (RFC 8482)", () => {
+  test('ANY at an existing name: one HINFO "RFC8482" "" with the negative TTL (RFC 8482)', () => {
     for (const name of ["www.example.test", "example.test", "eu.example.test"]) {
       const r = ask(plain, name, "ANY");
       assert.equal(r.rcode, "NOERROR");
       assert.equal(r.flag_aa, true);
-      assert.deepEqual(r.answers!.map((a) => [a.type, a.ttl, (a as { data: unknown }).data]), [["HINFO", 60, { cpu: "RFC8482", os: "" }]]);
+      assert.deepEqual(r.answers!.map((a) => [a.type, a.ttl, (a as { data: unknown }).data]), [[
+        "HINFO",
+        60,
+        { cpu: "RFC8482", os: "" },
+      ]]);
     }
     assert.equal(ask(plain, "nope.example.test", "ANY").rcode, "NXDOMAIN");
   });
@@ -162,7 +201,11 @@ describe("answerQuery: classic rows (contract §1)", () => {
     const q = makeQuery("wWw.ExAmPlE.TeSt", "A");
     const out = answerQuery(q, plain, "udp")!;
     assert.deepEqual([...out.subarray(12, q.length)], [...q.subarray(12)]);
-    assert.deepEqual([...out.subarray(q.length, q.length + 2)], [0xc0, 12], "answer owner points at the question");
+    assert.deepEqual(
+      [...out.subarray(q.length, q.length + 2)],
+      [0xc0, 12],
+      "answer owner points at the question",
+    );
     const nx = decode(answerQuery(makeQuery("Deep.Nope.EXAMPLE.test", "A"), plain, "udp"));
     assert.equal(nx.questions![0].name, "Deep.Nope.EXAMPLE.test");
     assert.equal(nx.authorities![0].name.toLowerCase(), "example.test");
@@ -178,7 +221,9 @@ describe("answerQuery: classic rows (contract §1)", () => {
     const short = ask(signed, "q.example.test", "A", true);
     for (const r of [long, short, ask(signed, "q.example.test", "A", true)]) {
       assert.equal(r.rcode, "NXDOMAIN");
-      assert.ok(r.authorities!.every((a) => a.name === "example.test" || a.name.endsWith(".example.test")));
+      assert.ok(
+        r.authorities!.every((a) => a.name === "example.test" || a.name.endsWith(".example.test")),
+      );
     }
   });
 });
@@ -186,15 +231,38 @@ describe("answerQuery: classic rows (contract §1)", () => {
 describe("answerQuery: EDNS (RFC 6891)", () => {
   test("an OPT comes back with UDP size 1232, version 0 and DO copied; none without OPT", () => {
     for (const dnssecOk of [false, true]) {
-      const out = answerQuery(makeQuery("www.example.test", "A", { edns: { udpSize: 4096, dnssecOk } }), plain, "udp")!;
+      const out = answerQuery(
+        makeQuery("www.example.test", "A", { edns: { udpSize: 4096, dnssecOk } }),
+        plain,
+        "udp",
+      )!;
       const opt = decode(out).additionals!;
       assert.equal(opt.length, 1);
-      assert.deepEqual([...out.subarray(out.length - 11)], [0, 0, 41, 0x04, 0xd0, 0, 0, dnssecOk ? 0x80 : 0, 0, 0, 0]);
+      assert.deepEqual([...out.subarray(out.length - 11)], [
+        0,
+        0,
+        41,
+        0x04,
+        0xd0,
+        0,
+        0,
+        dnssecOk ? 0x80 : 0,
+        0,
+        0,
+        0,
+      ]);
     }
-    assert.equal(decode(answerQuery(makeQuery("www.example.test", "A"), plain, "udp")).additionals!.length, 0);
+    assert.equal(
+      decode(answerQuery(makeQuery("www.example.test", "A"), plain, "udp")).additionals!.length,
+      0,
+    );
   });
   test("EDNS version > 0: BADVERS (extended RCODE 16) with our OPT", () => {
-    const out = answerQuery(makeQuery("www.example.test", "A", { edns: { version: 1 } }), plain, "udp")!;
+    const out = answerQuery(
+      makeQuery("www.example.test", "A", { edns: { version: 1 } }),
+      plain,
+      "udp",
+    )!;
     assert.equal(out[3] & 0xf, 0, "low bits of 16 in the header");
     assert.equal(out[out.length - 6], 1, "upper bits in the OPT TTL");
     assert.equal(out[out.length - 5], 0, "we speak version 0");
@@ -226,12 +294,22 @@ describe("answerQuery: EDNS (RFC 6891)", () => {
     assert.equal(r.questions![0].name, "forty.example.test");
   });
   test("with EDNS: the advertised size (at least 512, at most our 1232); the OPT stays in a TC answer", () => {
-    const fits = answerQuery(makeQuery("forty.example.test", "AAAA", { edns: { udpSize: 4096 } }), wide, "udp")!;
+    const fits = answerQuery(
+      makeQuery("forty.example.test", "AAAA", { edns: { udpSize: 4096 } }),
+      wide,
+      "udp",
+    )!;
     assert.equal(decode(fits).answers!.length, 40);
     assert.ok(fits.length <= 1232);
-    const small = decode(answerQuery(makeQuery("forty.example.test", "AAAA", { edns: { udpSize: 100 } }), wide, "udp"));
+    const small = decode(
+      answerQuery(makeQuery("forty.example.test", "AAAA", { edns: { udpSize: 100 } }), wide, "udp"),
+    );
     assert.equal(small.flag_tc, true);
-    const over = answerQuery(makeQuery("sixty.example.test", "AAAA", { edns: { udpSize: 4096 } }), wide, "udp")!;
+    const over = answerQuery(
+      makeQuery("sixty.example.test", "AAAA", { edns: { udpSize: 4096 } }),
+      wide,
+      "udp",
+    )!;
     assert.equal(decode(over).flag_tc, true);
     assert.deepEqual(decode(over).additionals!.map((a) => a.type), ["OPT"]);
     assert.ok(over.length <= 1232);
@@ -245,20 +323,40 @@ describe("answerQuery: EDNS (RFC 6891)", () => {
 
 describe("answerQuery: DNSSEC (contract §3)", () => {
   test("DO=1 gets an RRSIG with the RRset, TTL equal to the covered RRset's", () => {
-    for (const [name, type, ttl] of [["static.example.test", "A", 60], ["example.test", "NS", 1800], ["example.net", "SOA", 1800], ["example.net", "DNSKEY", 600]] as const) {
+    for (
+      const [name, type, ttl] of [["static.example.test", "A", 60], ["example.test", "NS", 1800], [
+        "example.net",
+        "SOA",
+        1800,
+      ], ["example.net", "DNSKEY", 600]] as const
+    ) {
       const r = ask(signed, name, type, true);
-      assert.deepEqual(r.answers!.map((a) => [a.type, a.ttl]), [...r.answers!.slice(0, -1).map(() => [type, ttl]), ["RRSIG", ttl]]);
+      assert.deepEqual(r.answers!.map((a) => [a.type, a.ttl]), [
+        ...r.answers!.slice(0, -1).map(() => [type, ttl]),
+        ["RRSIG", ttl],
+      ]);
       assert.equal((r.answers!.at(-1) as { data: Rrsig }).data.typeCovered, type);
     }
   });
   test("DO=0 gets no DNSSEC records, but DNSKEY, RRSIG and NSEC queries are answered", () => {
     assert.deepEqual(ask(signed, "static.example.test", "A").answers!.map((a) => a.type), ["A"]);
-    assert.deepEqual(ask(signed, "nope.example.test", "A").authorities!.map((a) => a.type), ["SOA"]);
-    assert.deepEqual(ask(signed, "static.example.test", "MX").authorities!.map((a) => a.type), ["SOA"]);
+    assert.deepEqual(ask(signed, "nope.example.test", "A").authorities!.map((a) => a.type), [
+      "SOA",
+    ]);
+    assert.deepEqual(ask(signed, "static.example.test", "MX").authorities!.map((a) => a.type), [
+      "SOA",
+    ]);
     assert.deepEqual(ask(signed, "example.test", "DNSKEY").answers!.map((a) => a.type), ["DNSKEY"]);
-    assert.deepEqual(ask(signed, "static.example.test", "NSEC").answers!.map((a) => a.type), ["NSEC"]);
+    assert.deepEqual(ask(signed, "static.example.test", "NSEC").answers!.map((a) => a.type), [
+      "NSEC",
+    ]);
     const sigs = ask(signed, "example.test", "RRSIG").answers!;
-    assert.deepEqual(sigs.map((a) => (a as { data: Rrsig }).data.typeCovered).sort(), ["DNSKEY", "NS", "NSEC", "SOA"]);
+    assert.deepEqual(sigs.map((a) => (a as { data: Rrsig }).data.typeCovered).sort(), [
+      "DNSKEY",
+      "NS",
+      "NSEC",
+      "SOA",
+    ]);
     assert.deepEqual(sigs.map((a) => a.ttl).sort((x, y) => x - y), [60, 600, 1800, 1800]);
   });
   test("NXDOMAIN: signed SOA, the NSEC covering the name and the NSEC denying the wildcard", () => {
@@ -272,25 +370,45 @@ describe("answerQuery: DNSSEC (contract §3)", () => {
       ["example.test", "NSEC", 60],
       ["example.test", "RRSIG", 60],
     ]);
-    assert.equal((r.authorities![1] as { data: Rrsig }).data.originalTTL, 1800, "Original TTL keeps the stored SOA TTL");
+    assert.equal(
+      (r.authorities![1] as { data: Rrsig }).data.originalTTL,
+      1800,
+      "Original TTL keeps the stored SOA TTL",
+    );
   });
   test("NXDOMAIN where one NSEC covers both the name and the wildcard lists it once", () => {
     const r = ask(signed, "x.api.eu.example.net", "A", true);
     assert.deepEqual(r.authorities!.map((a) => [a.name, a.type]), [
-      ["example.net", "SOA"], ["example.net", "RRSIG"], ["api.eu.example.net", "NSEC"], ["api.eu.example.net", "RRSIG"],
+      ["example.net", "SOA"],
+      ["example.net", "RRSIG"],
+      ["api.eu.example.net", "NSEC"],
+      ["api.eu.example.net", "RRSIG"],
     ]);
   });
   test("NODATA: signed SOA and the name's own NSEC; at an ENT the NSEC covering it", () => {
     const r = ask(signed, "www.example.test", "A", true);
     assert.deepEqual(r.authorities!.map((a) => [a.name, a.type, a.ttl]), [
-      ["example.test", "SOA", 60], ["example.test", "RRSIG", 60], ["www.example.test", "NSEC", 60], ["www.example.test", "RRSIG", 60],
+      ["example.test", "SOA", 60],
+      ["example.test", "RRSIG", 60],
+      ["www.example.test", "NSEC", 60],
+      ["www.example.test", "RRSIG", 60],
     ]);
     const ent = ask(signed, "eu.example.test", "AAAA", true);
-    assert.deepEqual(ent.authorities!.slice(2).map((a) => [a.name, a.type]), [["all.example.test", "NSEC"], ["all.example.test", "RRSIG"]]);
-    assert.equal((ent.authorities![2] as { data: { nextDomain: string } }).data.nextDomain, "api.eu.example.test");
+    assert.deepEqual(ent.authorities!.slice(2).map((a) => [a.name, a.type]), [[
+      "all.example.test",
+      "NSEC",
+    ], ["all.example.test", "RRSIG"]]);
+    assert.equal(
+      (ent.authorities![2] as { data: { nextDomain: string } }).data.nextDomain,
+      "api.eu.example.test",
+    );
   });
   test("a DO=1 answer too big for UDP is truncated, never stripped of signatures", () => {
-    const out = answerQuery(makeQuery("nope.example.test", "A", { edns: { udpSize: 512, dnssecOk: true } }), signed, "udp")!;
+    const out = answerQuery(
+      makeQuery("nope.example.test", "A", { edns: { udpSize: 512, dnssecOk: true } }),
+      signed,
+      "udp",
+    )!;
     const r = decode(out);
     assert.ok(out.length <= 512);
     if (r.flag_tc) assert.equal(r.authorities!.length, 0);

@@ -7,7 +7,14 @@ import { decode, makeQuery, query, testConfig } from "../helpers/zone_fixture.ts
 let open: OpenExchange;
 before(async () => {
   const many = Array.from({ length: 40 }, (_, i) => `2001:db8::${i + 1}`);
-  const config = testConfig({ records: [...testConfig().records, { name: "many", addresses: many, check: null, whenAllDown: { kind: "none" } }] });
+  const config = testConfig({
+    records: [...testConfig().records, {
+      name: "many",
+      addresses: many,
+      check: null,
+      whenAllDown: { kind: "none" },
+    }],
+  });
   open = await openExchange({ config, key: null });
 });
 after(() => open.close());
@@ -15,7 +22,8 @@ after(() => open.close());
 describe("RFC 1035", () => {
   test("§4.1.1: ID copied, QR set, opcode copied, RD copied, RA clear, Z clear", async () => {
     for (const rd of [false, true]) {
-      const out = (await open.exchange(makeQuery("www.example.test", "A", { id: 0xa55a, rd }), "udp"))!;
+      const out =
+        (await open.exchange(makeQuery("www.example.test", "A", { id: 0xa55a, rd }), "udp"))!;
       assert.equal((out[0] << 8) | out[1], 0xa55a);
       assert.equal(out[2] & 0x80, 0x80);
       assert.equal(out[2] & 0x78, 0);
@@ -68,7 +76,10 @@ describe("RFC 1035", () => {
     assert.equal(await open.exchange(q.subarray(0, 5), "udp"), null);
   });
   test("§3.2.4: classes other than IN are refused; §3.2.3 AXFR is not implemented", async () => {
-    assert.equal((await query(open.exchange, "example.test", "SOA", { qclass: 3 })).rcode, "REFUSED");
+    assert.equal(
+      (await query(open.exchange, "example.test", "SOA", { qclass: 3 })).rcode,
+      "REFUSED",
+    );
     assert.equal((await query(open.exchange, "example.test", "AXFR", {}, "tcp")).rcode, "NOTIMP");
   });
 });

@@ -6,8 +6,18 @@ import { makeQuery, query, testConfig } from "../helpers/zone_fixture.ts";
 
 let open: OpenExchange;
 before(async () => {
-  const duplicated = { name: "dup", addresses: ["192.0.2.9", "192.0.2.9"], check: null, whenAllDown: { kind: "none" } } as const;
-  const config = testConfig({ records: [...testConfig().records, duplicated, { ...duplicated, addresses: ["192.0.2.9", "192.0.2.8"] }] });
+  const duplicated = {
+    name: "dup",
+    addresses: ["192.0.2.9", "192.0.2.9"],
+    check: null,
+    whenAllDown: { kind: "none" },
+  } as const;
+  const config = testConfig({
+    records: [...testConfig().records, duplicated, {
+      ...duplicated,
+      addresses: ["192.0.2.9", "192.0.2.8"],
+    }],
+  });
   open = await openExchange({ config, key: null });
 });
 after(() => open.close());

@@ -14,7 +14,12 @@ type Soa = { minimum: number };
 
 describe("RFC 2308", () => {
   test("§3: NXDOMAIN carries the zone's SOA in the authority section", async () => {
-    for (const [name, apex] of [["gone.example.test", "example.test"], ["gone.example.net", "example.net"]]) {
+    for (
+      const [name, apex] of [["gone.example.test", "example.test"], [
+        "gone.example.net",
+        "example.net",
+      ]]
+    ) {
       const r = await query(open.exchange, name, "A");
       assert.equal(r.rcode, "NXDOMAIN");
       assert.deepEqual(r.authorities.map((a) => [a.name, a.type]), [[apex, "SOA"]]);

@@ -7,7 +7,9 @@ import { decode, makeQuery, testConfig } from "../helpers/zone_fixture.ts";
 let open: OpenExchange;
 before(async () => {
   const many = Array.from({ length: 40 }, (_, i) => `2001:db8::${i + 1}`);
-  const config = testConfig({ records: [{ name: "many", addresses: many, check: null, whenAllDown: { kind: "none" } }] });
+  const config = testConfig({
+    records: [{ name: "many", addresses: many, check: null, whenAllDown: { kind: "none" } }],
+  });
   open = await openExchange({ config, key: null });
 });
 after(() => open.close());
@@ -23,15 +25,19 @@ describe("RFC 6891", () => {
     assert.equal((without[10] << 8) | without[11], 0);
   });
   test("§6.1.2/§6.2.5: our OPT advertises 1232 octets, version 0, and copies DO", async () => {
-    const out = (await open.exchange(makeQuery("example.test", "SOA", { edns: { dnssecOk: true, udpSize: 4096 } }), "udp"))!;
+    const out = (await open.exchange(
+      makeQuery("example.test", "SOA", { edns: { dnssecOk: true, udpSize: 4096 } }),
+      "udp",
+    ))!;
     const opt = optOf(out);
     assert.equal((opt[3] << 8) | opt[4], 1232);
     assert.equal(opt[6], 0);
     assert.equal(opt[7] & 0x80, 0x80);
   });
   test("§6.1.3: version > 0 gets BADVERS", async () => {
-    const out = (await open.exchange(makeQuery("example.test", "SOA", { edns: { version: 2 } }), "udp"))!;
-    assert.equal(((optOf(out)[5] << 4) | (out[3] & 0x0f)), 16);
+    const out =
+      (await open.exchange(makeQuery("example.test", "SOA", { edns: { version: 2 } }), "udp"))!;
+    assert.equal((optOf(out)[5] << 4) | (out[3] & 0x0f), 16);
   });
   test("§6.1.1: more than one OPT is FORMERR", async () => {
     const q = makeQuery("example.test", "SOA", { edns: {} });
@@ -41,19 +47,39 @@ describe("RFC 6891", () => {
   });
   test("§6.1.1: an OPT whose owner is not the root is FORMERR", async () => {
     const q = makeQuery("example.test", "SOA", { edns: {} });
-    const named = Uint8Array.from([...q.subarray(0, q.length - 11), 1, 0x78, ...q.subarray(q.length - 11)]);
+    const named = Uint8Array.from([
+      ...q.subarray(0, q.length - 11),
+      1,
+      0x78,
+      ...q.subarray(q.length - 11),
+    ]);
     assert.equal((await open.exchange(named, "udp"))![3] & 0x0f, 1);
   });
   test("§6.2.3/§6.2.5: a UDP response fits the advertised size (values below 512 count as 512)", async () => {
-    for (const [size, truncated] of [[4096, false], [1232, false], [600, true], [100, true]] as const) {
-      const out = (await open.exchange(makeQuery("many.example.test", "AAAA", { edns: { udpSize: size } }), "udp"))!;
+    for (
+      const [size, truncated] of [[4096, false], [1232, false], [600, true], [100, true]] as const
+    ) {
+      const out = (await open.exchange(
+        makeQuery("many.example.test", "AAAA", { edns: { udpSize: size } }),
+        "udp",
+      ))!;
       assert.ok(out.length <= Math.max(size, 512), `size ${size}: ${out.length}`);
       assert.equal(decode(out).flag_tc, truncated, `size ${size}`);
     }
   });
   test("§7: unknown EDNS options are ignored", async () => {
     const q = makeQuery("example.test", "SOA", { edns: {} });
-    const withOption = Uint8Array.from([...q.subarray(0, q.length - 2), 0, 6, 0xfd, 0xe9, 0, 2, 0xab, 0xcd]);
+    const withOption = Uint8Array.from([
+      ...q.subarray(0, q.length - 2),
+      0,
+      6,
+      0xfd,
+      0xe9,
+      0,
+      2,
+      0xab,
+      0xcd,
+    ]);
     const r = decode(await open.exchange(withOption, "udp"));
     assert.equal(r.rcode, "NOERROR");
     assert.equal(r.answers.length, 1);

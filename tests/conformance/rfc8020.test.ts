@@ -6,7 +6,11 @@ import { healthWithDown, query, testConfig } from "../helpers/zone_fixture.ts";
 
 let open: OpenExchange;
 before(async () => {
-  open = await openExchange({ config: testConfig(), key: null, health: healthWithDown("192.0.2.10", "192.0.2.1", "192.0.2.2", "2001:db8::1") });
+  open = await openExchange({
+    config: testConfig(),
+    key: null,
+    health: healthWithDown("192.0.2.10", "192.0.2.1", "192.0.2.2", "2001:db8::1"),
+  });
 });
 after(() => open.close());
 

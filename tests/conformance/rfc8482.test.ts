@@ -11,12 +11,15 @@ before(async () => {
 after(() => open.close());
 
 describe("RFC 8482", () => {
-  test("§4.2: ANY at an existing name gets one synthesised HINFO \"RFC8482\" \"\"", async () => {
+  test('§4.2: ANY at an existing name gets one synthesised HINFO "RFC8482" ""', async () => {
     for (const name of ["example.test", "www.example.net", "eu.example.test"]) {
       const r = await query(open.exchange, name, "ANY");
       assert.equal(r.rcode, "NOERROR");
       assert.equal(r.flag_aa, true);
-      assert.deepEqual(r.answers.map((a) => [a.type, a.data]), [["HINFO", { cpu: "RFC8482", os: "" }]]);
+      assert.deepEqual(r.answers.map((a) => [a.type, a.data]), [["HINFO", {
+        cpu: "RFC8482",
+        os: "",
+      }]]);
     }
   });
   test("§6: its TTL is the negative-answer TTL, not the SOA TTL", async () => {

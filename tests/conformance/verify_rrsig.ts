@@ -52,19 +52,39 @@ function lowercaseNames(type: string, data: unknown): unknown {
  * True when `rrsig` is a valid Ed25519 signature over `rrset` (records of one
  * owner and type, as decoded) by the key in `dnskey` (DNSKEY RDATA).
  */
-export function verifyRrsig(rrset: readonly DecodedRecord[], rrsig: RrsigData, dnskey: Uint8Array, typeNumber: number): boolean {
+export function verifyRrsig(
+  rrset: readonly DecodedRecord[],
+  rrsig: RrsigData,
+  dnskey: Uint8Array,
+  typeNumber: number,
+): boolean {
   const header = [
-    ...u16(typeNumber), rrsig.algorithm, rrsig.labels, ...u32(rrsig.originalTTL), ...u32(rrsig.expiration),
-    ...u32(rrsig.inception), ...u16(rrsig.keyTag), ...wireName(rrsig.signersName),
+    ...u16(typeNumber),
+    rrsig.algorithm,
+    rrsig.labels,
+    ...u32(rrsig.originalTTL),
+    ...u32(rrsig.expiration),
+    ...u32(rrsig.inception),
+    ...u16(rrsig.keyTag),
+    ...wireName(rrsig.signersName),
   ];
-  const rdatas = rrset.map((rr) => [...record(rr.type).encode(lowercaseNames(rr.type, rr.data))].slice(2));
+  const rdatas = rrset.map((rr) =>
+    [...record(rr.type).encode(lowercaseNames(rr.type, rr.data))].slice(2)
+  );
   rdatas.sort((a, b) => {
     for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
     return a.length - b.length;
   });
   const data = [...header];
   for (const rdata of rdatas) {
-    data.push(...wireName(rrset[0].name), ...u16(typeNumber), ...u16(1), ...u32(rrsig.originalTTL), ...u16(rdata.length), ...rdata);
+    data.push(
+      ...wireName(rrset[0].name),
+      ...u16(typeNumber),
+      ...u16(1),
+      ...u32(rrsig.originalTTL),
+      ...u16(rdata.length),
+      ...rdata,
+    );
   }
   return ed25519.verify(new Uint8Array(rrsig.signature), new Uint8Array(data), dnskey.subarray(4));
 }

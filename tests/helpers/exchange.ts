@@ -37,7 +37,13 @@ export interface OpenExchange {
 export async function openExchange(setup: ExchangeSetup): Promise<OpenExchange> {
   const health = setup.health ?? ALL_HEALTHY;
   if (process.env.HEALTHY_DNS_EXCHANGE === "server") return await serverExchange(setup, health);
-  const snapshot = await buildSnapshot({ config: setup.config, health, now: Date.now(), previous: null, key: setup.key });
+  const snapshot = await buildSnapshot({
+    config: setup.config,
+    health,
+    now: Date.now(),
+    previous: null,
+    key: setup.key,
+  });
   return {
     exchange: (query, transport) => Promise.resolve(answerQuery(query, snapshot, transport)),
     close: () => Promise.resolve(),

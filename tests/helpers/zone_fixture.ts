@@ -19,11 +19,26 @@ const checked = (port: number) => ({ port, timeoutMs: 1_000 });
 
 /** Records of the fixture zone: checked, static, ENT-making, every all-down policy. */
 export const FIXTURE_RECORDS: readonly RecordConfig[] = [
-  { name: "www", addresses: ["192.0.2.1", "192.0.2.2", "2001:db8::1"], check: checked(80), whenAllDown: { kind: "none" } },
+  {
+    name: "www",
+    addresses: ["192.0.2.1", "192.0.2.2", "2001:db8::1"],
+    check: checked(80),
+    whenAllDown: { kind: "none" },
+  },
   { name: "api.eu", addresses: ["192.0.2.10"], check: checked(443), whenAllDown: { kind: "none" } },
   { name: "static", addresses: ["198.51.100.7"], check: null, whenAllDown: { kind: "none" } },
-  { name: "all", addresses: ["192.0.2.20", "192.0.2.21"], check: checked(80), whenAllDown: { kind: "all" } },
-  { name: "fb", addresses: ["192.0.2.30"], check: checked(80), whenAllDown: { kind: "fallback", addresses: ["203.0.113.5"] } },
+  {
+    name: "all",
+    addresses: ["192.0.2.20", "192.0.2.21"],
+    check: checked(80),
+    whenAllDown: { kind: "all" },
+  },
+  {
+    name: "fb",
+    addresses: ["192.0.2.30"],
+    check: checked(80),
+    whenAllDown: { kind: "fallback", addresses: ["203.0.113.5"] },
+  },
   { name: "ns1", addresses: ["192.0.2.53"], check: null, whenAllDown: { kind: "none" } },
 ];
 
@@ -102,7 +117,8 @@ export interface QueryOptions {
 
 /** Encodes a query with dns-packet. */
 export function makeQuery(name: string, type: string, options: QueryOptions = {}): Uint8Array {
-  const flags = (options.rd ? dnsPacket.RECURSION_DESIRED : 0) | (options.cd ? dnsPacket.CHECKING_DISABLED : 0);
+  const flags = (options.rd ? dnsPacket.RECURSION_DESIRED : 0) |
+    (options.cd ? dnsPacket.CHECKING_DISABLED : 0);
   const packet: dnsPacket.Packet = {
     type: "query",
     id: options.id ?? 0x1234,

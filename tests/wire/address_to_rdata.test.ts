@@ -7,13 +7,39 @@ describe("addressToRdata", () => {
     assert.deepEqual([...addressToRdata("192.0.2.255")], [192, 0, 2, 255]);
   });
   test("IPv6 forms give 16 octets", () => {
-    assert.deepEqual([...addressToRdata("2001:db8::1")], [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    assert.deepEqual([...addressToRdata("2001:db8::1")], [
+      0x20,
+      1,
+      0x0d,
+      0xb8,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+    ]);
     assert.deepEqual([...addressToRdata("::")], new Array(16).fill(0));
     assert.deepEqual([...addressToRdata("::ffff:192.0.2.1")].slice(10), [0xff, 0xff, 192, 0, 2, 1]);
     assert.deepEqual([...addressToRdata("1:2:3:4:5:6:7:8")].slice(14), [0, 8]);
   });
   test("rejects what is not an address, naming it", () => {
-    for (const bad of ["192.0.2", "192.0.2.256", "1::2::3", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "www"]) {
+    for (
+      const bad of [
+        "192.0.2",
+        "192.0.2.256",
+        "1::2::3",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7:8::",
+        "www",
+      ]
+    ) {
       assert.throws(() => addressToRdata(bad), new RegExp(`"${bad.replace(/\./g, "\\.")}"`));
     }
   });

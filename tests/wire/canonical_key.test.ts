@@ -9,14 +9,36 @@ const key = (name: string) => canonicalKey(nameToWire(name), 0);
 
 describe("canonicalKey", () => {
   test("orders like RFC 4034 §6.1 (the example list), agreeing with compareCanonicalNames", () => {
-    const rfc = ["example", "a.example", "yljkjljk.a.example", "Z.a.example", "zABC.a.EXAMPLE", "z.example",
-      "\u0001.z.example", "*.z.example", "\u0200.z.example"].filter((n) => !n.includes("\u0200"));
+    const rfc = [
+      "example",
+      "a.example",
+      "yljkjljk.a.example",
+      "Z.a.example",
+      "zABC.a.EXAMPLE",
+      "z.example",
+      "\u0001.z.example",
+      "*.z.example",
+      "\u0200.z.example",
+    ].filter((n) => !n.includes("\u0200"));
     const shuffled = [...rfc].reverse();
     assert.deepEqual(shuffled.sort((a, b) => (key(a) < key(b) ? -1 : 1)), rfc);
-    const names = ["b.test", "a-b.test", "a.test", "test", "x.a.test", "*.a.test", "a0.test", "ab.test"];
+    const names = [
+      "b.test",
+      "a-b.test",
+      "a.test",
+      "test",
+      "x.a.test",
+      "*.a.test",
+      "a0.test",
+      "ab.test",
+    ];
     for (const a of names) {
       for (const b of names) {
-        assert.equal(Math.sign(key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0), Math.sign(compareCanonicalNames(a, b)), `${a} vs ${b}`);
+        assert.equal(
+          Math.sign(key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
+          Math.sign(compareCanonicalNames(a, b)),
+          `${a} vs ${b}`,
+        );
       }
     }
   });

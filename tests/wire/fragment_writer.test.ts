@@ -24,7 +24,11 @@ describe("FragmentWriter", () => {
   });
   test("the SOA RDATA keeps its 20 octets of counters after the names", () => {
     const w = new FragmentWriter("example.test", false);
-    const rdata = new Uint8Array([...nameToWire("ns1.example.test"), ...nameToWire("hostmaster.example.test"), ...new Array(20).fill(7)]);
+    const rdata = new Uint8Array([
+      ...nameToWire("ns1.example.test"),
+      ...nameToWire("hostmaster.example.test"),
+      ...new Array(20).fill(7),
+    ]);
     w.rrset("example.test", 6, 60, [rdata]);
     const f = w.finish();
     const rdlength = (f.bytes[10] << 8) | f.bytes[11];

@@ -5,7 +5,8 @@ import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
 import { ask, fixtureSnapshot, healthWithDown, NOW, testConfig } from "../helpers/zone_fixture.ts";
 
 const data = (packet: ReturnType<typeof ask>, type: string) =>
-  (packet.answers ?? []).filter((a) => a.type === type).map((a) => (a as { data: unknown }).data).sort();
+  (packet.answers ?? []).filter((a) => a.type === type).map((a) => (a as { data: unknown }).data)
+    .sort();
 
 describe("buildSnapshot (unsigned)", () => {
   test("serves SOA and NS at every apex; MNAME is the first name server, RNAME hostmaster.<zone>", async () => {
@@ -27,7 +28,17 @@ describe("buildSnapshot (unsigned)", () => {
   });
   test("alias zones answer exactly like the hosted zone", async () => {
     const s = await fixtureSnapshot({ health: healthWithDown("192.0.2.1") });
-    for (const [name, type] of [["www", "A"], ["www", "AAAA"], ["static", "A"], ["fb", "A"], ["api.eu", "A"], ["eu", "A"], ["nope", "A"]]) {
+    for (
+      const [name, type] of [
+        ["www", "A"],
+        ["www", "AAAA"],
+        ["static", "A"],
+        ["fb", "A"],
+        ["api.eu", "A"],
+        ["eu", "A"],
+        ["nope", "A"],
+      ]
+    ) {
       const hosted = ask(s, `${name}.example.test`, type);
       const alias = ask(s, `${name}.example.net`, type);
       assert.equal(alias.rcode, hosted.rcode, `${name} ${type}`);
@@ -51,7 +62,9 @@ describe("buildSnapshot (unsigned)", () => {
     assert.deepEqual(data(ask(s, "www.example.test", "A"), "A"), ["192.0.2.1", "192.0.2.2"]);
   });
   test("all down, policy none: the name still exists (NODATA, RFC 8020)", async () => {
-    const s = await fixtureSnapshot({ health: healthWithDown("192.0.2.1", "192.0.2.2", "2001:db8::1") });
+    const s = await fixtureSnapshot({
+      health: healthWithDown("192.0.2.1", "192.0.2.2", "2001:db8::1"),
+    });
     const answer = ask(s, "www.example.test", "A");
     assert.equal(answer.rcode, "NOERROR");
     assert.equal(answer.answers?.length, 0);
@@ -75,11 +88,36 @@ describe("buildSnapshot (unsigned)", () => {
     assert.equal(ask(s, "x.eu.example.test", "A").rcode, "NXDOMAIN");
   });
   test("the serial strictly increases from build to build", async () => {
-    const first = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, key: null });
-    const second = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: first, key: null });
-    const third = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW - 5_000, previous: second, key: null });
-    assert.deepEqual([first.serial, second.serial, third.serial], [NOW / 1000, NOW / 1000 + 1, NOW / 1000 + 2]);
-    assert.equal((data(ask(third, "example.net", "SOA"), "SOA")[0] as { serial: number }).serial, NOW / 1000 + 2);
+    const first = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key: null,
+    });
+    const second = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: first,
+      key: null,
+    });
+    const third = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW - 5_000,
+      previous: second,
+      key: null,
+    });
+    assert.deepEqual([first.serial, second.serial, third.serial], [
+      NOW / 1000,
+      NOW / 1000 + 1,
+      NOW / 1000 + 2,
+    ]);
+    assert.equal(
+      (data(ask(third, "example.net", "SOA"), "SOA")[0] as { serial: number }).serial,
+      NOW / 1000 + 2,
+    );
   });
   test("the snapshot is frozen", async () => {
     const s = await fixtureSnapshot();

@@ -8,7 +8,13 @@ import { addressToRdata } from "../../src/wire/address_to_rdata.ts";
 import { ask, healthWithDown, NOW, testConfig, testKey } from "../helpers/zone_fixture.ts";
 
 type Nsec = { nextDomain: string; rrtypes: string[] };
-type Rrsig = { typeCovered: string; signersName: string; originalTTL: number; expiration: number; inception: number };
+type Rrsig = {
+  typeCovered: string;
+  signersName: string;
+  originalTTL: number;
+  expiration: number;
+  inception: number;
+};
 
 function chainOf(dnskey: Uint8Array, down: string[] = []) {
   const config = testConfig();
@@ -16,7 +22,13 @@ function chainOf(dnskey: Uint8Array, down: string[] = []) {
     r.name,
     r.addresses.filter((a) => !down.includes(a)).map(addressToRdata),
   ]));
-  return modelZone("example.test", { config, timing: zoneTiming(config), serial: 1, served, dnskey });
+  return modelZone("example.test", {
+    config,
+    timing: zoneTiming(config),
+    serial: 1,
+    served,
+    dnskey,
+  });
 }
 
 describe("signed snapshot: NSEC chain", () => {
@@ -24,15 +36,26 @@ describe("signed snapshot: NSEC chain", () => {
     const key = await testKey();
     const zone = chainOf(key.dnskeyRdata);
     assert.deepEqual(zone.chain, [
-      "example.test", "all.example.test", "api.eu.example.test", "fb.example.test", "ns1.example.test",
-      "static.example.test", "www.example.test",
+      "example.test",
+      "all.example.test",
+      "api.eu.example.test",
+      "fb.example.test",
+      "ns1.example.test",
+      "static.example.test",
+      "www.example.test",
     ]);
-    const s = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, key });
+    const s = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key,
+    });
     const nexts = zone.chain.map((name) => {
       const answer = ask(s, name, "NSEC", true).answers!;
       assert.equal(answer[0].type, "NSEC");
       assert.equal(answer[0].ttl, 60, "NSEC TTL is the negative TTL");
-      return ((answer[0] as { data: Nsec }).data).nextDomain;
+      return (answer[0] as { data: Nsec }).data.nextDomain;
     });
     assert.deepEqual(nexts, [...zone.chain.slice(1), "example.test"]);
   });
@@ -45,18 +68,34 @@ describe("signed snapshot: NSEC chain", () => {
       previous: null,
       key,
     });
-    const types = (name: string) => ((ask(s, name, "NSEC").answers![0] as { data: Nsec }).data).rrtypes.sort();
+    const types = (name: string) =>
+      (ask(s, name, "NSEC").answers![0] as { data: Nsec }).data.rrtypes.sort();
     assert.deepEqual(types("example.test"), ["DNSKEY", "NS", "NSEC", "RRSIG", "SOA"]);
     assert.deepEqual(types("static.example.test"), ["A", "NSEC", "RRSIG"]);
     assert.deepEqual(types("www.example.test"), ["NSEC", "RRSIG"]);
-    const up = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, key });
-    assert.deepEqual(((ask(up, "www.example.test", "NSEC").answers![0] as { data: Nsec }).data).rrtypes.sort(), ["A", "AAAA", "NSEC", "RRSIG"]);
+    const up = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key,
+    });
+    assert.deepEqual(
+      (ask(up, "www.example.test", "NSEC").answers![0] as { data: Nsec }).data.rrtypes.sort(),
+      ["A", "AAAA", "NSEC", "RRSIG"],
+    );
     // the ENT owns no NSEC
     assert.equal(ask(s, "eu.example.test", "NSEC").answers!.length, 0);
   });
   test("each served zone is signed under its own apex and has its own DNSKEY", async () => {
     const key = await testKey();
-    const s = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, key });
+    const s = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key,
+    });
     for (const zone of ["example.test", "example.net"]) {
       const dnskey = ask(s, zone, "DNSKEY", true).answers!;
       assert.equal(dnskey[0].type, "DNSKEY");
@@ -72,8 +111,16 @@ describe("signed snapshot: NSEC chain", () => {
   });
   test("signature window: inception an hour back; refreshAt a week ahead", async () => {
     const key = await testKey();
-    const s = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, key });
-    const sig = (ask(s, "www.example.test", "A", true).answers!.find((a) => a.type === "RRSIG") as { data: Rrsig }).data;
+    const s = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key,
+    });
+    const sig = (ask(s, "www.example.test", "A", true).answers!.find((a) => a.type === "RRSIG") as {
+      data: Rrsig;
+    }).data;
     assert.equal(sig.inception, NOW / 1000 - 3600);
     assert.equal(sig.expiration, NOW / 1000 + 14 * 86_400 + 1800);
     assert.equal(s.refreshAt, NOW + 7 * 86_400_000);
@@ -82,35 +129,86 @@ describe("signed snapshot: NSEC chain", () => {
 
 describe("signed snapshot: incremental re-signing", () => {
   const sigOf = (s: Awaited<ReturnType<typeof buildSnapshot>>, name: string, type: string) => {
-    const rrsig = ask(s, name, type, true).answers!.find((a) => a.type === "RRSIG") as { data: Rrsig & { signature: Uint8Array } } | undefined;
-    return rrsig === undefined ? null : Buffer.from(rrsig.data.signature).toString("hex") + rrsig.data.inception;
+    const rrsig = ask(s, name, type, true).answers!.find((a) => a.type === "RRSIG") as {
+      data: Rrsig & { signature: Uint8Array };
+    } | undefined;
+    return rrsig === undefined
+      ? null
+      : Buffer.from(rrsig.data.signature).toString("hex") + rrsig.data.inception;
   };
   test("a health change re-signs only the changed RRset, the SOA (new serial) and nothing else", async () => {
     const key = await testKey();
-    const first = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, key });
+    const first = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key,
+    });
     const later = NOW + 60_000;
-    const second = await buildSnapshot({ config: testConfig(), health: healthWithDown("192.0.2.1"), now: later, previous: first, key });
+    const second = await buildSnapshot({
+      config: testConfig(),
+      health: healthWithDown("192.0.2.1"),
+      now: later,
+      previous: first,
+      key,
+    });
     // unchanged RRsets keep their signature (same inception proves reuse)
-    for (const [name, type] of [["static.example.test", "A"], ["www.example.test", "AAAA"], ["example.test", "NS"], ["example.test", "DNSKEY"], ["www.example.test", "NSEC"]]) {
+    for (
+      const [name, type] of [
+        ["static.example.test", "A"],
+        ["www.example.test", "AAAA"],
+        ["example.test", "NS"],
+        ["example.test", "DNSKEY"],
+        ["www.example.test", "NSEC"],
+      ]
+    ) {
       assert.equal(sigOf(second, name, type), sigOf(first, name, type), `${name} ${type} reused`);
     }
     assert.notEqual(sigOf(second, "www.example.test", "A"), sigOf(first, "www.example.test", "A"));
     assert.notEqual(sigOf(second, "example.test", "SOA"), sigOf(first, "example.test", "SOA"));
-    const www = ask(second, "www.example.test", "A", true).answers!.find((a) => a.type === "RRSIG") as { data: Rrsig };
+    const www = ask(second, "www.example.test", "A", true).answers!.find((a) =>
+      a.type === "RRSIG"
+    ) as { data: Rrsig };
     assert.equal(www.data.inception, later / 1000 - 3600);
     // everything new was added: the changed set and the SOA in each of two zones
-    const fresh = [...second.signatures.values()].filter((sig) => ![...first.signatures.values()].includes(sig));
+    const fresh = [...second.signatures.values()].filter((sig) =>
+      ![...first.signatures.values()].includes(sig)
+    );
     assert.equal(fresh.length, 4);
   });
   test("signatures due for refresh are re-made; a new key re-signs everything", async () => {
     const key = await testKey();
-    const first = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, key });
-    const atRefresh = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: first.refreshAt!, previous: first, key });
-    assert.notEqual(sigOf(atRefresh, "static.example.test", "A"), sigOf(first, "static.example.test", "A"));
+    const first = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key,
+    });
+    const atRefresh = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: first.refreshAt!,
+      previous: first,
+      key,
+    });
+    assert.notEqual(
+      sigOf(atRefresh, "static.example.test", "A"),
+      sigOf(first, "static.example.test", "A"),
+    );
     assert.equal(atRefresh.refreshAt, first.refreshAt! + 7 * 86_400_000);
     const other = await testKey("ECDSAP256SHA256");
-    const rekeyed = await buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW + 1000, previous: first, key: other });
-    const reused = [...rekeyed.signatures.values()].filter((sig) => [...first.signatures.values()].includes(sig));
+    const rekeyed = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: NOW + 1000,
+      previous: first,
+      key: other,
+    });
+    const reused = [...rekeyed.signatures.values()].filter((sig) =>
+      [...first.signatures.values()].includes(sig)
+    );
     assert.equal(reused.length, 0);
   });
   test("10,000 names sign in seconds", async () => {
@@ -122,7 +220,13 @@ describe("signed snapshot: incremental re-signing", () => {
       whenAllDown: { kind: "none" } as const,
     }));
     const started = Date.now();
-    const s = await buildSnapshot({ config: testConfig({ records, aliasZones: [] }), health: ALL_HEALTHY, now: NOW, previous: null, key });
+    const s = await buildSnapshot({
+      config: testConfig({ records, aliasZones: [] }),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+      key,
+    });
     const elapsed = Date.now() - started;
     assert.equal(ask(s, "h9999.example.test", "A").answers![0].type, "A");
     assert.ok(elapsed < 30_000, `took ${elapsed} ms`);

@@ -1,10 +1,21 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RecordConfig } from "../../src/config/config.ts";
-import { estimatedCycleMs, nextSerial, signatureDueAt, signatureWindow, zoneTiming } from "../../src/zone/timing.ts";
+import {
+  estimatedCycleMs,
+  nextSerial,
+  signatureDueAt,
+  signatureWindow,
+  zoneTiming,
+} from "../../src/zone/timing.ts";
 import { testConfig } from "../helpers/zone_fixture.ts";
 
-const record = (name: string, addresses: string[], port: number, timeoutMs: number): RecordConfig => ({
+const record = (
+  name: string,
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+): RecordConfig => ({
   name,
   addresses,
   check: { port, timeoutMs },
@@ -34,7 +45,11 @@ describe("zoneTiming", () => {
   test("a check cycle longer than the interval stretches every TTL", () => {
     const addresses = Array.from({ length: 25 }, (_, i) => `192.0.2.${i}`);
     const config = testConfig({
-      records: [record("a", addresses, 80, 3_000), record("b", addresses, 80, 1_000), record("c", addresses.slice(0, 5), 81, 7_000)],
+      records: [
+        record("a", addresses, 80, 3_000),
+        record("b", addresses, 80, 1_000),
+        record("c", addresses.slice(0, 5), 81, 7_000),
+      ],
       health: { ...testConfig().health, intervalMs: 5_000, concurrency: 10 },
     });
     // unique endpoints: 25 on port 80 (shared by a and b) + 5 on port 81 = 30 → 3 waves × 7 s
@@ -45,13 +60,22 @@ describe("zoneTiming", () => {
     assert.equal(t.soaTtl, 1260);
   });
   test("static records do not count towards the cycle", () => {
-    assert.equal(estimatedCycleMs(testConfig({ records: [{ ...record("s", ["192.0.2.1"], 80, 5_000), check: null }] })), 0);
+    assert.equal(
+      estimatedCycleMs(
+        testConfig({ records: [{ ...record("s", ["192.0.2.1"], 80, 5_000), check: null }] }),
+      ),
+      0,
+    );
   });
   test("clamps to 2^31 − 1 and expire grows past refresh + retry for long intervals", () => {
-    const huge = zoneTiming(testConfig({ health: { ...testConfig().health, intervalMs: 2 ** 40 } }));
+    const huge = zoneTiming(
+      testConfig({ health: { ...testConfig().health, intervalMs: 2 ** 40 } }),
+    );
     assert.equal(huge.addressTtl, 0x7fffffff);
     assert.equal(huge.soaTtl, 0x7fffffff);
-    const long = zoneTiming(testConfig({ health: { ...testConfig().health, intervalMs: 86_400_000 } }));
+    const long = zoneTiming(
+      testConfig({ health: { ...testConfig().health, intervalMs: 86_400_000 } }),
+    );
     assert.equal(long.soaExpire, 2 * (long.soaRefresh + long.soaRetry));
     assert.ok(long.soaExpire > long.soaRefresh + long.soaRetry);
   });
@@ -72,7 +96,7 @@ describe("nextSerial", () => {
   });
   test("wraps mod 2^32 with serial arithmetic", () => {
     assert.equal(nextSerial(0, 0xffffffff), 0);
-    const afterWrap = Date.UTC(2106, 1, 8) ; // past 2^32 seconds
+    const afterWrap = Date.UTC(2106, 1, 8); // past 2^32 seconds
     assert.ok(nextSerial(afterWrap, 0xfffffff0) < 0x1000000);
   });
 });
@@ -89,6 +113,9 @@ describe("signature timing", () => {
     const w = signatureWindow(now, t);
     const due = signatureDueAt(w.expiration, now, t);
     assert.equal(due - now, 7 * 86_400_000);
-    assert.ok(due / 1000 + t.maxTtl < w.expiration, "at the refresh moment a full max TTL still fits");
+    assert.ok(
+      due / 1000 + t.maxTtl < w.expiration,
+      "at the refresh moment a full max TTL still fits",
+    );
   });
 });

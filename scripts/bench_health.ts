@@ -60,6 +60,7 @@ async function untilDroppedFromDns(
   deadlineMs: number,
 ): Promise<void> {
   const socket = dgram.createSocket("udp4");
+  socket.on("error", () => {}); // a lost query is simply sent again 5 ms later
   let present = true;
   socket.on("message", (message) => {
     const answers = dnsPacket.decode(message).answers ?? [];

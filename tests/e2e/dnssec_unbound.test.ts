@@ -37,7 +37,7 @@ const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA25
 const SMALL_BUFFER_ALGORITHM: DnssecAlgorithmName = "RSASHA256";
 const NO_UNBOUND = unboundAvailable() ? false : "unbound is not installed (.ci/run installs Debian's unbound)";
 
-/** A zone with a health-checked name, a static name (A and AAAA) and an in-zone name server. */
+/** A zone with a health-checked name, a static name (A and AAAA), an empty non-terminal and an in-zone name server. */
 function zoneYaml(algorithm: DnssecAlgorithmName, healthPort: number, listenPort?: number): string {
   return [
     `zone: ${HOSTED}`,
@@ -51,6 +51,8 @@ function zoneYaml(algorithm: DnssecAlgorithmName, healthPort: number, listenPort
     "records:",
     `  www: {addresses: [${CHECKED_ADDRESS}], health_port: ${healthPort}}`,
     '  static: [192.0.2.10, "2001:db8::10"]',
+    // Makes eu.example.test an empty non-terminal.
+    "  api.eu: [192.0.2.20]",
     "  ns1: [192.0.2.53]",
     "",
   ].join("\n");
@@ -183,9 +185,9 @@ function validationTests(context: () => { unbound: Unbound; algorithm: DnssecAlg
     assert.deepEqual(dataOf(response.answers, "AAAA"), ["2001:db8::10"]);
   });
 
-  test("NODATA (an existing name without the type): AD, empty answer", async () => {
+  test("NODATA (an existing name without the type, an empty non-terminal, the apex): AD, empty answer", async () => {
     const { unbound } = context();
-    for (const [name, type] of [[`static.${HOSTED}`, "TXT"], [`ns1.${HOSTED}`, "AAAA"], [HOSTED, "A"]]) {
+    for (const [name, type] of [[`static.${HOSTED}`, "TXT"], [`ns1.${HOSTED}`, "AAAA"], [`eu.${HOSTED}`, "A"], [HOSTED, "A"]]) {
       const response = await validated(unbound, name, type, "NOERROR");
       assert.deepEqual(response.answers, [], `${name} ${type} has no answer`);
     }
@@ -193,7 +195,7 @@ function validationTests(context: () => { unbound: Unbound; algorithm: DnssecAlg
 
   test("NXDOMAIN: AD, for names inside the chain and past its last name", async () => {
     const { unbound } = context();
-    for (const name of [`nope.${HOSTED}`, `zzz.${HOSTED}`, `a.b.static.${HOSTED}`, `0.${HOSTED}`]) {
+    for (const name of [`nope.${HOSTED}`, `zzz.${HOSTED}`, `a.b.static.${HOSTED}`, `0.${HOSTED}`, `x.eu.${HOSTED}`]) {
       await validated(unbound, name, "A", "NXDOMAIN");
     }
   });

@@ -1,27 +1,10 @@
 import { DNS } from "./dns_constants.ts";
 import type { Fragment } from "./fragment.ts";
+import { packBytes } from "./pack_bytes.ts";
 
 /** Where the question name starts in every message. */
 const QUESTION_NAME_OFFSET = 12;
-/** Finished fragments are packed into shared chunks of this size: few backing stores for 100k fragments. */
-const CHUNK = 64 * 1024;
 const NO_RELOCS = new Uint16Array(0);
-
-let chunk = new Uint8Array(CHUNK);
-let chunkUsed = 0;
-
-/** Copies `bytes` into the current chunk (a fresh one when full) and returns the view. */
-function pack(bytes: Uint8Array): Uint8Array {
-  if (bytes.length > CHUNK / 4) return bytes.slice();
-  if (chunkUsed + bytes.length > CHUNK) {
-    chunk = new Uint8Array(CHUNK);
-    chunkUsed = 0;
-  }
-  const view = chunk.subarray(chunkUsed, chunkUsed + bytes.length);
-  view.set(bytes);
-  chunkUsed += bytes.length;
-  return view;
-}
 
 /**
  * Encodes resource records into a `Fragment`, compressing names against the
@@ -126,7 +109,7 @@ export class FragmentWriter {
   /** The fragment written so far, its bytes packed into a shared chunk. */
   finish(): Fragment {
     return Object.freeze({
-      bytes: pack(this.#bytes.subarray(0, this.#length)),
+      bytes: packBytes(this.#bytes.subarray(0, this.#length)),
       count: this.#count,
       relocs: this.#relocs.length === 0 ? NO_RELOCS : Uint16Array.from(this.#relocs),
     });

@@ -1,5 +1,6 @@
 import { signRRset } from "../dnssec/sign_rrset.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
+import { packBytes } from "../wire/pack_bytes.ts";
 import type { RRsetModel, ZoneModel } from "./model_zone.ts";
 import { rfc8482Hinfo } from "./rfc8482_hinfo.ts";
 import type { CachedSignature, Snapshot } from "./snapshot.ts";
@@ -80,7 +81,10 @@ export async function signZones(
       ),
     );
     batch.forEach((job, i) =>
-      signatures.set(job.id, Object.freeze({ rdata: made[i], expiration: window.expiration }))
+      signatures.set(
+        job.id,
+        Object.freeze({ rdata: packBytes(made[i]), expiration: window.expiration }),
+      )
     );
   }
   let refreshAt = Infinity;

@@ -7,106 +7,27 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { existsSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runDs } from "../../src/cli/ds.ts";
-import { runKeygen } from "../../src/cli/keygen.ts";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
 import { loadConfig } from "../../src/config/load_config.ts";
 import { ALGORITHM_NUMBER } from "../../src/dnssec/signing_key.ts";
 import { zoneTiming, type ZoneTiming } from "../../src/zone/timing.ts";
 import { type CliProcess, freePort, REPO_ROOT, spawnServer, startTestServer, type TestServer, udpExchange } from "../helpers/server_harness.ts";
+import { ALIAS, CHECKED_ADDRESS, HOSTED, type SignedSetup, signedSetup, WRONG_ANCHOR_ZONE } from "../helpers/signed_setup.ts";
 import { startUnbound, type Unbound, unboundAvailable } from "../helpers/unbound.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { type Decoded, decode, type DecodedRecord, makeQuery } from "../helpers/zone_fixture.ts";
 
-const HOSTED = "example.test";
-const ALIAS = "example.net";
-/** Served like the others, but unbound gets the DS of another key for it. */
-const WRONG_ANCHOR_ZONE = "example.org";
-/** The health-checked address; a real TCP listener on it decides its health. */
-const CHECKED_ADDRESS = "127.0.0.2";
-const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
 /**
  * For this algorithm unbound advertises only 512 bytes, so the larger signed
  * answers arrive truncated and are fetched again over TCP.
  */
 const SMALL_BUFFER_ALGORITHM: DnssecAlgorithmName = "RSASHA256";
+const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
 const NO_UNBOUND = unboundAvailable() ? false : "unbound is not installed (.ci/run installs Debian's unbound)";
-
-/** A zone with a health-checked name, a static name (A and AAAA), an empty non-terminal and an in-zone name server. */
-function zoneYaml(algorithm: DnssecAlgorithmName, healthPort: number, listenPort?: number): string {
-  return [
-    `zone: ${HOSTED}`,
-    `alias_zones: [${ALIAS}, ${WRONG_ANCHOR_ZONE}]`,
-    `name_servers: [ns1.${HOSTED}]`,
-    ...(listenPort === undefined ? [] : [`listen: ["127.0.0.1:${listenPort}"]`]),
-    // Probes every 500 ms; with a 200 ms timeout the A TTL is 1 s, so unbound's
-    // cache lets a health change through within about a second.
-    "health: {interval: 500ms, timeout: 200ms}",
-    `dnssec: {key: zone.pem, algorithm: ${algorithm}}`,
-    "records:",
-    `  www: {addresses: [${CHECKED_ADDRESS}], health_port: ${healthPort}}`,
-    '  static: [192.0.2.10, "2001:db8::10"]',
-    // Makes eu.example.test an empty non-terminal.
-    "  api.eu: [192.0.2.20]",
-    "  ns1: [192.0.2.53]",
-    "",
-  ].join("\n");
-}
-
-/** `healthy-dns keygen --algorithm ALG --out PATH`, checked. */
-async function keygen(algorithm: DnssecAlgorithmName, path: string): Promise<void> {
-  const lines: string[] = [];
-  const code = await runKeygen(["--algorithm", algorithm, "--out", path], {
-    writeNewFile: (file, data, mode) => writeFile(file, data, { flag: "wx", mode }),
-    out: (line) => lines.push(line),
-  });
-  assert.equal(code, 0, `keygen ${algorithm}: ${lines.join("\n")}`);
-}
-
-/** `healthy-dns ds ARGS`: the DS record lines by zone. */
-async function dsRecords(args: readonly string[]): Promise<Map<string, string>> {
-  const lines: string[] = [];
-  const code = await runDs(args, { readTextFile: (path) => readFile(path, "utf8"), out: (line) => lines.push(line) });
-  assert.equal(code, 0, `ds ${args.join(" ")}: ${lines.join("\n")}`);
-  const records = new Map<string, string>();
-  for (const line of lines) {
-    const match = /^(\S+)\.(?: \d+)? IN DS /.exec(line);
-    if (match !== null) records.set(match[1], line);
-  }
-  return records;
-}
-
-/** A key, its config file and the anchors: the right DS for two zones, another key's DS for the third. */
-interface SignedSetup {
-  readonly dir: string;
-  readonly configPath: string;
-  readonly anchors: { name: string; trustAnchor: string }[];
-}
-
-async function signedSetup(algorithm: DnssecAlgorithmName, healthPort: number, listenPort?: number): Promise<SignedSetup> {
-  const dir = mkdtempSync(join(tmpdir(), `healthy-dns-dnssec-${algorithm}-`));
-  const configPath = join(dir, "zone.yaml");
-  writeFileSync(configPath, zoneYaml(algorithm, healthPort, listenPort));
-  await keygen(algorithm, join(dir, "zone.pem"));
-  await keygen(algorithm, join(dir, "other.pem"));
-  const right = await dsRecords(["--config", configPath]);
-  assert.deepEqual([...right.keys()], [HOSTED, ALIAS, WRONG_ANCHOR_ZONE]);
-  const wrong = await dsRecords(["--priv-key-path", join(dir, "other.pem"), "--priv-key-alg", algorithm, "--hosted-zone", WRONG_ANCHOR_ZONE]);
-  return {
-    dir,
-    configPath,
-    anchors: [
-      { name: HOSTED, trustAnchor: right.get(HOSTED)! },
-      { name: ALIAS, trustAnchor: right.get(ALIAS)! },
-      { name: WRONG_ANCHOR_ZONE, trustAnchor: wrong.get(WRONG_ANCHOR_ZONE)! },
-    ],
-  };
-}
 
 /** A TCP listener on CHECKED_ADDRESS that can be stopped and started again on the same port. */
 class HealthTarget {
@@ -240,7 +161,7 @@ for (const algorithm of ALGORITHMS) {
     before(async () => {
       target = new HealthTarget();
       await target.start();
-      setup = await signedSetup(algorithm, target.port);
+      setup = await signedSetup({ algorithm, healthPort: target.port });
       timing = zoneTiming(await loadConfig(["--config", setup.configPath], (path) => readFile(path, "utf8")));
       server = await startTestServer({ args: ["--config", setup.configPath] });
       await waitFor(async () => dataOf(decode(await server.query(makeQuery(`www.${HOSTED}`, "A"), "udp")).answers, "A").length === 1, 5_000, "www healthy");
@@ -359,7 +280,7 @@ describe("DNSSEC through a validating unbound: the compiled binary dist/healthy-
     target = new HealthTarget();
     await target.start();
     const port = await freePort();
-    setup = await signedSetup(algorithm, target.port, port);
+    setup = await signedSetup({ algorithm, healthPort: target.port, listenPort: port });
     server = await spawnServer(["--config", setup.configPath], binary);
     await waitFor(async () => {
       const response = await udpExchange(port, makeQuery(`www.${HOSTED}`, "A"));

@@ -269,7 +269,11 @@ export async function spawnCli(args: readonly string[], binary?: string): Promis
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    kill: (signal) => void child.kill(signal),
+    // process.kill, not child.kill: under Deno, child.kill marks the child as
+    // killed (later signals are skipped and the exit is reported as the signal).
+    kill: (signal) => {
+      if (!done && child.pid !== undefined) process.kill(child.pid, signal);
+    },
     async waitForLine(pattern, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -1,0 +1,55 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import pkg from "../../package.json" with { type: "json" };
+import { runCliProcess } from "../helpers/server_harness.ts";
+
+describe("healthy-dns command line (main.ts)", () => {
+  test("--version prints the package version and the runtime", async () => {
+    const { code, stdout } = await runCliProcess(["--version"]);
+    assert.equal(code, 0);
+    assert.match(stdout, new RegExp(`^healthy-dns ${pkg.version.replaceAll(".", "\\.")} \\((deno|bun) \\d`));
+  });
+
+  test("--help prints the usage on stdout and exits 0", async () => {
+    const { code, stdout, stderr } = await runCliProcess(["--help"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^healthy-dns: /);
+    assert.match(stdout, /healthy-dns \[serve\] \[FLAGS\]/);
+    assert.equal(stderr, "");
+  });
+
+  test("help works after a subcommand too", async () => {
+    const { code, stdout } = await runCliProcess(["serve", "--help"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /Usage:/);
+  });
+
+  test("an unknown subcommand exits 2 with one line", async () => {
+    const { code, stderr } = await runCliProcess(["frobnicate"]);
+    assert.equal(code, 2);
+    assert.equal(stderr.trim(), `"frobnicate": unknown command; expected serve, check, keygen or ds (see --help)`);
+  });
+
+  test("a config error exits 2 with the message alone, no stack trace", async () => {
+    const { code, stderr } = await runCliProcess(["serve", "--hosted-zone", "example.test"]);
+    assert.equal(code, 2);
+    const lines = stderr.trim().split("\n");
+    assert.equal(lines.length, 1, stderr);
+    assert.match(lines[0], /^--\S+/);
+    assert.doesNotMatch(stderr, /\bat \S+:\d+/);
+  });
+
+  test("check --json dispatches to the check command (demo: api has no healthy address → exit 1)", async () => {
+    const { code, stdout } = await runCliProcess(["check", "--demo", "--json"]);
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout);
+    assert.equal(report.ok, false);
+    assert.ok(report.rows.some((row: { name: string; healthy: boolean }) => row.name.startsWith("api") && !row.healthy));
+  });
+
+  test("keygen dispatches (refuses a missing --out with exit 2)", async () => {
+    const { code, stderr, stdout } = await runCliProcess(["keygen"]);
+    assert.equal(code, 2);
+    assert.match(stderr + stdout, /--out/);
+  });
+});

@@ -16,15 +16,13 @@ import * as dgram from "node:dgram";
 import dnsPacket from "dns-packet";
 import type { Config, RecordConfig } from "../src/config/config.ts";
 import { DEFAULTS } from "../src/config/defaults.ts";
-import { answerQuery } from "../src/answer/answer_query.ts";
-import { loadSigningKey } from "../src/dnssec/load_signing_key.ts";
 import { HealthMonitor } from "../src/health/health_monitor.ts";
 import type { HealthView } from "../src/health/health_view.ts";
 import { runCheckCycle } from "../src/health/run_check_cycle.ts";
 import { SILENT_LOGGER } from "../src/observe/logger.ts";
 import { currentRuntime } from "../src/runtime/current_runtime.ts";
+import { DEFAULT_SERVER_DEPS } from "../src/server/default_server_deps.ts";
 import { startDnsServer } from "../src/server/dns_server.ts";
-import { buildSnapshot } from "../src/zone/build_snapshot.ts";
 import { openBlackHoles } from "../tests/health/fixtures/black_hole.ts";
 import { healthConfig } from "../tests/health/fixtures/health_config.ts";
 import { openTcpBackend } from "../tests/health/fixtures/tcp_backend.ts";
@@ -100,9 +98,8 @@ async function failover(label: string, dead: readonly RecordConfig[]): Promise<v
     logger: SILENT_LOGGER,
     reloadConfig: () => Promise.resolve(config),
     deps: {
-      buildSnapshot,
-      answerQuery,
-      loadSigningKey,
+      ...DEFAULT_SERVER_DEPS,
+      // The real monitor, with the moment it marks the victim down recorded.
       createHealthMonitor: (cfg, dialer, clock, logger, onChange) => {
         monitor = new HealthMonitor(cfg, dialer, clock, logger, (view: HealthView) => {
           if (!view.isHealthy(VICTIM, victim.port)) markedDownAt ||= performance.now();

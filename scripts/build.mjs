@@ -43,7 +43,10 @@ let compiler = forced === "bun" ? "bun" : "deno";
 if (compiler === "deno") {
   const deno = compileWithDeno();
   if (!deno.ok) {
-    const reason = deno.text.split("\n").find((line) => /error/i.test(line))?.replace(/\x1b\[[0-9;]*m/g, "").trim();
+    const plain = deno.text.replace(/\x1b\[[0-9;]*m/g, "");
+    const reason = /Setting up base binary|dl\.deno\.land/.test(plain)
+      ? "cannot get Deno's runtime base denort; set DENORT_BIN to a local copy"
+      : plain.split("\n").find((line) => /error/i.test(line))?.trim();
     if (forced === "deno") {
       console.error(deno.text);
       process.exit(1);

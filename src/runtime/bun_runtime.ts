@@ -72,7 +72,10 @@ declare const Bun: {
     /** uSockets listen flags, as Bun's own node:dgram passes them (4 = SO_REUSEPORT). */
     flags: number;
     binaryType: "uint8array";
-    socket: { data(socket: BunUdpSocket, data: Uint8Array, port: number, address: string): void };
+    socket: {
+      data(socket: BunUdpSocket, data: Uint8Array, port: number, address: string): void;
+      error(error: Error): void;
+    };
   }): Promise<BunUdpSocket>;
   listen(options: { hostname: string; port: number; reusePort: boolean; socket: BunTcpSocketHandlers }): BunListener;
   serve(options: {
@@ -124,6 +127,9 @@ async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): 
         // Datagrams cannot arrive before the bind resolves, but stay safe if they do.
         if (endpoint) onDatagram(data, { hostname: fromAddress, port: fromPort }, endpoint);
       },
+      // An ICMP port-unreachable for an earlier reply (the client closed its
+      // socket) surfaces here as ECONNREFUSED; without a handler Bun exits.
+      error() {},
     },
   });
   endpoint = Object.freeze({

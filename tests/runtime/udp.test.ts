@@ -104,6 +104,30 @@ for (const host of ["127.0.0.1", "::1"]) {
       }
     });
 
+    test("replies to clients that have gone (ICMP port unreachable) do not stop the socket", async () => {
+      const server = await reversingEcho(host);
+      try {
+        for (let i = 0; i < 20; i++) {
+          const gone = await recordingClient(host);
+          gone.endpoint.send(new Uint8Array([i]), server.local);
+          gone.endpoint.close();
+        }
+        const client = await recordingClient(host);
+        try {
+          // Keep asking until an echo comes back: the server must outlive the refused replies.
+          await waitFor("an echo after 20 refused replies", () => {
+            client.endpoint.send(new Uint8Array([7, 8]), server.local);
+            return client.received.length > 0;
+          }, 5000);
+          assert.deepEqual([...client.received[0].data], [8, 7]);
+        } finally {
+          client.endpoint.close();
+        }
+      } finally {
+        server.close();
+      }
+    });
+
     test("close is idempotent and frees the port", async () => {
       const first = await reversingEcho(host);
       first.close();

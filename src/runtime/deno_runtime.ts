@@ -85,7 +85,9 @@ async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): 
 }
 
 /** Wraps one accepted connection: ordered write queue, read loop, one close event. */
-function serveConnection(conn: Deno.Conn, handlers: TcpHandlers): void {
+function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
+  // Replies are whole messages: Nagle would hold back pipelined ones (Bun sets this by default).
+  conn.setNoDelay(true);
   const queue: Uint8Array[] = [];
   let flushing = false;
   let closing = false;

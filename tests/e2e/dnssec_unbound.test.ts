@@ -106,6 +106,18 @@ function validationTests(context: () => { unbound: Unbound; algorithm: DnssecAlg
     assert.deepEqual(dataOf(response.answers, "AAAA"), ["2001:db8::10"]);
   });
 
+  test("apex SOA and NS, the name server's A, a mixed-case name, ANY (RFC 8482 HINFO): AD", async () => {
+    const { unbound } = context();
+    const soa = await validated(unbound, HOSTED, "SOA", "NOERROR");
+    assert.equal(soa.answers.filter((r) => r.type === "SOA").length, 1);
+    assert.deepEqual(dataOf((await validated(unbound, HOSTED, "NS", "NOERROR")).answers, "NS"), [`ns1.${HOSTED}`]);
+    assert.deepEqual(dataOf((await validated(unbound, `ns1.${HOSTED}`, "A", "NOERROR")).answers, "A"), ["192.0.2.53"]);
+    assert.deepEqual(dataOf((await validated(unbound, "STATIC.Example.TEST", "A", "NOERROR")).answers, "A"), ["192.0.2.10"]);
+    // A name nothing else asks for, so unbound cannot answer ANY from its cache.
+    const any = await validated(unbound, `api.eu.${HOSTED}`, "ANY", "NOERROR");
+    assert.deepEqual(any.answers.filter((r) => r.type !== "RRSIG").map((r) => r.type), ["HINFO"], explain(any, unbound));
+  });
+
   test("NODATA (an existing name without the type, an empty non-terminal, the apex): AD, empty answer", async () => {
     const { unbound } = context();
     for (const [name, type] of [[`static.${HOSTED}`, "TXT"], [`ns1.${HOSTED}`, "AAAA"], [`eu.${HOSTED}`, "A"], [HOSTED, "A"]]) {

@@ -73,6 +73,8 @@ export function unboundConfig(options: UnboundOptions, port: number, dir: string
     "  val-log-level: 2",
     '  module-config: "validator iterator"',
     "  qname-minimisation: no",
+    // 0x20: random letter case in every query to our server; the echo must match.
+    "  use-caps-for-id: yes",
     // No RFC 8145 key-tag queries: they would be extra queries to our server.
     "  trust-anchor-signaling: no",
     "  access-control: 127.0.0.0/8 allow",

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, on both runtimes.
 //   1. installs the npm dependencies when node_modules is missing;
-//   2. builds dist/healthy-dns once (scripts/build.mjs) for the binary smoke test;
+//   2. builds dist/healthy-dns once (scripts/build.mjs) for the binary smoke test
+//      (HEALTHY_DNS_REBUILD=0 reuses an existing binary);
 //   3. runs `deno test -A tests/` and then `bun test tests/`, streaming their output;
 //   4. prints `N passed, N failed` summed over both runners, and exits non-zero
 //      if either runner failed.

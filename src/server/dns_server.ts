@@ -207,7 +207,11 @@ export async function startDnsServer<S extends SnapshotTiming>(options: DnsServe
     },
     metrics,
     reload() {
-      reloading = reloading.then(applyReload);
+      // applyReload reports its own errors; the catch only keeps the chain alive for the next SIGHUP.
+      reloading = reloading.then(applyReload).catch((error) => {
+        logger.error("reload failed unexpectedly", { error: String(error) });
+        return false;
+      });
       return reloading;
     },
     stop,

@@ -31,7 +31,10 @@ export async function runServe(args: readonly string[], runtime: Runtime): Promi
       logger.info("stopping", { signal });
       // Still starting: nothing to drain, the OS closes the sockets.
       if (server === null) return runtime.exit(0);
-      void server.stop().then(() => stopped(0));
+      void server.stop().then(() => {
+        logger.info("stopped");
+        stopped(0);
+      });
     });
   }
   runtime.onSignal("SIGHUP", () => {

@@ -241,7 +241,8 @@ async function listenTcp(hostname: string, port: number, handlers: TcpHandlers):
     close(): void {
       if (stopped) return;
       stopped = true;
-      listener.stop(true);
+      // Open connections stay, as on Deno: the server closes its own.
+      listener.stop(false);
     },
   });
 }

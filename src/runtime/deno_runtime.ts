@@ -18,6 +18,9 @@ import type {
 /** Largest UDP payload (65535 - 8 UDP header bytes); a smaller buffer truncates silently. */
 const UDP_RECEIVE_SIZE = 65_527;
 
+/** Pause after a failed accept (e.g. EMFILE) before trying again. */
+const ACCEPT_RETRY_MS = 100;
+
 /** Largest chunk read from a TCP connection at once. */
 const TCP_READ_SIZE = 64 * 1024;
 
@@ -86,8 +89,12 @@ async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): 
 
 /** Wraps one accepted connection: ordered write queue, read loop, one close event. */
 function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
-  // Replies are whole messages: Nagle would hold back pipelined ones (Bun sets this by default).
-  conn.setNoDelay(true);
+  try {
+    // Replies are whole messages: Nagle would hold back pipelined ones (Bun sets this by default).
+    conn.setNoDelay(true);
+  } catch {
+    // Reset before we got to it: the read loop below sees that and reports the close.
+  }
   const queue: Uint8Array[] = [];
   let flushing = false;
   let closing = false;
@@ -157,6 +164,7 @@ function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
   })();
 }
 
+/** Accepts connections until closed; close() stops accepting and leaves open connections alone. */
 async function listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener> {
   const listener = Deno.listen({ hostname, port, transport: "tcp", reusePort: sharesPortAcrossFamilies(hostname) });
   let closed = false;
@@ -165,8 +173,10 @@ async function listenTcp(hostname: string, port: number, handlers: TcpHandlers):
       try {
         serveConnection(await listener.accept(), handlers);
       } catch (error) {
-        // EMFILE and friends are transient; a closed listener ends the loop.
+        // A closed listener ends the loop; EMFILE and friends are transient, but fail at
+        // once on retry, so back off instead of spinning.
         if (closed || isClosedError(error)) return;
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
       }
     }
   })();

@@ -160,6 +160,24 @@ for (const host of ["127.0.0.1", "::1"]) {
       }
     });
 
+    test("closing the listener leaves open connections working", async () => {
+      const server = await recordingListener(host, (conn) => conn.write(new Uint8Array([1])));
+      const peer = await client(server.listener);
+      try {
+        await waitFor("the server-side open", () => server.connections.length === 1, 5000);
+        server.listener.close();
+        peer.socket.write(new Uint8Array([2, 3]));
+        await waitFor("the client's bytes", () => server.connections[0].chunks.length > 0, 5000);
+        server.connections[0].conn.write(new Uint8Array([4]));
+        await waitFor("the server's bytes", () => peer.bytes().length === 2, 5000);
+        assert.deepEqual([...concat(server.connections[0].chunks)], [2, 3]);
+        assert.deepEqual([...peer.bytes()], [1, 4]);
+        assert.equal(server.connections[0].closes, 0);
+      } finally {
+        peer.socket.destroy();
+      }
+    });
+
     test("closing the listener (twice) stops accepting", async () => {
       const server = await recordingListener(host);
       server.listener.close();

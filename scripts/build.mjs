@@ -17,14 +17,20 @@ const bin = (name) => join(root, "node_modules", ".bin", name);
 const output = join(root, "dist", "healthy-dns");
 
 function run(command, args, { quiet = false } = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: quiet ? "pipe" : "inherit",
+    encoding: "utf8",
+  });
   if (result.error) return { ok: false, text: String(result.error.message) };
   return { ok: result.status === 0, text: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
 
 function compileWithDeno() {
   // --no-check: `npm test` type-checks; the build only has to bundle.
-  return run(bin("deno"), ["compile", "-A", "--no-check", "--output", output, "main.ts"], { quiet: true });
+  return run(bin("deno"), ["compile", "-A", "--no-check", "--output", output, "main.ts"], {
+    quiet: true,
+  });
 }
 
 function compileWithBun() {
@@ -51,7 +57,9 @@ if (compiler === "deno") {
       console.error(deno.text);
       process.exit(1);
     }
-    console.log(`build: deno compile unavailable (${reason ?? "failed"}); using bun build --compile`);
+    console.log(
+      `build: deno compile unavailable (${reason ?? "failed"}); using bun build --compile`,
+    );
     compiler = "bun";
   }
 }
@@ -62,7 +70,9 @@ if (compiler === "bun" && !compileWithBun().ok) {
 
 const check = spawnSync(output, ["--version"], { encoding: "utf8" });
 if (check.status !== 0 || !check.stdout.startsWith("healthy-dns ")) {
-  console.error(`build: ${output} --version failed (exit ${check.status}): ${check.stderr || check.stdout}`);
+  console.error(
+    `build: ${output} --version failed (exit ${check.status}): ${check.stderr || check.stdout}`,
+  );
   process.exit(1);
 }
 console.log(`build: ${output} (${compiler} compile): ${check.stdout.trim()}`);

@@ -15,14 +15,21 @@ const bin = (name) => join(root, "node_modules", ".bin", name);
 
 if (!existsSync(bin("bun")) || !existsSync(bin("deno"))) {
   console.log("start: installing dependencies (npm ci)…");
-  const install = spawnSync("npm", [existsSync(join(root, "package-lock.json")) ? "ci" : "install"], { cwd: root, stdio: "inherit" });
+  const install = spawnSync(
+    "npm",
+    [existsSync(join(root, "package-lock.json")) ? "ci" : "install"],
+    { cwd: root, stdio: "inherit" },
+  );
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 
 const useDeno = process.env.HEALTHY_DNS_RUNTIME === "deno";
 const command = useDeno ? [bin("deno"), "run", "-A", "main.ts"] : [bin("bun"), "main.ts"];
 const args = [...command.slice(1), "serve", "--demo", ...process.argv.slice(2)];
-console.log(`start: ${useDeno ? "deno" : "bun"} main.ts serve --demo ${process.argv.slice(2).join(" ")}`.trimEnd());
+console.log(
+  `start: ${useDeno ? "deno" : "bun"} main.ts serve --demo ${process.argv.slice(2).join(" ")}`
+    .trimEnd(),
+);
 
 const child = spawn(command[0], args, { cwd: root, stdio: ["inherit", "inherit", "pipe"] });
 // Logs go to stderr: pass them through, and show what to try once the server is ready.

@@ -22,12 +22,19 @@ const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["tests
 
 if (!existsSync(bin("deno")) || !existsSync(bin("bun"))) {
   console.log("test: installing dependencies…");
-  const install = spawnSync("npm", [existsSync(join(root, "package-lock.json")) ? "ci" : "install"], { cwd: root, stdio: "inherit" });
+  const install = spawnSync(
+    "npm",
+    [existsSync(join(root, "package-lock.json")) ? "ci" : "install"],
+    { cwd: root, stdio: "inherit" },
+  );
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 
 if (!existsSync(join(root, "dist", "healthy-dns")) || process.env.HEALTHY_DNS_REBUILD !== "0") {
-  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
+  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (build.status !== 0) console.error("test: the build failed; the binary smoke test will fail");
 }
 
@@ -35,7 +42,11 @@ if (!existsSync(join(root, "dist", "healthy-dns")) || process.env.HEALTHY_DNS_RE
 function runRunner(label, command, args) {
   console.log(`\n=== ${label}: ${[command.replace(`${root}/`, ""), ...args].join(" ")}\n`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let text = "";
     const collect = (stream, sink) =>
       stream.on("data", (chunk) => {
@@ -62,10 +73,11 @@ function runRunner(label, command, args) {
 function denoCounts(junitPath) {
   if (!existsSync(junitPath)) return null;
   const xml = readFileSync(junitPath, "utf8");
-  const cases = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
-    name: m[1],
-    failed: /<failure|<error/.test(m[3] ?? ""),
-  }));
+  const cases = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)]
+    .map((m) => ({
+      name: m[1],
+      failed: /<failure|<error/.test(m[3] ?? ""),
+    }));
   const names = cases.map((c) => c.name);
   const leaves = cases.filter((c) => !names.some((other) => other.startsWith(`${c.name} &gt; `)));
   const failed = leaves.filter((c) => c.failed).length;
@@ -75,12 +87,19 @@ function denoCounts(junitPath) {
 function bunCounts(text) {
   const passed = text.match(/^\s*(\d+) pass$/m);
   const failed = text.match(/^\s*(\d+) fail$/m);
-  return passed === null ? null : { passed: Number(passed[1]), failed: failed === null ? 0 : Number(failed[1]) };
+  return passed === null
+    ? null
+    : { passed: Number(passed[1]), failed: failed === null ? 0 : Number(failed[1]) };
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "healthy-dns-test-"));
 const junit = join(scratch, "deno.xml");
-const deno = await runRunner("deno", bin("deno"), ["test", "-A", `--junit-path=${junit}`, ...paths]);
+const deno = await runRunner("deno", bin("deno"), [
+  "test",
+  "-A",
+  `--junit-path=${junit}`,
+  ...paths,
+]);
 const bun = await runRunner("bun", bin("bun"), ["test", ...paths]);
 const counts = [
   { label: "deno", run: deno, counts: denoCounts(junit) },

@@ -12,7 +12,9 @@ const out = (line: string) => console.log(line);
 const err = (line: string) => console.error(line);
 
 /** The subcommands; `serve` is also what runs when the first argument is a flag or absent. */
-const COMMANDS: Readonly<Record<string, (args: readonly string[], runtime: Runtime) => Promise<number>>> = {
+const COMMANDS: Readonly<
+  Record<string, (args: readonly string[], runtime: Runtime) => Promise<number>>
+> = {
   serve: runServe,
   async check(args, runtime) {
     const json = args.includes("--json");
@@ -46,7 +48,11 @@ export async function runCli(runtime: Runtime): Promise<number> {
   }
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (run === undefined) {
-    err(`${JSON.stringify(command)}: unknown command; expected serve, check, keygen or ds (see --help)`);
+    err(
+      `${
+        JSON.stringify(command)
+      }: unknown command; expected serve, check, keygen or ds (see --help)`,
+    );
     return 2;
   }
   try {

@@ -26,7 +26,14 @@ export interface Metrics {
   render(): string;
 }
 
-const RCODE_NAMES: readonly string[] = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
+const RCODE_NAMES: readonly string[] = [
+  "NOERROR",
+  "FORMERR",
+  "SERVFAIL",
+  "NXDOMAIN",
+  "NOTIMP",
+  "REFUSED",
+];
 
 /** Creates an empty set of metrics (every counter at zero). */
 export function createMetrics(): Metrics {
@@ -77,19 +84,59 @@ export function createMetrics(): Metrics {
       const lines: string[] = [];
       const family = (name: string, type: string, help: string, samples: [string, number][]) => {
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-        for (const [labels, value] of samples) lines.push(`${name}${labels ? `{${labels}}` : ""} ${value}`);
+        for (const [labels, value] of samples) {
+          lines.push(`${name}${labels ? `{${labels}}` : ""} ${value}`);
+        }
       };
       const labelled = (map: Map<string, number>, key?: string) =>
-        [...map].map(([labels, value]): [string, number] => [key ? `${key}="${labels}"` : labels, value]);
-      family("healthy_dns_responses_total", "counter", "DNS responses sent, by transport and RCODE.", labelled(responses));
-      family("healthy_dns_dropped_total", "counter", "Queries dropped without a response, by transport and reason.", labelled(dropped));
-      family("healthy_dns_tcp_rejected_total", "counter", "TCP connections closed at once because the connection cap was reached.", [["", tcpRejected]]);
+        [...map].map((
+          [labels, value],
+        ): [string, number] => [key ? `${key}="${labels}"` : labels, value]);
+      family(
+        "healthy_dns_responses_total",
+        "counter",
+        "DNS responses sent, by transport and RCODE.",
+        labelled(responses),
+      );
+      family(
+        "healthy_dns_dropped_total",
+        "counter",
+        "Queries dropped without a response, by transport and reason.",
+        labelled(dropped),
+      );
+      family(
+        "healthy_dns_tcp_rejected_total",
+        "counter",
+        "TCP connections closed at once because the connection cap was reached.",
+        [["", tcpRejected]],
+      );
       family("healthy_dns_tcp_connections", "gauge", "TCP connections open now.", [["", tcpOpen]]);
-      family("healthy_dns_snapshot_builds_total", "counter", "Zone snapshot builds, by outcome.", labelled(builds, "outcome"));
-      family("healthy_dns_snapshot_serial", "gauge", "SOA serial of the zone being served.", [["", serial]]);
-      family("healthy_dns_health_cycle_seconds", "gauge", "Duration of the last health-check cycle.", [["", cycleMs / 1000]]);
-      family("healthy_dns_endpoints", "gauge", "Health-checked endpoints, by current state.", [['state="healthy"', healthy], ['state="unhealthy"', unhealthy]]);
-      family("healthy_dns_reloads_total", "counter", "Configuration reloads (SIGHUP), by outcome.", labelled(reloads, "outcome"));
+      family(
+        "healthy_dns_snapshot_builds_total",
+        "counter",
+        "Zone snapshot builds, by outcome.",
+        labelled(builds, "outcome"),
+      );
+      family("healthy_dns_snapshot_serial", "gauge", "SOA serial of the zone being served.", [[
+        "",
+        serial,
+      ]]);
+      family(
+        "healthy_dns_health_cycle_seconds",
+        "gauge",
+        "Duration of the last health-check cycle.",
+        [["", cycleMs / 1000]],
+      );
+      family("healthy_dns_endpoints", "gauge", "Health-checked endpoints, by current state.", [[
+        'state="healthy"',
+        healthy,
+      ], ['state="unhealthy"', unhealthy]]);
+      family(
+        "healthy_dns_reloads_total",
+        "counter",
+        "Configuration reloads (SIGHUP), by outcome.",
+        labelled(reloads, "outcome"),
+      );
       return lines.join("\n") + "\n";
     },
   };

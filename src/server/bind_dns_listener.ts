@@ -29,7 +29,7 @@ export async function bindDnsListener(
   tcp: TcpHandlers,
 ): Promise<DnsListener> {
   const attempts = address.port === 0 ? EPHEMERAL_ATTEMPTS : 1;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     const udp = await runtime.bindUdp(address.hostname, address.port, onDatagram).catch((error) => {
       throw new ConfigError(`--listen ${formatAddress(address)}`, bindErrorReason(error));
     });

@@ -4,12 +4,22 @@
  * `code: "EADDRINUSE"`; both also say it in the message.
  */
 export function bindErrorReason(error: unknown): string {
-  const { name = "", code = "", message = String(error) } = (error ?? {}) as { name?: string; code?: string; message?: string };
+  const { name = "", code = "", message = String(error) } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+  };
   const all = `${name} ${code} ${message}`;
   if (/AddrInUse|EADDRINUSE|address already in use/i.test(all)) return "address already in use";
-  if (/AddrNotAvailable|EADDRNOTAVAIL|address not available|cannot assign requested address/i.test(all)) {
+  if (
+    /AddrNotAvailable|EADDRNOTAVAIL|address not available|cannot assign requested address/i.test(
+      all,
+    )
+  ) {
     return "address not available on this host";
   }
-  if (/PermissionDenied|EACCES|permission denied/i.test(all)) return "permission denied (ports below 1024 need privileges)";
+  if (/PermissionDenied|EACCES|permission denied/i.test(all)) {
+    return "permission denied (ports below 1024 need privileges)";
+  }
   return message.split("\n")[0];
 }

@@ -10,5 +10,6 @@ export const DEFAULT_SERVER_DEPS: ServerDeps<Snapshot> = Object.freeze({
   buildSnapshot,
   answerQuery,
   loadSigningKey,
-  createHealthMonitor: (...args: ConstructorParameters<typeof HealthMonitor>) => new HealthMonitor(...args),
+  createHealthMonitor: (...args: ConstructorParameters<typeof HealthMonitor>) =>
+    new HealthMonitor(...args),
 });

@@ -66,7 +66,9 @@ export interface DnsServer {
  * @throws ConfigError for user-fixable problems (address in use, bad key);
  *   anything else (e.g. the first build failing) as is. Nothing stays open.
  */
-export async function startDnsServer<S extends SnapshotTiming>(options: DnsServerOptions<S>): Promise<DnsServer> {
+export async function startDnsServer<S extends SnapshotTiming>(
+  options: DnsServerOptions<S>,
+): Promise<DnsServer> {
   const { runtime, logger, deps } = options;
   const metrics = options.metrics ?? createMetrics();
   let config = options.config;
@@ -93,7 +95,9 @@ export async function startDnsServer<S extends SnapshotTiming>(options: DnsServe
       logger.debug("UDP send failed", { to: formatAddress(from), error: String(error) });
     }
   };
-  const listeners = createListenerSet((address) => bindDnsListener(runtime, address, onDatagram, tcp));
+  const listeners = createListenerSet((address) =>
+    bindDnsListener(runtime, address, onDatagram, tcp)
+  );
 
   const scheduleRebuild = (at: number | null) => {
     clearTimeout(refreshTimer);
@@ -104,7 +108,13 @@ export async function startDnsServer<S extends SnapshotTiming>(options: DnsServe
   const runner = createCoalescingRunner(async () => {
     if (stopped || health === null) return;
     try {
-      const next = await deps.buildSnapshot({ config, health, now: runtime.clock.now(), previous: current, key });
+      const next = await deps.buildSnapshot({
+        config,
+        health,
+        now: runtime.clock.now(),
+        previous: current,
+        key,
+      });
       if (stopped) return;
       if (next !== current) logger.info("zone built", { serial: next.serial });
       current = next;
@@ -115,7 +125,10 @@ export async function startDnsServer<S extends SnapshotTiming>(options: DnsServe
       lastBuildError = error;
       metrics.countSnapshotBuild(false);
       if (current === null) return; // start-up reports it
-      logger.error("zone build failed; the previous zone keeps serving", { error: String(error), retryMs: BUILD_RETRY_MS });
+      logger.error("zone build failed; the previous zone keeps serving", {
+        error: String(error),
+        retryMs: BUILD_RETRY_MS,
+      });
       scheduleRebuild(runtime.clock.now() + BUILD_RETRY_MS);
     }
   });
@@ -149,10 +162,14 @@ export async function startDnsServer<S extends SnapshotTiming>(options: DnsServe
     } catch (error) {
       metrics.countReload(false);
       const message = error instanceof Error ? error.message : String(error);
-      logger.error(`reload failed, still serving the previous configuration: ${message.split("\n")[0]}`);
+      logger.error(
+        `reload failed, still serving the previous configuration: ${message.split("\n")[0]}`,
+      );
       return false;
     }
-    if (JSON.stringify(next.http) !== JSON.stringify(config.http) || next.logLevel !== config.logLevel) {
+    if (
+      JSON.stringify(next.http) !== JSON.stringify(config.http) || next.logLevel !== config.logLevel
+    ) {
       logger.warning("reload: --http and --log-level changes take effect only after a restart");
     }
     config = next;
@@ -160,7 +177,10 @@ export async function startDnsServer<S extends SnapshotTiming>(options: DnsServe
     if (monitor !== null) setHealth(monitor.updateConfig(next));
     await runner.request();
     metrics.countReload(true);
-    logger.info("configuration reloaded", { listen: listeners.addresses.map(formatAddress).join(","), serial: serving()?.serial });
+    logger.info("configuration reloaded", {
+      listen: listeners.addresses.map(formatAddress).join(","),
+      serial: serving()?.serial,
+    });
     return true;
   };
 

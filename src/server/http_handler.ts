@@ -7,7 +7,11 @@ import type { HttpHandler } from "../runtime/runtime.ts";
  *
  * @param beforeScrape refreshes gauges that are read rather than pushed.
  */
-export function createHttpHandler(ready: () => boolean, metrics: Metrics, beforeScrape: () => void): HttpHandler {
+export function createHttpHandler(
+  ready: () => boolean,
+  metrics: Metrics,
+  beforeScrape: () => void,
+): HttpHandler {
   return (path) => {
     if (path === "/healthz") {
       return ready()
@@ -16,8 +20,16 @@ export function createHttpHandler(ready: () => boolean, metrics: Metrics, before
     }
     if (path === "/metrics") {
       beforeScrape();
-      return { status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render() };
+      return {
+        status: 200,
+        contentType: "text/plain; version=0.0.4; charset=utf-8",
+        body: metrics.render(),
+      };
     }
-    return { status: 404, contentType: "text/plain; charset=utf-8", body: "not found: try /healthz or /metrics\n" };
+    return {
+      status: 404,
+      contentType: "text/plain; charset=utf-8",
+      body: "not found: try /healthz or /metrics\n",
+    };
   };
 }

@@ -17,7 +17,9 @@ export interface ListenerSet {
 }
 
 /** Creates an empty listener set that binds with `bind` (see `bindDnsListener`). */
-export function createListenerSet(bind: (address: ListenAddress) => Promise<DnsListener>): ListenerSet {
+export function createListenerSet(
+  bind: (address: ListenAddress) => Promise<DnsListener>,
+): ListenerSet {
   // Keyed by the configured address, so a port-0 address is kept across updates.
   const bound = new Map<string, DnsListener>();
   return {

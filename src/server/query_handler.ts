@@ -39,7 +39,11 @@ export function createQueryHandler<S extends SnapshotTiming>(
       errors++;
       if (errors === nextLogged) {
         nextLogged *= 10;
-        logger.error("query handler failed; query dropped", { transport, error: String(error), occurrences: errors });
+        logger.error("query handler failed; query dropped", {
+          transport,
+          error: String(error),
+          occurrences: errors,
+        });
       }
       return null;
     }

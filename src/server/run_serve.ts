@@ -43,6 +43,12 @@ export async function runServe(args: readonly string[], runtime: Runtime): Promi
     void server.reload();
   });
 
-  server = await startDnsServer({ config, runtime, logger, deps: DEFAULT_SERVER_DEPS, reloadConfig: readConfig });
+  server = await startDnsServer({
+    config,
+    runtime,
+    logger,
+    deps: DEFAULT_SERVER_DEPS,
+    reloadConfig: readConfig,
+  });
   return done;
 }

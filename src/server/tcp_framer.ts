@@ -59,7 +59,9 @@ export function createTcpFramer(maxLength: number): TcpFramer {
 
 /** Prefixes `message` with its 2-byte length, ready to write on a TCP connection. */
 export function frameTcpMessage(message: Uint8Array): Uint8Array {
-  if (message.length > 0xffff) throw new RangeError(`DNS message of ${message.length} bytes exceeds 65535`);
+  if (message.length > 0xffff) {
+    throw new RangeError(`DNS message of ${message.length} bytes exceeds 65535`);
+  }
   const out = new Uint8Array(message.length + 2);
   out[0] = message.length >> 8;
   out[1] = message.length & 0xff;

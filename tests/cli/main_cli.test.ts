@@ -7,7 +7,10 @@ describe("healthy-dns command line (main.ts)", () => {
   test("--version prints the package version and the runtime", async () => {
     const { code, stdout } = await runCliProcess(["--version"]);
     assert.equal(code, 0);
-    assert.match(stdout, new RegExp(`^healthy-dns ${pkg.version.replaceAll(".", "\\.")} \\((deno|bun) \\d`));
+    assert.match(
+      stdout,
+      new RegExp(`^healthy-dns ${pkg.version.replaceAll(".", "\\.")} \\((deno|bun) \\d`),
+    );
   });
 
   test("--help prints the usage on stdout and exits 0", async () => {
@@ -27,7 +30,10 @@ describe("healthy-dns command line (main.ts)", () => {
   test("an unknown subcommand exits 2 with one line", async () => {
     const { code, stderr } = await runCliProcess(["frobnicate"]);
     assert.equal(code, 2);
-    assert.equal(stderr.trim(), `"frobnicate": unknown command; expected serve, check, keygen or ds (see --help)`);
+    assert.equal(
+      stderr.trim(),
+      `"frobnicate": unknown command; expected serve, check, keygen or ds (see --help)`,
+    );
   });
 
   test("a config error exits 2 with the message alone, no stack trace", async () => {
@@ -44,7 +50,11 @@ describe("healthy-dns command line (main.ts)", () => {
     assert.equal(code, 1);
     const report = JSON.parse(stdout);
     assert.equal(report.ok, false);
-    assert.ok(report.rows.some((row: { name: string; healthy: boolean }) => row.name.startsWith("api") && !row.healthy));
+    assert.ok(
+      report.rows.some((row: { name: string; healthy: boolean }) =>
+        row.name.startsWith("api") && !row.healthy
+      ),
+    );
   });
 
   test("keygen dispatches (refuses a missing --out with exit 2)", async () => {

@@ -4,7 +4,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
-import { freePort, REPO_ROOT, spawnServer, tcpExchange, udpExchange } from "../helpers/server_harness.ts";
+import {
+  freePort,
+  REPO_ROOT,
+  spawnServer,
+  tcpExchange,
+  udpExchange,
+} from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
 const BINARY = join(REPO_ROOT, "dist", "healthy-dns");
@@ -18,7 +24,10 @@ describe("the compiled binary (dist/healthy-dns)", () => {
   before(() => {
     // `npm test` builds it once before both runners; build here only when run alone.
     if (existsSync(BINARY)) return;
-    const build = spawnSync("node", [join(REPO_ROOT, "scripts", "build.mjs")], { cwd: REPO_ROOT, encoding: "utf8" });
+    const build = spawnSync("node", [join(REPO_ROOT, "scripts", "build.mjs")], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
     assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}${build.stderr}`);
   });
 
@@ -31,23 +40,51 @@ describe("the compiled binary (dist/healthy-dns)", () => {
   test("serves the demo zone: www.example.test A, health-checked against itself", async () => {
     const port = await freePort();
     // www probes the server's own port, so it is healthy once the server listens.
-    const records = JSON.stringify({ www: { ips: ["127.0.0.1"], health_port: port }, static: ["127.0.0.10"] });
-    const server = await spawnServer(["--demo", "--listen", `127.0.0.1:${port}`, "--zone-resolutions", records], BINARY);
+    const records = JSON.stringify({
+      www: { ips: ["127.0.0.1"], health_port: port },
+      static: ["127.0.0.10"],
+    });
+    const server = await spawnServer([
+      "--demo",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--zone-resolutions",
+      records,
+    ], BINARY);
     try {
       if (haveDig()) {
-        const dig = spawnSync("dig", ["@127.0.0.1", "-p", String(port), "www.example.test", "A", "+short", "+tries=3", "+time=2"], {
+        const dig = spawnSync("dig", [
+          "@127.0.0.1",
+          "-p",
+          String(port),
+          "www.example.test",
+          "A",
+          "+short",
+          "+tries=3",
+          "+time=2",
+        ], {
           encoding: "utf8",
         });
         assert.equal(dig.status, 0, dig.stderr);
         assert.equal(dig.stdout.trim(), "127.0.0.1");
-        const tcp = spawnSync("dig", ["@127.0.0.1", "-p", String(port), "static.example.net", "A", "+short", "+tcp"], { encoding: "utf8" });
+        const tcp = spawnSync("dig", [
+          "@127.0.0.1",
+          "-p",
+          String(port),
+          "static.example.net",
+          "A",
+          "+short",
+          "+tcp",
+        ], { encoding: "utf8" });
         assert.equal(tcp.stdout.trim(), "127.0.0.10");
       } else {
         for (const exchange of [udpExchange, tcpExchange]) {
           const response = await exchange(port, makeQuery("www.example.test", "A"));
           assert.ok(response !== null, "answered");
           const answers = dnsPacket.decode(Buffer.from(response)).answers ?? [];
-          assert.deepEqual(answers.map((a) => String((a as { data: unknown }).data)), ["127.0.0.1"]);
+          assert.deepEqual(answers.map((a) => String((a as { data: unknown }).data)), [
+            "127.0.0.1",
+          ]);
         }
       }
     } finally {

@@ -5,14 +5,22 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
-import { freePort, runCliProcess, spawnCli, spawnServer, udpExchange } from "../helpers/server_harness.ts";
+import {
+  freePort,
+  runCliProcess,
+  spawnCli,
+  spawnServer,
+  udpExchange,
+} from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
 /** The A addresses of `name` served on 127.0.0.1:`port`, or null if no answer came. */
 async function lookupA(port: number, name: string): Promise<string[] | null> {
   const response = await udpExchange(port, makeQuery(name, "A"));
   if (response === null) return null;
-  return (dnsPacket.decode(Buffer.from(response)).answers ?? []).map((a) => String((a as { data: unknown }).data));
+  return (dnsPacket.decode(Buffer.from(response)).answers ?? []).map((a) =>
+    String((a as { data: unknown }).data)
+  );
 }
 
 /** stderr lines, without empty ones. */
@@ -43,7 +51,13 @@ describe("the CLI process", () => {
   test("a missing DNSSEC key exits 2 with one line naming --priv-key-path", async () => {
     const port = await freePort();
     const { code, stderr } = await runCliProcess([
-      "--demo", "--listen", `127.0.0.1:${port}`, "--priv-key-path", "/nonexistent/zone.pem", "--priv-key-alg", "ED25519",
+      "--demo",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--priv-key-path",
+      "/nonexistent/zone.pem",
+      "--priv-key-alg",
+      "ED25519",
     ]);
     assert.equal(code, 2);
     assert.equal(lines(stderr).length, 1, `one line, got:\n${stderr}`);
@@ -65,7 +79,11 @@ describe("the CLI process", () => {
       server.kill("SIGHUP");
       const failed = await server.waitForLine(/reload failed/);
       assert.match(failed, new RegExp(file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")));
-      assert.deepEqual(await lookupA(port, "www.reload.test"), ["192.0.2.1"], "old zone still served");
+      assert.deepEqual(
+        await lookupA(port, "www.reload.test"),
+        ["192.0.2.1"],
+        "old zone still served",
+      );
 
       writeFileSync(file, yaml("192.0.2.2"));
       server.kill("SIGHUP");

@@ -6,7 +6,10 @@ import { makeQuery } from "../helpers/zone_fixture.ts";
 
 describe("HTTP /healthz and /metrics", () => {
   test("serves health and Prometheus metrics that count real queries", async () => {
-    const s = await startTestServer({ health: ALL_HEALTHY, overrides: { http: { hostname: "127.0.0.1", port: 0 } } });
+    const s = await startTestServer({
+      health: ALL_HEALTHY,
+      overrides: { http: { hostname: "127.0.0.1", port: 0 } },
+    });
     try {
       const http = s.server.httpAddress;
       assert.ok(http !== null && http.port > 0);

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import dnsPacket from "dns-packet";
 import { ALL_HEALTHY } from "../../src/health/health_view.ts";
-import { frame, startTestServer, tcpMessages, type TestServer, udpExchange } from "../helpers/server_harness.ts";
+import {
+  frame,
+  startTestServer,
+  tcpMessages,
+  type TestServer,
+  udpExchange,
+} from "../helpers/server_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
@@ -17,7 +23,9 @@ function decode(response: Uint8Array | null): Decoded {
 
 /** The A addresses in a response. */
 function addresses(response: Uint8Array | null): string[] {
-  return (decode(response).answers ?? []).filter((a) => a.type === "A").map((a) => String((a as { data: unknown }).data));
+  return (decode(response).answers ?? []).filter((a) => a.type === "A").map((a) =>
+    String((a as { data: unknown }).data)
+  );
 }
 
 describe("server over UDP and TCP (in-process, demo config)", () => {
@@ -37,14 +45,22 @@ describe("server over UDP and TCP (in-process, demo config)", () => {
   });
 
   test("alias zone answers like the hosted zone", async () => {
-    assert.deepEqual(addresses(await s.query(makeQuery("static.example.net", "A"), "udp")), ["127.0.0.10"]);
+    assert.deepEqual(addresses(await s.query(makeQuery("static.example.net", "A"), "udp")), [
+      "127.0.0.10",
+    ]);
   });
 
   test("pipelined TCP queries in one write all get answers, matched by ID", async () => {
     const socket = await s.tcpConnect();
     try {
       const messages = tcpMessages(socket);
-      const names = ["www.example.test", "static.example.test", "www.example.net", "nope.example.test", "static.example.net"];
+      const names = [
+        "www.example.test",
+        "static.example.test",
+        "www.example.net",
+        "nope.example.test",
+        "static.example.net",
+      ];
       const queries = names.map((name, i) => frame(makeQuery(name, "A", { id: 1000 + i })));
       socket.write(Buffer.concat(queries));
       const byId = new Map<number, Uint8Array>();
@@ -103,24 +119,39 @@ describe("server over UDP and TCP (in-process, demo config)", () => {
         const garbage = new Uint8Array(1 + (random() % 64)).map(() => random());
         // Some with a plausible header: ID, QR clear, QDCOUNT 1, then noise.
         if (i % 3 === 0 && garbage.length >= 6) garbage.set([random(), random(), 0, 0, 0, 1]);
-        await new Promise<void>((resolve) => socket.send(garbage, s.port, "127.0.0.1", () => resolve()));
+        await new Promise<void>((resolve) =>
+          socket.send(garbage, s.port, "127.0.0.1", () => resolve())
+        );
       }
       const tcp = await s.tcpConnect();
       tcp.on("error", () => {});
-      for (let i = 0; i < 50; i++) tcp.write(frame(new Uint8Array(12 + (random() % 40)).map(() => random())));
+      for (let i = 0; i < 50; i++) {
+        tcp.write(frame(new Uint8Array(12 + (random() % 40)).map(() => random())));
+      }
       tcp.destroy();
     } finally {
       socket.close();
     }
-    assert.deepEqual(addresses(await udpExchange(s.port, makeQuery("www.example.test", "A"))), ["127.0.0.1"]);
-    assert.deepEqual(addresses(await s.query(makeQuery("www.example.test", "A"), "tcp")), ["127.0.0.1"]);
-    assert.doesNotMatch(s.server.metrics.render(), /reason="error"/, "no garbage made answerQuery throw");
+    assert.deepEqual(addresses(await udpExchange(s.port, makeQuery("www.example.test", "A"))), [
+      "127.0.0.1",
+    ]);
+    assert.deepEqual(addresses(await s.query(makeQuery("www.example.test", "A"), "tcp")), [
+      "127.0.0.1",
+    ]);
+    assert.doesNotMatch(
+      s.server.metrics.render(),
+      /reason="error"/,
+      "no garbage made answerQuery throw",
+    );
   });
 });
 
 describe("TCP limits", () => {
   test("an idle connection is closed after tcp.idleTimeoutMs", async () => {
-    const s = await startTestServer({ health: ALL_HEALTHY, overrides: { tcp: { idleTimeoutMs: 300, maxConnections: 10 } } });
+    const s = await startTestServer({
+      health: ALL_HEALTHY,
+      overrides: { tcp: { idleTimeoutMs: 300, maxConnections: 10 } },
+    });
     const socket = await s.tcpConnect();
     try {
       const started = Date.now();
@@ -137,10 +168,17 @@ describe("TCP limits", () => {
   });
 
   test("connections above tcp.maxConnections are closed at once; the others keep working", async () => {
-    const s = await startTestServer({ health: ALL_HEALTHY, overrides: { tcp: { idleTimeoutMs: 10_000, maxConnections: 2 } } });
+    const s = await startTestServer({
+      health: ALL_HEALTHY,
+      overrides: { tcp: { idleTimeoutMs: 10_000, maxConnections: 2 } },
+    });
     const sockets = [await s.tcpConnect(), await s.tcpConnect()];
     try {
-      await waitFor(() => /^healthy_dns_tcp_connections 2$/m.test(s.server.metrics.render()), 2_000, "two connections open");
+      await waitFor(
+        () => /^healthy_dns_tcp_connections 2$/m.test(s.server.metrics.render()),
+        2_000,
+        "two connections open",
+      );
       const third = await s.tcpConnect();
       sockets.push(third);
       let closed = false;
@@ -162,7 +200,9 @@ describe("health and reload (in-process)", () => {
   test("a health change is served after the rebuild", async () => {
     const s = await startTestServer({ health: ALL_HEALTHY });
     try {
-      assert.deepEqual(addresses(await s.query(makeQuery("www.example.test", "A"), "udp")), ["127.0.0.1"]);
+      assert.deepEqual(addresses(await s.query(makeQuery("www.example.test", "A"), "udp")), [
+        "127.0.0.1",
+      ]);
       const before = s.server.serial;
       s.setHealth({ isHealthy: (address) => address !== "127.0.0.1" });
       await waitFor(() => s.server.serial !== before, 5_000, "rebuild");

@@ -72,16 +72,30 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...DEFAULT_SERVER_DEPS,
     createHealthMonitor(_config, _dialer, _clock, _logger, onChange) {
       publish = onChange;
-      return { start: () => Promise.resolve(fixed), updateConfig: () => fixed, stop: () => Promise.resolve(), cycleDurationMs: 0 };
+      return {
+        start: () => Promise.resolve(fixed),
+        updateConfig: () => fixed,
+        stop: () => Promise.resolve(),
+        cycleDurationMs: 0,
+      };
     },
   };
-  const server = await startDnsServer({ config: await readConfig(), runtime, logger, deps, reloadConfig: readConfig });
+  const server = await startDnsServer({
+    config: await readConfig(),
+    runtime,
+    logger,
+    deps,
+    reloadConfig: readConfig,
+  });
   const port = server.addresses[0].port;
   return {
     port,
     server,
     logs,
-    query: (bytes, transport) => (transport === "udp" ? udpExchange(port, bytes) : tcpExchange(port, bytes)),
+    query: (
+      bytes,
+      transport,
+    ) => (transport === "udp" ? udpExchange(port, bytes) : tcpExchange(port, bytes)),
     tcpConnect: () => connectTcp(port),
     setHealth: (view) => publish(view),
     reload: () => server.reload(),
@@ -90,7 +104,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 /** Sends one UDP datagram to 127.0.0.1:`port`; resolves with the first reply or null after `timeoutMs`. */
-export function udpExchange(port: number, query: Uint8Array, timeoutMs = RESPONSE_TIMEOUT_MS): Promise<Uint8Array | null> {
+export function udpExchange(
+  port: number,
+  query: Uint8Array,
+  timeoutMs = RESPONSE_TIMEOUT_MS,
+): Promise<Uint8Array | null> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket("udp4");
     const finish = (result: Uint8Array | null, error?: Error) => {
@@ -123,7 +141,9 @@ export function connectTcp(port: number): Promise<net.Socket> {
  * with the next message, or null when the connection ends or `timeoutMs`
  * passes first.
  */
-export function tcpMessages(socket: net.Socket): { next(timeoutMs?: number): Promise<Uint8Array | null> } {
+export function tcpMessages(
+  socket: net.Socket,
+): { next(timeoutMs?: number): Promise<Uint8Array | null> } {
   let buffer = new Uint8Array(0);
   let ended = false;
   let wake: () => void = () => {};
@@ -168,7 +188,11 @@ export function tcpMessages(socket: net.Socket): { next(timeoutMs?: number): Pro
 }
 
 /** Sends one length-prefixed query on a fresh TCP connection; resolves with the response or null. */
-export async function tcpExchange(port: number, query: Uint8Array, timeoutMs = RESPONSE_TIMEOUT_MS): Promise<Uint8Array | null> {
+export async function tcpExchange(
+  port: number,
+  query: Uint8Array,
+  timeoutMs = RESPONSE_TIMEOUT_MS,
+): Promise<Uint8Array | null> {
   const socket = await connectTcp(port);
   try {
     const messages = tcpMessages(socket);
@@ -240,7 +264,11 @@ export interface CliProcess {
  */
 export async function spawnCli(args: readonly string[], binary?: string): Promise<CliProcess> {
   const [command, fullArgs] = binary === undefined ? await cliCommand(args) : [binary, [...args]];
-  const child = spawn(command, fullArgs, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(command, fullArgs, {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let stdout = "";
   let stderr = "";
   let onOutput: () => void = () => {};
@@ -279,9 +307,13 @@ export async function spawnCli(args: readonly string[], binary?: string): Promis
       for (;;) {
         const line = stderr.split("\n").find((text) => pattern.test(text));
         if (line !== undefined) return line;
-        if (done) throw new Error(`process exited before a line matched ${pattern}; stderr:\n${stderr}`);
+        if (done) {
+          throw new Error(`process exited before a line matched ${pattern}; stderr:\n${stderr}`);
+        }
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no line matched ${pattern} within ${timeoutMs} ms; stderr:\n${stderr}`);
+        if (left <= 0) {
+          throw new Error(`no line matched ${pattern} within ${timeoutMs} ms; stderr:\n${stderr}`);
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 100));
           onOutput = () => {
@@ -295,7 +327,11 @@ export async function spawnCli(args: readonly string[], binary?: string): Promis
 }
 
 /** Starts the server through the CLI and waits for its `ready` line (default deadline 20 s). */
-export async function spawnServer(args: readonly string[], binary?: string, timeoutMs = 20_000): Promise<CliProcess> {
+export async function spawnServer(
+  args: readonly string[],
+  binary?: string,
+  timeoutMs = 20_000,
+): Promise<CliProcess> {
   const cli = await spawnCli(args, binary);
   try {
     await cli.waitForLine(/ info ready /, timeoutMs);
@@ -308,7 +344,10 @@ export async function spawnServer(args: readonly string[], binary?: string, time
 }
 
 /** Runs a short CLI command to completion (killed after `timeoutMs`). */
-export async function runCliProcess(args: readonly string[], timeoutMs = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCliProcess(
+  args: readonly string[],
+  timeoutMs = 20_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const cli = await spawnCli(args);
   const timer = setTimeout(() => cli.kill("SIGKILL"), timeoutMs);
   const code = await cli.exited;

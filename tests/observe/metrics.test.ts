@@ -5,7 +5,16 @@ import { createMetrics } from "../../src/observe/metrics.ts";
 describe("createMetrics", () => {
   test("renders every family with HELP and TYPE, zeros included", () => {
     const text = createMetrics().render();
-    for (const name of ["responses_total", "dropped_total", "tcp_rejected_total", "snapshot_serial", "health_cycle_seconds", "endpoints"]) {
+    for (
+      const name of [
+        "responses_total",
+        "dropped_total",
+        "tcp_rejected_total",
+        "snapshot_serial",
+        "health_cycle_seconds",
+        "endpoints",
+      ]
+    ) {
       assert.match(text, new RegExp(`^# TYPE healthy_dns_${name} (counter|gauge)$`, "m"));
     }
     assert.match(text, /^healthy_dns_snapshot_serial 0$/m);

@@ -5,15 +5,23 @@ import { formatAddress } from "../../src/server/format_address.ts";
 
 describe("bindErrorReason", () => {
   test("recognises address-in-use as Deno and Bun report it", () => {
-    const deno = Object.assign(new Error("Address already in use (os error 98)"), { name: "AddrInUse" });
+    const deno = Object.assign(new Error("Address already in use (os error 98)"), {
+      name: "AddrInUse",
+    });
     const bun = Object.assign(new Error("Failed to listen at 127.0.0.1"), { code: "EADDRINUSE" });
     assert.equal(bindErrorReason(deno), "address already in use");
     assert.equal(bindErrorReason(bun), "address already in use");
   });
 
   test("permission and unavailable address get plain reasons", () => {
-    assert.match(bindErrorReason(Object.assign(new Error("x"), { code: "EACCES" })), /^permission denied/);
-    assert.equal(bindErrorReason(new Error("Cannot assign requested address (os error 99)")), "address not available on this host");
+    assert.match(
+      bindErrorReason(Object.assign(new Error("x"), { code: "EACCES" })),
+      /^permission denied/,
+    );
+    assert.equal(
+      bindErrorReason(new Error("Cannot assign requested address (os error 99)")),
+      "address not available on this host",
+    );
   });
 
   test("anything else keeps the first line of its message", () => {

@@ -13,7 +13,11 @@ import { fakeConfig, fakeDeps } from "./fake_deps.ts";
 
 const QUERY = new Uint8Array([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
 
-async function start(config: Config, fake = fakeDeps(), reloadConfig = () => Promise.resolve(config)) {
+async function start(
+  config: Config,
+  fake = fakeDeps(),
+  reloadConfig = () => Promise.resolve(config),
+) {
   const lines: string[] = [];
   const logger = createLogger("debug", (line) => lines.push(line));
   const runtime = await currentRuntime();
@@ -59,7 +63,9 @@ async function startOnReleasedPort(config: Config, fake = fakeDeps()) {
 }
 
 /** Serial the fake answer put in bytes 4-5. */
-const servedSerial = (response: Uint8Array | null) => (response === null ? null : (response[4] << 8) | response[5]);
+const servedSerial = (
+  response: Uint8Array | null,
+) => (response === null ? null : (response[4] << 8) | response[5]);
 
 describe("startDnsServer", () => {
   test("logs ready with the bound address and answers UDP from the first snapshot", async () => {
@@ -105,7 +111,10 @@ describe("startDnsServer", () => {
       const bad = new Uint8Array([0xde, 0xad, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
       assert.equal(await udpQuery(port, bad, 300), null);
       assert.equal(servedSerial(await udpQuery(port, QUERY)), 1);
-      assert.match(server.metrics.render(), /^healthy_dns_dropped_total\{transport="udp",reason="error"\} 1$/m);
+      assert.match(
+        server.metrics.render(),
+        /^healthy_dns_dropped_total\{transport="udp",reason="error"\} 1$/m,
+      );
       assert.equal(lines.filter((line) => line.includes("query handler failed")).length, 1);
     } finally {
       await server.stop();
@@ -139,16 +148,24 @@ describe("startDnsServer", () => {
     try {
       state.failNextBuild = true;
       state.onChange?.({ isHealthy: () => false });
-      await waitFor(() => lines.some((line) => line.includes("zone build failed")), 2_000, "build failure logged");
+      await waitFor(
+        () => lines.some((line) => line.includes("zone build failed")),
+        2_000,
+        "build failure logged",
+      );
       assert.equal(servedSerial(await udpQuery(server.addresses[0].port, QUERY)), 1);
-      assert.match(server.metrics.render(), /^healthy_dns_snapshot_builds_total\{outcome="failed"\} 1$/m);
+      assert.match(
+        server.metrics.render(),
+        /^healthy_dns_snapshot_builds_total\{outcome="failed"\} 1$/m,
+      );
     } finally {
       await server.stop();
     }
   });
 
   test("reload: an error keeps the old config, a good config is applied", async () => {
-    let next: () => Promise<Config> = () => Promise.reject(new ConfigError("--hosted-zone", `"" is not a domain name`));
+    let next: () => Promise<Config> = () =>
+      Promise.reject(new ConfigError("--hosted-zone", `"" is not a domain name`));
     const fake = fakeDeps();
     const { server, lines } = await start(fakeConfig(), fake, () => next());
     try {
@@ -170,10 +187,17 @@ describe("startDnsServer", () => {
   test("reload rebinds a changed listen address, all or nothing", async () => {
     const { server: blocker } = await start(fakeConfig());
     let listen = [{ hostname: "127.0.0.1", port: 0 }];
-    const { server } = await start(fakeConfig(), fakeDeps(), () => Promise.resolve(fakeConfig({ listen })));
+    const { server } = await start(
+      fakeConfig(),
+      fakeDeps(),
+      () => Promise.resolve(fakeConfig({ listen })),
+    );
     try {
       const oldPort = server.addresses[0].port;
-      listen = [{ hostname: "127.0.0.1", port: 0 }, { hostname: "127.0.0.1", port: blocker.addresses[0].port }];
+      listen = [{ hostname: "127.0.0.1", port: 0 }, {
+        hostname: "127.0.0.1",
+        port: blocker.addresses[0].port,
+      }];
       assert.equal(await server.reload(), false, "the taken port fails the reload");
       assert.deepEqual(server.addresses.map((a) => a.port), [oldPort]);
       await blocker.stop();
@@ -183,7 +207,11 @@ describe("startDnsServer", () => {
       listen = [{ hostname: "127.0.0.1", port: server.addresses[1].port }];
       assert.equal(await server.reload(), true);
       assert.equal(server.addresses.length, 1);
-      assert.equal(await udpQuery(oldPort, QUERY, 300), null, "the dropped address no longer answers");
+      assert.equal(
+        await udpQuery(oldPort, QUERY, 300),
+        null,
+        "the dropped address no longer answers",
+      );
     } finally {
       await server.stop();
       await blocker.stop();
@@ -195,11 +223,14 @@ describe("startDnsServer", () => {
     const port = first.addresses[0].port;
     const fake = fakeDeps();
     try {
-      await assert.rejects(start(fakeConfig({ listen: [{ hostname: "127.0.0.1", port }] }), fake), (error) => {
-        assert.ok(error instanceof ConfigError);
-        assert.equal(error.message, `--listen 127.0.0.1:${port}: address already in use`);
-        return true;
-      });
+      await assert.rejects(
+        start(fakeConfig({ listen: [{ hostname: "127.0.0.1", port }] }), fake),
+        (error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(error.message, `--listen 127.0.0.1:${port}: address already in use`);
+          return true;
+        },
+      );
       assert.equal(fake.state.builds, 0, "nothing is built before the listeners are bound");
     } finally {
       await first.stop();
@@ -218,7 +249,9 @@ describe("startDnsServer", () => {
       assert.equal(error.message.includes("\n"), false);
       return true;
     });
-    const again = await startOnReleasedPort(fakeConfig({ listen: [{ hostname: "127.0.0.1", port }] }));
+    const again = await startOnReleasedPort(
+      fakeConfig({ listen: [{ hostname: "127.0.0.1", port }] }),
+    );
     await again.server.stop();
   });
 

@@ -9,7 +9,12 @@ export function fakeConfig(overrides: Partial<Config> = {}): Config {
     hostedZone: "example.test",
     aliasZones: [],
     nameServers: ["ns1.example.test"],
-    records: [{ name: "www", addresses: ["192.0.2.1"], check: { port: 9, timeoutMs: 100 }, whenAllDown: { kind: "none" } }],
+    records: [{
+      name: "www",
+      addresses: ["192.0.2.1"],
+      check: { port: 9, timeoutMs: 100 },
+      whenAllDown: { kind: "none" },
+    }],
     listen: [{ hostname: "127.0.0.1", port: 0 }],
     logLevel: "info",
     health: { intervalMs: 60_000, timeoutMs: 100, rise: 1, fall: 1, concurrency: 10 },
@@ -62,7 +67,14 @@ export function fakeDeps(options: { refreshInMs?: number } = {}) {
     answerQuery(query, snapshot) {
       if (query[0] === 0xde && query[1] === 0xad) throw new Error("fake answer bug");
       if (query.length < 12) return null;
-      return new Uint8Array([query[0], query[1], 0x84, 0, snapshot.serial >> 8, snapshot.serial & 0xff]);
+      return new Uint8Array([
+        query[0],
+        query[1],
+        0x84,
+        0,
+        snapshot.serial >> 8,
+        snapshot.serial & 0xff,
+      ]);
     },
     loadSigningKey(pem) {
       state.keyPems.push(pem);

@@ -20,7 +20,9 @@ describe("createTcpFramer", () => {
       const result = framer.push(bytes(b));
       assert.equal(result.close, false);
       seen.push(...asArrays(result.messages));
-      if (i < stream.length - 1) assert.equal(result.messages.length, 0, `byte ${i} completed nothing`);
+      if (i < stream.length - 1) {
+        assert.equal(result.messages.length, 0, `byte ${i} completed nothing`);
+      }
     });
     assert.deepEqual(seen, [[7, 8, 9]]);
   });
@@ -71,7 +73,12 @@ describe("frameTcpMessage", () => {
 
   test("round-trips through the framer", () => {
     const message = bytes(1, 2, 3, 4);
-    assert.deepEqual(asArrays(createTcpFramer(10).push(frameTcpMessage(message)).messages), [[1, 2, 3, 4]]);
+    assert.deepEqual(asArrays(createTcpFramer(10).push(frameTcpMessage(message)).messages), [[
+      1,
+      2,
+      3,
+      4,
+    ]]);
   });
 
   test("refuses a message longer than 65535 bytes", () => {

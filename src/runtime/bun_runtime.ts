@@ -77,7 +77,9 @@ declare const Bun: {
       error(error: Error): void;
     };
   }): Promise<BunUdpSocket>;
-  listen(options: { hostname: string; port: number; reusePort: boolean; socket: BunTcpSocketHandlers }): BunListener;
+  listen(
+    options: { hostname: string; port: number; reusePort: boolean; socket: BunTcpSocketHandlers },
+  ): BunListener;
   serve(options: {
     hostname: string;
     port: number;
@@ -110,12 +112,20 @@ function dial(hostname: string, port: number, timeoutMs: number): Promise<DialRe
     }, timeoutMs);
     socket.once("connect", () => finish({ ok: true, ms: performance.now() - start }));
     // `on`, not `once`: a late second error must not become an unhandled "error" event.
-    socket.on("error", (error) => finish({ ok: false, ms: performance.now() - start, ...classifyDialError(error) }));
+    socket.on(
+      "error",
+      (error) => finish({ ok: false, ms: performance.now() - start, ...classifyDialError(error) }),
+    );
   });
 }
 
-async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint> {
-  let endpoint: UdpEndpoint | undefined;
+async function bindUdp(
+  hostname: string,
+  port: number,
+  onDatagram: UdpHandler,
+): Promise<UdpEndpoint> {
+  // Filled in once the bind resolves: datagrams cannot arrive earlier, but stay safe if they do.
+  const bound: { endpoint?: UdpEndpoint } = {};
   let closed = false;
   const socket = await Bun.udpSocket({
     hostname,
@@ -124,15 +134,16 @@ async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): 
     binaryType: "uint8array",
     socket: {
       data(_socket, data, fromPort, fromAddress) {
-        // Datagrams cannot arrive before the bind resolves, but stay safe if they do.
-        if (endpoint) onDatagram(data, { hostname: fromAddress, port: fromPort }, endpoint);
+        if (bound.endpoint) {
+          onDatagram(data, { hostname: fromAddress, port: fromPort }, bound.endpoint);
+        }
       },
       // An ICMP port-unreachable for an earlier reply (the client closed its
       // socket) surfaces here as ECONNREFUSED; without a handler Bun exits.
       error() {},
     },
   });
-  endpoint = Object.freeze({
+  const endpoint: UdpEndpoint = Object.freeze({
     local: Object.freeze({ hostname: socket.address.address, port: socket.port }),
     send(data: Uint8Array, to: RemoteAddress): void {
       try {
@@ -148,6 +159,7 @@ async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): 
       socket.close();
     },
   });
+  bound.endpoint = endpoint;
   return endpoint;
 }
 
@@ -207,7 +219,12 @@ function wrapConnection(socket: BunTcpSocket, handlers: TcpHandlers): Connection
   };
 }
 
-async function listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener> {
+// deno-lint-ignore require-await -- async turns a synchronous bind error into a rejection
+async function listenTcp(
+  hostname: string,
+  port: number,
+  handlers: TcpHandlers,
+): Promise<TcpListener> {
   let stopped = false;
   const listener = Bun.listen({
     hostname,
@@ -247,7 +264,12 @@ async function listenTcp(hostname: string, port: number, handlers: TcpHandlers):
   });
 }
 
-async function serveHttp(hostname: string, port: number, handler: HttpHandler): Promise<TcpListener> {
+// deno-lint-ignore require-await -- async turns a synchronous bind error into a rejection
+async function serveHttp(
+  hostname: string,
+  port: number,
+  handler: HttpHandler,
+): Promise<TcpListener> {
   let stopped = false;
   const server = Bun.serve({
     hostname,
@@ -255,7 +277,10 @@ async function serveHttp(hostname: string, port: number, handler: HttpHandler): 
     reusePort: sharesPortAcrossFamilies(hostname),
     fetch(request) {
       const reply = handler(new URL(request.url).pathname);
-      return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
+      return new Response(reply.body, {
+        status: reply.status,
+        headers: { "content-type": reply.contentType },
+      });
     },
   });
   return Object.freeze({
@@ -283,7 +308,8 @@ export const bunRuntime: Runtime = Object.freeze({
     process.on(signal, handler);
   },
   readTextFile: (path: string) => Bun.file(path).text(),
-  writeNewFile: (path: string, data: string, mode: number) => writeFile(path, data, { flag: "wx", mode }),
+  writeNewFile: (path: string, data: string, mode: number) =>
+    writeFile(path, data, { flag: "wx", mode }),
   env: (name: string) => process.env[name],
   exit: (code: number): never => process.exit(code),
 });

@@ -18,11 +18,17 @@ const UNREACHABLE_NAMES: ReadonlySet<string> = new Set(["NetworkUnreachable", "A
  * Timeouts imposed by the dialer itself are classified by the caller, not here.
  */
 export function classifyDialError(error: unknown): { reason: DialFailure; detail: string } {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+  const code = typeof error === "object" && error !== null && "code" in error
+    ? String(error.code)
+    : "";
   const name = error instanceof Error ? error.name : "";
-  const detail = error instanceof Error ? (code ? `${code}: ${error.message}` : error.message) : String(error);
+  const detail = error instanceof Error
+    ? (code ? `${code}: ${error.message}` : error.message)
+    : String(error);
   if (code === "ECONNREFUSED" || name === "ConnectionRefused") return { reason: "refused", detail };
   if (code === "ETIMEDOUT" || name === "TimedOut") return { reason: "timeout", detail };
-  if (UNREACHABLE_CODES.has(code) || UNREACHABLE_NAMES.has(name)) return { reason: "unreachable", detail };
+  if (UNREACHABLE_CODES.has(code) || UNREACHABLE_NAMES.has(name)) {
+    return { reason: "unreachable", detail };
+  }
   return { reason: "error", detail };
 }

@@ -46,7 +46,12 @@ async function dial(hostname: string, port: number, timeoutMs: number): Promise<
   } catch (error) {
     const ms = performance.now() - start;
     if (abort.signal.aborted) {
-      return { ok: false, reason: "timeout", ms, detail: `no answer from ${hostname}:${port} within ${timeoutMs} ms` };
+      return {
+        ok: false,
+        reason: "timeout",
+        ms,
+        detail: `no answer from ${hostname}:${port} within ${timeoutMs} ms`,
+      };
     }
     return { ok: false, ms, ...classifyDialError(error) };
   } finally {
@@ -54,7 +59,12 @@ async function dial(hostname: string, port: number, timeoutMs: number): Promise<
   }
 }
 
-async function bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint> {
+// deno-lint-ignore require-await -- async turns a synchronous bind error into a rejection
+async function bindUdp(
+  hostname: string,
+  port: number,
+  onDatagram: UdpHandler,
+): Promise<UdpEndpoint> {
   const reuseAddress = sharesPortAcrossFamilies(hostname);
   const socket = Deno.listenDatagram({ hostname, port, transport: "udp", reuseAddress });
   let closed = false;
@@ -165,8 +175,18 @@ function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
 }
 
 /** Accepts connections until closed; close() stops accepting and leaves open connections alone. */
-async function listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener> {
-  const listener = Deno.listen({ hostname, port, transport: "tcp", reusePort: sharesPortAcrossFamilies(hostname) });
+// deno-lint-ignore require-await -- async turns a synchronous bind error into a rejection
+async function listenTcp(
+  hostname: string,
+  port: number,
+  handlers: TcpHandlers,
+): Promise<TcpListener> {
+  const listener = Deno.listen({
+    hostname,
+    port,
+    transport: "tcp",
+    reusePort: sharesPortAcrossFamilies(hostname),
+  });
   let closed = false;
   (async () => {
     while (!closed) {
@@ -209,7 +229,10 @@ function serveHttp(hostname: string, port: number, handler: HttpHandler): Promis
       },
     }, (request) => {
       const reply = handler(new URL(request.url).pathname);
-      return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
+      return new Response(reply.body, {
+        status: reply.status,
+        headers: { "content-type": reply.contentType },
+      });
     });
   });
 }
@@ -228,7 +251,8 @@ export const denoRuntime: Runtime = Object.freeze({
     Deno.addSignalListener(signal, handler);
   },
   readTextFile: (path: string) => Deno.readTextFile(path),
-  writeNewFile: (path: string, data: string, mode: number) => Deno.writeTextFile(path, data, { createNew: true, mode }),
+  writeNewFile: (path: string, data: string, mode: number) =>
+    Deno.writeTextFile(path, data, { createNew: true, mode }),
   env: (name: string) => Deno.env.get(name),
   exit: (code: number): never => Deno.exit(code),
 });

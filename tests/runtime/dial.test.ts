@@ -18,8 +18,16 @@ describe(`dial (${runtime.name})`, () => {
   let v6: TcpListener;
   let hole: BlackHoles;
   before(async () => {
-    v4 = await runtime.listenTcp("127.0.0.1", 0, { open: (conn) => conn.close(), data: noop, close: noop });
-    v6 = await runtime.listenTcp("::1", 0, { open: (conn) => conn.close(), data: noop, close: noop });
+    v4 = await runtime.listenTcp("127.0.0.1", 0, {
+      open: (conn) => conn.close(),
+      data: noop,
+      close: noop,
+    });
+    v6 = await runtime.listenTcp("::1", 0, {
+      open: (conn) => conn.close(),
+      data: noop,
+      close: noop,
+    });
     hole = await openBlackHoles("127.0.0.4");
   });
   after(async () => {
@@ -69,10 +77,16 @@ describe(`dial (${runtime.name})`, () => {
         ...Array.from({ length: 100 }, () => runtime.dial(hole.host, hole.ports[0], 10)),
         ...Array.from({ length: 25 }, () => runtime.dial("127.0.0.1", 1, 1000)),
       ]);
-      for (const result of results) reasons.set(reasonOf(result), (reasons.get(reasonOf(result)) ?? 0) + 1);
+      for (const result of results) {
+        reasons.set(reasonOf(result), (reasons.get(reasonOf(result)) ?? 0) + 1);
+      }
     }
     assert.deepEqual(Object.fromEntries(reasons), { timeout: 2000, refused: 500 });
     // Descriptors are released asynchronously on some runtimes: poll, bounded.
-    await waitFor(`open fds back to ${before} (now ${openFds()})`, () => openFds() <= before + 2, 3000);
+    await waitFor(
+      `open fds back to ${before} (now ${openFds()})`,
+      () => openFds() <= before + 2,
+      3000,
+    );
   });
 });

@@ -15,7 +15,8 @@ for (const [first, second] of [["0.0.0.0", "::"], ["::", "0.0.0.0"]]) {
   describe(`${first} then ${second} on one port (${runtime.name})`, () => {
     test("UDP: both bind; IPv4 reaches the 0.0.0.0 socket, IPv6 the :: socket", async () => {
       const seen: string[] = [];
-      const record = (name: string) => (_data: Uint8Array, from: { hostname: string }) => seen.push(`${name}<-${from.hostname}`);
+      const record = (name: string) => (_data: Uint8Array, from: { hostname: string }) =>
+        seen.push(`${name}<-${from.hostname}`);
       const a = await runtime.bindUdp(first, 0, record(first));
       const endpoints: UdpEndpoint[] = [a];
       try {
@@ -59,10 +60,20 @@ for (const [first, second] of [["0.0.0.0", "::"], ["::", "0.0.0.0"]]) {
     });
 
     test("HTTP: both serve on one port", async () => {
-      const a = await runtime.serveHttp(first, 0, () => ({ status: 200, contentType: "text/plain", body: first }));
+      const a = await runtime.serveHttp(
+        first,
+        0,
+        () => ({ status: 200, contentType: "text/plain", body: first }),
+      );
       const servers: TcpListener[] = [a];
       try {
-        servers.push(await runtime.serveHttp(second, a.local.port, () => ({ status: 200, contentType: "text/plain", body: second })));
+        servers.push(
+          await runtime.serveHttp(
+            second,
+            a.local.port,
+            () => ({ status: 200, contentType: "text/plain", body: second }),
+          ),
+        );
         assert.equal(await (await fetch(`http://127.0.0.1:${a.local.port}/`)).text(), "0.0.0.0");
         assert.equal(await (await fetch(`http://[::1]:${a.local.port}/`)).text(), "::");
       } finally {

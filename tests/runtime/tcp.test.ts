@@ -46,7 +46,8 @@ async function client(listener: TcpListener, paused = false) {
     socket.once("connect", resolve);
     socket.once("error", reject);
   });
-  const resume = () => socket.on("data", (chunk: Uint8Array) => received.push(new Uint8Array(chunk)));
+  const resume = () =>
+    socket.on("data", (chunk: Uint8Array) => received.push(new Uint8Array(chunk)));
   if (!paused) resume();
   const bytes = () => concat(received);
   return { socket, localPort: socket.localPort, received, state, resume, bytes };
@@ -204,13 +205,20 @@ describe(`listenTcp close linger (${runtime.name})`, () => {
     });
     try {
       const peer = await client(server.listener, true);
-      const waited = await waitFor("the forced close", () => server.connections[0]?.closes === 1, 6000);
+      const waited = await waitFor(
+        "the forced close",
+        () => server.connections[0]?.closes === 1,
+        6000,
+      );
       assert.ok(waited > 1000, `closed after ${waited} ms: queued bytes were not given time`);
       // Deno cannot cancel a write the kernel is blocking, so its socket is only released once
       // that write completes: reading lets it, and the rest of the queue must be gone by then.
       peer.resume();
       await waitFor("the client to see the close", () => peer.state.closed, 5000);
-      assert.ok(peer.bytes().length < 32 * 1024 * 1024, `got all ${peer.bytes().length} bytes: nothing was dropped`);
+      assert.ok(
+        peer.bytes().length < 32 * 1024 * 1024,
+        `got all ${peer.bytes().length} bytes: nothing was dropped`,
+      );
       peer.socket.destroy();
     } finally {
       server.listener.close();

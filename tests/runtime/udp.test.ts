@@ -15,7 +15,11 @@ async function recordingClient(host: string) {
 
 /** A server endpoint that answers every datagram with its bytes reversed, from the same socket. */
 function reversingEcho(host: string): Promise<UdpEndpoint> {
-  return runtime.bindUdp(host, 0, (data, from, endpoint) => endpoint.send(data.slice().reverse(), from));
+  return runtime.bindUdp(
+    host,
+    0,
+    (data, from, endpoint) => endpoint.send(data.slice().reverse(), from),
+  );
 }
 
 /** Binds host:port, retrying while it is still taken (a closed socket may be freed a tick later). */
@@ -37,7 +41,10 @@ for (const host of ["127.0.0.1", "::1"]) {
       const endpoint = await reversingEcho(host);
       try {
         assert.equal(endpoint.local.hostname, host);
-        assert.ok(endpoint.local.port > 1023 && endpoint.local.port < 65536, `port ${endpoint.local.port}`);
+        assert.ok(
+          endpoint.local.port > 1023 && endpoint.local.port < 65536,
+          `port ${endpoint.local.port}`,
+        );
       } finally {
         endpoint.close();
       }
@@ -50,7 +57,9 @@ for (const host of ["127.0.0.1", "::1"]) {
         const sent = Array.from({ length: 200 }, (_, i) => new TextEncoder().encode(`query-${i}`));
         for (const data of sent) client.endpoint.send(data, server.local);
         await waitFor("200 echoes", () => client.received.length >= 200, 5000);
-        const texts = client.received.map(({ data }) => new TextDecoder().decode(data.slice().reverse()));
+        const texts = client.received.map(({ data }) =>
+          new TextDecoder().decode(data.slice().reverse())
+        );
         assert.deepEqual(texts.sort(), sent.map((data) => new TextDecoder().decode(data)).sort());
         for (const { from } of client.received) assert.deepEqual(from, server.local);
       } finally {
@@ -75,7 +84,11 @@ for (const host of ["127.0.0.1", "::1"]) {
 
     test("the handler sees the sender's address and the endpoint it came in on", async () => {
       const seen: { from: RemoteAddress; endpoint: UdpEndpoint }[] = [];
-      const server = await runtime.bindUdp(host, 0, (_data, from, endpoint) => seen.push({ from, endpoint }));
+      const server = await runtime.bindUdp(
+        host,
+        0,
+        (_data, from, endpoint) => seen.push({ from, endpoint }),
+      );
       const client = await recordingClient(host);
       try {
         client.endpoint.send(new Uint8Array([1, 2, 3]), server.local);
@@ -94,7 +107,9 @@ for (const host of ["127.0.0.1", "::1"]) {
       try {
         // An IPv4 socket cannot reach ::1 and vice versa: the send fails (ENETUNREACH / EAFNOSUPPORT).
         const wrongFamily = host === "::1" ? "127.0.0.1" : "::1";
-        assert.doesNotThrow(() => server.send(new Uint8Array([9]), { hostname: wrongFamily, port: 9 }));
+        assert.doesNotThrow(() =>
+          server.send(new Uint8Array([9]), { hostname: wrongFamily, port: 9 })
+        );
         client.endpoint.send(new Uint8Array([1, 2]), server.local);
         await waitFor("the echo after a failed send", () => client.received.length === 1, 5000);
         assert.deepEqual([...client.received[0].data], [2, 1]);

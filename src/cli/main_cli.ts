@@ -59,7 +59,7 @@ export async function runCli(runtime: Runtime): Promise<number> {
     return await run(args, runtime);
   } catch (error) {
     if (error instanceof ConfigError) {
-      err(error.message);
+      err(error.message.replace(/\s*\n\s*/g, " "));
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

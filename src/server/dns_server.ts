@@ -21,6 +21,8 @@ import { createTcpSessions } from "./tcp_sessions.ts";
 const BUILD_RETRY_MS = 30_000;
 /** setTimeout's largest delay (about 24.8 days); a later refreshAt just fires early. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Shortest delay before a refresh rebuild, so a refreshAt already past cannot spin the builder. */
+const MIN_REFRESH_MS = 1_000;
 
 /** What `startDnsServer` needs. */
 export interface DnsServerOptions<S extends SnapshotTiming> {
@@ -102,7 +104,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
   const scheduleRebuild = (at: number | null) => {
     clearTimeout(refreshTimer);
     if (at === null) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, at - runtime.clock.now()));
+    const wait = Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_MS, at - runtime.clock.now()));
     refreshTimer = setTimeout(() => void runner.request(), wait);
   };
   const runner = createCoalescingRunner(async () => {

@@ -134,10 +134,14 @@ describe("startDnsServer", () => {
     }
   });
 
-  test("rebuilds at refreshAt without any other trigger", async () => {
-    const { server } = await start(fakeConfig(), fakeDeps({ refreshInMs: 50 }));
+  test("rebuilds at refreshAt, but a refreshAt already due waits 1 s instead of spinning", async () => {
+    const { server } = await start(fakeConfig(), fakeDeps({ refreshInMs: -5_000 }));
+    const started = Date.now();
     try {
-      await waitFor(() => server.serial >= 3, 3_000, "two refreshes");
+      await waitFor(() => server.serial >= 2, 5_000, "a refresh rebuild");
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed >= 900, `refreshed after ${elapsed} ms`);
+      assert.equal(server.serial, 2, "one rebuild, not a loop");
     } finally {
       await server.stop();
     }

@@ -77,9 +77,14 @@ declare const Bun: {
       error(error: Error): void;
     };
   }): Promise<BunUdpSocket>;
-  listen(
-    options: { hostname: string; port: number; reusePort: boolean; socket: BunTcpSocketHandlers },
-  ): BunListener;
+  listen(options: {
+    hostname: string;
+    port: number;
+    reusePort: boolean;
+    /** Without it Bun closes the socket on the peer's FIN, dropping replies still queued. */
+    allowHalfOpen: boolean;
+    socket: BunTcpSocketHandlers;
+  }): BunListener;
   serve(options: {
     hostname: string;
     port: number;
@@ -230,6 +235,7 @@ async function listenTcp(
     hostname,
     port,
     reusePort: sharesPortAcrossFamilies(hostname),
+    allowHalfOpen: true,
     socket: {
       binaryType: "uint8array",
       open(socket) {

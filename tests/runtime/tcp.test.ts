@@ -132,6 +132,27 @@ for (const host of ["127.0.0.1", "::1"]) {
       }
     });
 
+    test("a client that half-closes after its query still gets the whole (queued) reply", async () => {
+      const reply = pattern(4 * 1024 * 1024, 3);
+      const listener = await runtime.listenTcp(host, 0, {
+        open: () => {},
+        data: (conn) => conn.write(reply),
+        close: () => {},
+      });
+      try {
+        const peer = await client(listener, true);
+        peer.socket.end(new Uint8Array([1]));
+        // Read only once the FIN is out and the reply is queued behind a full kernel buffer.
+        await waitFor("the half-close", () => peer.socket.writableFinished, 5000);
+        peer.resume();
+        await waitFor("end of stream", () => peer.state.ended, 10_000);
+        assert.equal(peer.bytes().length, reply.length);
+        assert.ok(peer.bytes().every((byte, i) => byte === reply[i]), "bytes differ");
+      } finally {
+        listener.close();
+      }
+    });
+
     test("a reset by the client yields one close event; later writes and closes are harmless", async () => {
       const server = await recordingListener(host);
       try {

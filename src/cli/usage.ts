@@ -36,7 +36,7 @@ Server:
   --demo                     serve the embedded demo config (example.test on loopback)
   --port N                   DNS port, UDP and TCP (default: ${DEFAULTS.port})
   --listen ADDR              address to listen on, repeatable: IP, IP:PORT or [IPv6]:PORT
-                             (default: ${DEFAULTS.listenHosts.join(" and ")}, at --port)
+                             (default: ${DEFAULTS.listenHosts.join(" and ")}, i.e. every IPv4 and IPv6 address, at --port)
   --http ADDR                serve /metrics and /healthz over HTTP (default: off;
                              port ${DEFAULTS.httpPort} when ADDR has none)
   --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel})

@@ -8,8 +8,13 @@ import type { AllDownPolicy, DnssecAlgorithmName, LogLevel } from "./config.ts";
 export const DEFAULTS = Object.freeze({
   /** DNS port (UDP and TCP), like the original's `--port`. */
   port: 53053,
-  /** Listen on every IPv4 and IPv6 address (each at `port`). */
-  listenHosts: Object.freeze(["0.0.0.0", "::"]) as readonly string[],
+  /**
+   * Listen on every IPv4 and IPv6 address (at `port`) through one dual-stack
+   * "::" socket: on Linux (bindv6only=0) it receives IPv4 too, and unlike a
+   * 0.0.0.0 + :: pair it needs no SO_REUSEPORT, so a second server on the
+   * same port is refused.
+   */
+  listenHosts: Object.freeze(["::"]) as readonly string[],
   logLevel: "info" as LogLevel,
   /** `--alias-zones` default: none. */
   aliasZones: Object.freeze([]) as readonly string[],

@@ -2,7 +2,6 @@ import { connect } from "node:net";
 import { writeFile } from "node:fs/promises";
 import process from "node:process";
 import { classifyDialError } from "./classify_dial_error.ts";
-import { sharesPortAcrossFamilies } from "./shares_port_across_families.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
@@ -69,7 +68,7 @@ declare const Bun: {
   udpSocket(options: {
     hostname: string;
     port: number;
-    /** uSockets listen flags, as Bun's own node:dgram passes them (4 = SO_REUSEPORT). */
+    /** uSockets listen flags; 0: no SO_REUSEPORT, so a port already taken is refused. */
     flags: number;
     binaryType: "uint8array";
     socket: {
@@ -93,8 +92,6 @@ declare const Bun: {
   }): BunListener & { stop(closeActiveConnections?: boolean): Promise<void> };
 };
 
-/** The uSockets flag for SO_REUSEPORT (Bun.udpSocket takes no named option for it). */
-const LISTEN_REUSE_PORT = 4;
 
 /**
  * TCP connect with a deadline. Uses node:net rather than Bun.connect: Bun.connect
@@ -135,7 +132,7 @@ async function bindUdp(
   const socket = await Bun.udpSocket({
     hostname,
     port,
-    flags: sharesPortAcrossFamilies(hostname) ? LISTEN_REUSE_PORT : 0,
+    flags: 0,
     binaryType: "uint8array",
     socket: {
       data(_socket, data, fromPort, fromAddress) {
@@ -234,7 +231,8 @@ async function listenTcp(
   const listener = Bun.listen({
     hostname,
     port,
-    reusePort: sharesPortAcrossFamilies(hostname),
+    // No SO_REUSEPORT: a second server on the same port must be refused.
+    reusePort: false,
     allowHalfOpen: true,
     socket: {
       binaryType: "uint8array",
@@ -280,7 +278,7 @@ async function serveHttp(
   const server = Bun.serve({
     hostname,
     port,
-    reusePort: sharesPortAcrossFamilies(hostname),
+    reusePort: false,
     fetch(request) {
       const reply = handler(new URL(request.url).pathname);
       return new Response(reply.body, {

@@ -1,6 +1,5 @@
 /// <reference lib="deno.unstable" />
 import { classifyDialError } from "./classify_dial_error.ts";
-import { sharesPortAcrossFamilies } from "./shares_port_across_families.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
@@ -65,8 +64,7 @@ async function bindUdp(
   port: number,
   onDatagram: UdpHandler,
 ): Promise<UdpEndpoint> {
-  const reuseAddress = sharesPortAcrossFamilies(hostname);
-  const socket = Deno.listenDatagram({ hostname, port, transport: "udp", reuseAddress });
+  const socket = Deno.listenDatagram({ hostname, port, transport: "udp" });
   let closed = false;
   const endpoint: UdpEndpoint = Object.freeze({
     local: toRemote(socket.addr),
@@ -185,7 +183,6 @@ async function listenTcp(
     hostname,
     port,
     transport: "tcp",
-    reusePort: sharesPortAcrossFamilies(hostname),
   });
   let closed = false;
   (async () => {
@@ -216,7 +213,6 @@ function serveHttp(hostname: string, port: number, handler: HttpHandler): Promis
     const server = Deno.serve({
       hostname,
       port,
-      reusePort: sharesPortAcrossFamilies(hostname),
       onListen(addr) {
         resolve(Object.freeze({
           local: toRemote(addr),

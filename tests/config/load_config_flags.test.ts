@@ -16,7 +16,7 @@ describe("loadConfig from flags: defaults and values", () => {
         check: null,
         whenAllDown: { kind: "none" },
       }],
-      listen: [{ hostname: "0.0.0.0", port: 53053 }, { hostname: "::", port: 53053 }],
+      listen: [{ hostname: "::", port: 53053 }],
       logLevel: "info",
       health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
@@ -28,7 +28,7 @@ describe("loadConfig from flags: defaults and values", () => {
 
   test("defaults are the documented values", () => {
     assert.equal(DEFAULTS.port, 53053);
-    assert.deepEqual(DEFAULTS.listenHosts, ["0.0.0.0", "::"]);
+    assert.deepEqual(DEFAULTS.listenHosts, ["::"]);
     assert.equal(DEFAULTS.dnssecAlgorithm, "RSASHA256");
     assert.equal(DEFAULTS.httpPort, 9153);
     assert.ok(
@@ -74,10 +74,7 @@ describe("loadConfig from flags: defaults and values", () => {
         whenAllDown: { kind: "none" },
       },
     ]);
-    assert.deepEqual(config.listen, [{ hostname: "0.0.0.0", port: 5353 }, {
-      hostname: "::",
-      port: 5353,
-    }]);
+    assert.deepEqual(config.listen, [{ hostname: "::", port: 5353 }]);
     assert.equal(config.logLevel, "debug");
     assert.equal(config.health.intervalMs, 10_000);
     assert.equal(config.health.timeoutMs, 500);
@@ -591,6 +588,14 @@ describe("loadConfig from flags: scalar settings", () => {
     assert.equal(
       await errorWith("--listen", "[::1]:x"),
       '--listen: "x" in "[::1]:x" is not a port (1-65535)',
+    );
+    assert.equal(
+      await errorOf([...REQUIRED, "--listen", "0.0.0.0", "--listen", "::"]),
+      '--listen: "0.0.0.0:53053" overlaps "[::]:53053", which already receives every address on port 53053',
+    );
+    assert.equal(
+      await errorOf([...REQUIRED, "--listen", "[::]:53", "--listen", "127.0.0.1:53"]),
+      '--listen: "127.0.0.1:53" overlaps "[::]:53", which already receives every address on port 53',
     );
     assert.equal(
       await errorWith("--listen", "[127.0.0.1]:53"),

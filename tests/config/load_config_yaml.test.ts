@@ -71,10 +71,7 @@ describe("loadConfig from YAML", () => {
 
   test("minimal file: defaults for the rest", async () => {
     const config = await loadYaml(YAML_BASE);
-    assert.deepEqual(config.listen, [{ hostname: "0.0.0.0", port: 53053 }, {
-      hostname: "::",
-      port: 53053,
-    }]);
+    assert.deepEqual(config.listen, [{ hostname: "::", port: 53053 }]);
     assert.equal(config.health.intervalMs, 30_000);
     assert.equal(config.configFile, "/etc/x.yaml");
     assert.ok(Object.isFrozen(config.records[0].addresses));
@@ -141,7 +138,7 @@ describe("flags override the YAML file", () => {
       ],
     );
     assert.equal(config.hostedZone, "other.test");
-    assert.deepEqual(config.listen.map((address) => address.port), [5400, 5400]);
+    assert.deepEqual(config.listen.map((address) => address.port), [5400]);
     assert.equal(config.logLevel, "debug");
     assert.equal(config.health.intervalMs, 10_000);
     assert.equal(config.health.timeoutMs, 1000);

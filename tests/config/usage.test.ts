@@ -7,7 +7,7 @@ describe("USAGE", () => {
     for (
       const text of [
         "(default: 53053)",
-        "(default: 0.0.0.0 and ::, at --port)",
+        "(default: ::, i.e. every IPv4 and IPv6 address, at --port)",
         "(default: info)",
         "(default: 30s)",
         "(default: 2s)",

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,9 @@ import type { SigningKey } from "../../src/dnssec/signing_key.ts";
 import { ALL_HEALTHY, type HealthView } from "../../src/health/health_view.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
 import { testKeySource } from "./zone_fixture.ts";
+
+/** The TC bit in the third header octet. */
+const TC = 0x02;
 
 /** Sends one query and returns the response bytes, or null when none came (dropped). */
 export type Exchange = (query: Uint8Array, transport: "udp" | "tcp") => Promise<Uint8Array | null>;
@@ -29,14 +33,16 @@ export interface OpenExchange {
 
 /**
  * The one place conformance tests get their `Exchange` from. By default it
- * builds a snapshot and answers with `answerQuery` directly. With
- * HEALTHY_DNS_EXCHANGE=server it starts the real server in-process
- * (tests/helpers/server_harness.ts) and every query crosses a real UDP or TCP
- * socket on 127.0.0.1.
+ * starts the real server in-process (tests/helpers/server_harness.ts) and
+ * every query crosses a real socket on 127.0.0.1; each UDP query that is
+ * answered is sent over TCP as well, and the TCP answer must be the same
+ * bytes unless the UDP one was truncated — so every contract row is checked
+ * on both transports. With HEALTHY_DNS_EXCHANGE=direct it builds a snapshot
+ * and calls `answerQuery` (fast, for work on the answer path).
  */
 export async function openExchange(setup: ExchangeSetup): Promise<OpenExchange> {
   const health = setup.health ?? ALL_HEALTHY;
-  if (process.env.HEALTHY_DNS_EXCHANGE === "server") return await serverExchange(setup, health);
+  if (process.env.HEALTHY_DNS_EXCHANGE !== "direct") return await serverExchange(setup, health);
   const snapshot = await buildSnapshot({
     config: setup.config,
     health,
@@ -62,8 +68,16 @@ async function serverExchange(setup: ExchangeSetup, health: HealthView): Promise
     dnssec = { keyPath, algorithm };
   }
   const server = await startTestServer({ overrides: { ...setup.config, dnssec }, health });
+  const exchange: Exchange = async (query, transport) => {
+    const answer = await server.query(query, transport);
+    if (transport === "udp" && answer !== null && (answer[2] & TC) === 0) {
+      const overTcp = await server.query(query, "tcp");
+      assert.deepEqual(overTcp && [...overTcp], [...answer], "the TCP answer differs from the UDP one");
+    }
+    return answer;
+  };
   return {
-    exchange: (query, transport) => server.query(query, transport),
+    exchange,
     close: async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,19 +1,16 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import dnsPacket from "dns-packet";
+import { ensureBinary } from "../helpers/binary.ts";
 import {
   freePort,
-  REPO_ROOT,
   spawnServer,
   tcpExchange,
   udpExchange,
 } from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
-const BINARY = join(REPO_ROOT, "dist", "healthy-dns");
 
 /** True when `dig` is on PATH. */
 function haveDig(): boolean {
@@ -21,14 +18,9 @@ function haveDig(): boolean {
 }
 
 describe("the compiled binary (dist/healthy-dns)", () => {
+  let BINARY: string;
   before(() => {
-    // `npm test` builds it once before both runners; build here only when run alone.
-    if (existsSync(BINARY)) return;
-    const build = spawnSync("node", [join(REPO_ROOT, "scripts", "build.mjs")], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}${build.stderr}`);
+    BINARY = ensureBinary();
   });
 
   test("prints its version", () => {

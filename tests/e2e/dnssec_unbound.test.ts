@@ -6,16 +6,15 @@
 // binary. Keys come from `healthy-dns keygen`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
-import { join } from "node:path";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
 import { loadConfig } from "../../src/config/load_config.ts";
 import { ALGORITHM_NUMBER } from "../../src/dnssec/signing_key.ts";
 import { zoneTiming, type ZoneTiming } from "../../src/zone/timing.ts";
-import { type CliProcess, freePort, REPO_ROOT, spawnServer, startTestServer, type TestServer, udpExchange } from "../helpers/server_harness.ts";
+import { ensureBinary } from "../helpers/binary.ts";
+import { type CliProcess, freePort, spawnServer, startTestServer, type TestServer, udpExchange } from "../helpers/server_harness.ts";
 import { ALIAS, CHECKED_ADDRESS, HOSTED, type SignedSetup, signedSetup, WRONG_ANCHOR_ZONE } from "../helpers/signed_setup.ts";
 import { startUnbound, type Unbound, unboundAvailable } from "../helpers/unbound.ts";
 import { waitFor } from "../helpers/wait_for.ts";
@@ -268,7 +267,7 @@ for (const algorithm of ALGORITHMS) {
 }
 
 describe("DNSSEC through a validating unbound: the compiled binary dist/healthy-dns", { skip: NO_UNBOUND }, () => {
-  const binary = join(REPO_ROOT, "dist", "healthy-dns");
+  let binary = "";
   const algorithm: DnssecAlgorithmName = "ECDSAP256SHA256";
   let setup: SignedSetup | undefined;
   let target: HealthTarget;
@@ -277,17 +276,11 @@ describe("DNSSEC through a validating unbound: the compiled binary dist/healthy-
   let unavailable = "";
 
   before(async () => {
-    if (!existsSync(binary)) {
-      // Building takes a while, so only when there is no binary yet.
-      const build = spawnSync(process.platform === "win32" ? "node.exe" : "node", [join(REPO_ROOT, "scripts", "build.mjs")], {
-        cwd: REPO_ROOT,
-        encoding: "utf8",
-        timeout: 300_000,
-      });
-      if (build.status !== 0 || !existsSync(binary)) {
-        unavailable = `dist/healthy-dns is missing and \`npm run build\` failed: ${build.error?.message ?? `${build.stdout}${build.stderr}`.trim().slice(-500)}`;
-        return;
-      }
+    try {
+      binary = ensureBinary();
+    } catch (error) {
+      unavailable = (error as Error).message;
+      return;
     }
     target = new HealthTarget();
     await target.start();

@@ -23,10 +23,10 @@ import { SILENT_LOGGER } from "../src/observe/logger.ts";
 import { currentRuntime } from "../src/runtime/current_runtime.ts";
 import { DEFAULT_SERVER_DEPS } from "../src/server/default_server_deps.ts";
 import { startDnsServer } from "../src/server/dns_server.ts";
-import { openBlackHoles } from "../tests/health/fixtures/black_hole.ts";
-import { healthConfig } from "../tests/health/fixtures/health_config.ts";
-import { openTcpBackend } from "../tests/health/fixtures/tcp_backend.ts";
-import { waitFor } from "../tests/health/fixtures/wait_for.ts";
+import { openBlackHoles } from "../tests/helpers/black_hole.ts";
+import { healthConfig } from "../tests/helpers/health_config.ts";
+import { openTcpBackend } from "../tests/helpers/tcp_backend.ts";
+import { waitFor } from "../tests/helpers/wait_for.ts";
 
 const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 1000;

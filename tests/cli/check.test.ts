@@ -1,11 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { runCheck } from "../../src/cli/check.ts";
-import { type BlackHoles, openBlackHoles } from "../health/fixtures/black_hole.ts";
-import { dialersUnderTest } from "../health/fixtures/dialers.ts";
-import { healthConfig } from "../health/fixtures/health_config.ts";
-import { openTcpBackend, type TcpBackend } from "../health/fixtures/tcp_backend.ts";
-import { testClock } from "../health/fixtures/test_clock.ts";
+import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
+import { dialersUnderTest } from "../helpers/dialers.ts";
+import { healthConfig } from "../helpers/health_config.ts";
+import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { systemClock } from "../../src/runtime/system_clock.ts";
 
 const dialers = await dialersUnderTest();
 
@@ -38,7 +38,7 @@ describe("healthy-dns check", () => {
   for (const { name, dial } of dialers) {
     test(`every name with a healthy address: exit 0 and a table row per (name, address) (${name})`, async () => {
       const lines: string[] = [];
-      const code = await runCheck(partlyUp(), dial, testClock, (line) => lines.push(line), false);
+      const code = await runCheck(partlyUp(), dial, systemClock, (line) => lines.push(line), false);
       assert.equal(code, 0, lines.join("\n"));
       assert.equal(lines.length, 5, lines.join("\n"));
       assert.match(lines[0], /^NAME +ADDRESS +PORT +STATE +RESULT$/);
@@ -74,7 +74,7 @@ describe("healthy-dns check", () => {
         { timeoutMs: 300 },
       );
       const lines: string[] = [];
-      const code = await runCheck(config, dial, testClock, (line) => lines.push(line), false);
+      const code = await runCheck(config, dial, systemClock, (line) => lines.push(line), false);
       assert.equal(code, 1, lines.join("\n"));
       assert.match(lines[2], / unhealthy +timeout after \d+(\.\d)? ms$/);
       assert.match(
@@ -85,7 +85,7 @@ describe("healthy-dns check", () => {
 
     test(`--json prints the same rows as one JSON document (${name})`, async () => {
       const lines: string[] = [];
-      const code = await runCheck(partlyUp(), dial, testClock, (line) => lines.push(line), true);
+      const code = await runCheck(partlyUp(), dial, systemClock, (line) => lines.push(line), true);
       assert.equal(code, 0);
       const report = JSON.parse(lines.join("\n"));
       assert.equal(report.ok, true);
@@ -111,7 +111,7 @@ describe("healthy-dns check", () => {
     const code = await runCheck(
       config,
       dialers[0].dial,
-      testClock,
+      systemClock,
       (line) => lines.push(line),
       true,
     );
@@ -125,7 +125,7 @@ describe("healthy-dns check", () => {
     ]);
     const lines: string[] = [];
     assert.equal(
-      await runCheck(config, dialers[0].dial, testClock, (line) => lines.push(line), false),
+      await runCheck(config, dialers[0].dial, systemClock, (line) => lines.push(line), false),
       0,
     );
     assert.deepEqual(lines.slice(0, 1), ["NAME  ADDRESS  PORT  STATE  RESULT"]);

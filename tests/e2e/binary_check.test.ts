@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { ensureBinary } from "../helpers/binary.ts";
-import { openTcpBackend, type TcpBackend } from "../health/fixtures/tcp_backend.ts";
+import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 
 interface Run {
   code: number | null;

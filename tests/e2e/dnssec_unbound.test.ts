@@ -175,7 +175,7 @@ for (const algorithm of ALGORITHMS) {
       setup = await signedSetup({ algorithm, healthPort: target.port });
       timing = zoneTiming(await loadConfig(["--config", setup.configPath], (path) => readFile(path, "utf8")));
       server = await startTestServer({ args: ["--config", setup.configPath] });
-      await waitFor(async () => dataOf(decode(await server.query(makeQuery(`www.${HOSTED}`, "A"), "udp")).answers, "A").length === 1, 5_000, "www healthy");
+      await waitFor("www healthy", async () => dataOf(decode(await server.query(makeQuery(`www.${HOSTED}`, "A"), "udp")).answers, "A").length === 1, 5_000);
       const extraServerLines = algorithm === SMALL_BUFFER_ALGORITHM ? ["edns-buffer-size: 512"] : [];
       unbound = await startUnbound({ serverPort: server.port, zones: setup.anchors, extraServerLines });
     });
@@ -196,17 +196,17 @@ for (const algorithm of ALGORITHMS) {
 
       await target.stop();
       let last: Decoded | null = null;
-      await waitFor(async () => {
+      await waitFor("unbound to return NODATA for www once its address is down", async () => {
         last = await unbound.resolve(www, "A");
         return last.rcode === "NOERROR" && last.answers.length === 0;
-      }, 10_000, "unbound to return NODATA for www once its address is down");
+      }, 10_000);
       assert.equal(last!.flag_ad, true, `NODATA after the change validated: ${explain(last!, unbound)}`);
 
       await target.start();
-      await waitFor(async () => {
+      await waitFor("unbound to return the address again once it is back", async () => {
         last = await unbound.resolve(www, "A");
         return dataOf(last.answers, "A").length === 1;
-      }, 10_000, "unbound to return the address again once it is back");
+      }, 10_000);
       assert.equal(last!.flag_ad, true, `A after the change validated: ${explain(last!, unbound)}`);
       assert.deepEqual(dataOf(last!.answers, "A"), [CHECKED_ADDRESS]);
     });
@@ -287,10 +287,10 @@ describe("DNSSEC through a validating unbound: the compiled binary dist/healthy-
     const port = await freePort();
     setup = await signedSetup({ algorithm, healthPort: target.port, listenPort: port });
     server = await spawnServer(["--config", setup.configPath], binary);
-    await waitFor(async () => {
+    await waitFor("www healthy", async () => {
       const response = await udpExchange(port, makeQuery(`www.${HOSTED}`, "A"));
       return response !== null && dataOf(decode(response).answers, "A").length === 1;
-    }, 5_000, "www healthy");
+    }, 5_000);
     unbound = await startUnbound({ serverPort: port, zones: setup.anchors });
   });
 

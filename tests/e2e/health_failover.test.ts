@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RecordConfig } from "../../src/config/config.ts";
-import { openTcpBackend, type TcpBackend } from "../health/fixtures/tcp_backend.ts";
+import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { decode, makeQuery } from "../helpers/zone_fixture.ts";
@@ -41,10 +41,10 @@ describe("health failover through the real server (real probes on loopback)", ()
   /** Polls until `name`/`type` serves exactly `expected` (deadline 5 s: a few 200 ms cycles). */
   async function until(name: string, type: "A" | "AAAA", expected: string[]): Promise<void> {
     let last: string[] = [];
-    await waitFor(async () => {
+    await waitFor(`${name} ${type} to serve [${expected.join(", ")}] (last: [${last.join(", ")}])`, async () => {
       last = await served(name, type);
       return JSON.stringify(last) === JSON.stringify([...expected].sort());
-    }, 5_000, `${name} ${type} to serve [${expected.join(", ")}] (last: [${last.join(", ")}])`);
+    }, 5_000);
   }
 
   before(async () => {

@@ -158,7 +158,7 @@ describe("TCP limits", () => {
       let closed = false;
       socket.on("close", () => (closed = true));
       socket.on("error", () => {});
-      await waitFor(() => closed, 5_000, "server closes the idle connection");
+      await waitFor("server closes the idle connection", () => closed, 5_000);
       const elapsed = Date.now() - started;
       assert.ok(elapsed >= 250, `closed after ${elapsed} ms, not before the timeout`);
     } finally {
@@ -175,16 +175,16 @@ describe("TCP limits", () => {
     const sockets = [await s.tcpConnect(), await s.tcpConnect()];
     try {
       await waitFor(
+        "two connections open",
         () => /^healthy_dns_tcp_connections 2$/m.test(s.server.metrics.render()),
         2_000,
-        "two connections open",
       );
       const third = await s.tcpConnect();
       sockets.push(third);
       let closed = false;
       third.on("close", () => (closed = true));
       third.on("error", () => {});
-      await waitFor(() => closed, 2_000, "third connection closed");
+      await waitFor("third connection closed", () => closed, 2_000);
       const messages = tcpMessages(sockets[0]);
       sockets[0].write(frame(makeQuery("www.example.test", "A")));
       assert.deepEqual(addresses(await messages.next()), ["127.0.0.1"]);
@@ -205,7 +205,7 @@ describe("health and reload (in-process)", () => {
       ]);
       const before = s.server.serial;
       s.setHealth({ isHealthy: (address) => address !== "127.0.0.1" });
-      await waitFor(() => s.server.serial !== before, 5_000, "rebuild");
+      await waitFor("rebuild", () => s.server.serial !== before, 5_000);
       assert.deepEqual(addresses(await s.query(makeQuery("www.example.test", "A"), "udp")), []);
     } finally {
       await s.stop();

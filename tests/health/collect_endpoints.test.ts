@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { collectEndpoints } from "../../src/health/collect_endpoints.ts";
-import { healthConfig } from "./fixtures/health_config.ts";
+import { healthConfig } from "../helpers/health_config.ts";
 
 describe("collectEndpoints", () => {
   test("probes an address+port shared by several names once, with the largest timeout", () => {

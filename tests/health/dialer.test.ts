@@ -1,8 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type BlackHoles, openBlackHoles } from "./fixtures/black_hole.ts";
-import { dialersUnderTest } from "./fixtures/dialers.ts";
-import { openTcpBackend, type TcpBackend } from "./fixtures/tcp_backend.ts";
+import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
+import { dialersUnderTest } from "../helpers/dialers.ts";
+import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 
 // The probe contract every Dialer must keep, on real loopback sockets.
 for (const { name, dial } of await dialersUnderTest()) {

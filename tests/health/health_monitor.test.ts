@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { HealthMonitor } from "../../src/health/health_monitor.ts";
 import type { HealthState } from "../../src/health/health_state.ts";
 import { createLogger, SILENT_LOGGER } from "../../src/observe/logger.ts";
-import { type BlackHoles, openBlackHoles } from "./fixtures/black_hole.ts";
-import { dialersUnderTest } from "./fixtures/dialers.ts";
+import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
+import { dialersUnderTest } from "../helpers/dialers.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
-import { healthConfig } from "./fixtures/health_config.ts";
-import { openTcpBackend, type TcpBackend } from "./fixtures/tcp_backend.ts";
-import { testClock } from "./fixtures/test_clock.ts";
-import { waitFor } from "./fixtures/wait_for.ts";
+import { healthConfig } from "../helpers/health_config.ts";
+import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { systemClock } from "../../src/runtime/system_clock.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 
 /** Log lines about state changes for one address. */
 function changesFor(lines: string[], address: string): string[] {
@@ -43,7 +43,7 @@ for (const { name, dial } of dialers) {
       const monitor = new HealthMonitor(
         config,
         dial,
-        testClock,
+        systemClock,
         createLogger("debug", (l) => lines.push(l)),
         (s) => changes.push(s),
       );
@@ -105,7 +105,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       rise: 2,
       fall: 2,
     });
-    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    const monitor = new HealthMonitor(config, dialer.dial, systemClock, SILENT_LOGGER, () => {});
     try {
       await monitor.start();
       await waitFor("10 probes", () => seen.length >= 10);
@@ -125,7 +125,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       ],
       { intervalMs: 40 },
     );
-    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    const monitor = new HealthMonitor(config, dialer.dial, systemClock, SILENT_LOGGER, () => {});
     try {
       await monitor.start();
       assert.deepEqual(dialer.calls.toSorted(), ["192.0.2.1 80", "192.0.2.2 80"]);
@@ -157,7 +157,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
     const monitor = new HealthMonitor(
       config,
       dialer.dial,
-      testClock,
+      systemClock,
       SILENT_LOGGER,
       (s) => changes.push(s),
     );
@@ -189,7 +189,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       intervalMs: 10,
       rise: 5,
     });
-    const monitor = new HealthMonitor(both, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    const monitor = new HealthMonitor(both, dialer.dial, systemClock, SILENT_LOGGER, () => {});
     try {
       await monitor.start();
       const kept = monitor.updateConfig(
@@ -227,7 +227,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
     const two = healthConfig([{ name: "www", addresses: ["192.0.2.1", "192.0.2.3"], port: 80 }], {
       intervalMs: 60_000,
     });
-    const monitor = new HealthMonitor(one, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    const monitor = new HealthMonitor(one, dialer.dial, systemClock, SILENT_LOGGER, () => {});
     try {
       await monitor.start();
       assert.equal(monitor.updateConfig(one).isHealthy("192.0.2.1", 80), true);
@@ -248,7 +248,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
     const config = healthConfig([{ name: "www", addresses: ["192.0.2.1"], port: 80 }], {
       intervalMs: 10,
     });
-    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    const monitor = new HealthMonitor(config, dialer.dial, systemClock, SILENT_LOGGER, () => {});
     await monitor.start();
     await waitFor("a probe in flight", () => dialer.inFlight > 0);
     await monitor.stop();
@@ -272,7 +272,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       },
     );
     const inFlightAtChange: number[] = [];
-    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, (state) => {
+    const monitor = new HealthMonitor(config, dialer.dial, systemClock, SILENT_LOGGER, (state) => {
       if (!state.isHealthy("192.0.2.1", 80)) inFlightAtChange.push(dialer.inFlight);
     });
     try {
@@ -297,7 +297,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
     const monitor = new HealthMonitor(
       config,
       dialer.dial,
-      testClock,
+      systemClock,
       SILENT_LOGGER,
       (s) => changes.push(s),
     );
@@ -322,7 +322,7 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
       intervalMs: 10,
       concurrency: 1,
     });
-    const monitor = new HealthMonitor(config, dialer.dial, testClock, SILENT_LOGGER, () => {});
+    const monitor = new HealthMonitor(config, dialer.dial, systemClock, SILENT_LOGGER, () => {});
     try {
       await monitor.start();
       await waitFor("second cycle", () => dialer.calls.length >= 6);
@@ -366,7 +366,7 @@ describe("HealthMonitor with black holes", () => {
         const monitor = new HealthMonitor(
           config,
           dial,
-          testClock,
+          systemClock,
           createLogger("info", (l) => lines.push(l)),
           () => {},
         );

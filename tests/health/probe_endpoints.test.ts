@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { collectEndpoints } from "../../src/health/collect_endpoints.ts";
 import { probeEndpoints } from "../../src/health/probe_endpoints.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
-import { healthConfig } from "./fixtures/health_config.ts";
-import { testClock } from "./fixtures/test_clock.ts";
+import { healthConfig } from "../helpers/health_config.ts";
+import { systemClock } from "../../src/runtime/system_clock.ts";
 
 /** `count` distinct endpoints 10.0.x.y:80 under one name. */
 function endpoints(count: number) {
@@ -16,7 +16,7 @@ describe("probeEndpoints", () => {
   test("never has more than `concurrency` dials in flight, and uses all of them", async () => {
     const dialer = fakeDialer(() => ({ ok: true, ms: 20 }));
     const signal = new AbortController().signal;
-    const probes = await probeEndpoints(endpoints(40), dialer.dial, testClock, {
+    const probes = await probeEndpoints(endpoints(40), dialer.dial, systemClock, {
       concurrency: 5,
       spreadMs: 0,
       signal,
@@ -30,7 +30,7 @@ describe("probeEndpoints", () => {
     const dialer = fakeDialer(() => ({ ok: false, ms: 100 }));
     const signal = new AbortController().signal;
     const startedAt = performance.now();
-    const probes = await probeEndpoints(endpoints(50), dialer.dial, testClock, {
+    const probes = await probeEndpoints(endpoints(50), dialer.dial, systemClock, {
       concurrency: 50,
       spreadMs: 0,
       signal,
@@ -44,7 +44,7 @@ describe("probeEndpoints", () => {
     const dialer = fakeDialer((address) => ({ ok: address.endsWith(".1"), ms: 1 }));
     const signal = new AbortController().signal;
     const list = endpoints(10);
-    const probes = await probeEndpoints(list, dialer.dial, testClock, {
+    const probes = await probeEndpoints(list, dialer.dial, systemClock, {
       concurrency: 10,
       spreadMs: 200,
       signal,
@@ -63,7 +63,7 @@ describe("probeEndpoints", () => {
     const dialer = fakeDialer(() => ({ ok: true, ms: 1 }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const probes = await probeEndpoints(endpoints(10), dialer.dial, testClock, {
+    const probes = await probeEndpoints(endpoints(10), dialer.dial, systemClock, {
       concurrency: 10,
       spreadMs: 1000,
       signal: controller.signal,
@@ -77,7 +77,7 @@ describe("probeEndpoints", () => {
     const probes = await probeEndpoints(
       endpoints(1),
       () => Promise.reject(new Error("boom")),
-      testClock,
+      systemClock,
       {
         concurrency: 1,
         spreadMs: 0,

@@ -1,17 +1,19 @@
 /**
- * Polls `condition` every 10 ms until it holds; fails with `what` after
- * `timeoutMs`. Tests wait on conditions with this instead of sleeping.
+ * Polls `condition` every 10 ms until it holds; throws naming `what` after
+ * `deadlineMs`. Returns the milliseconds waited. Tests wait on conditions with
+ * this instead of sleeping.
  */
 export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
   what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  condition: () => boolean | Promise<boolean>,
+  deadlineMs = 5_000,
+): Promise<number> {
+  const startedAt = performance.now();
   while (!(await condition())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    if (performance.now() - startedAt > deadlineMs) {
+      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  return performance.now() - startedAt;
 }

@@ -4,6 +4,7 @@
  */
 import dnsPacket from "dns-packet";
 import { answerQuery } from "../../src/answer/answer_query.ts";
+import { baseConfig } from "./base_config.ts";
 import type { Exchange } from "./exchange.ts";
 import type { Config, RecordConfig } from "../../src/config/config.ts";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
@@ -44,20 +45,13 @@ export const FIXTURE_RECORDS: readonly RecordConfig[] = [
 
 /** The fixture config: hosted zone example.test, alias example.net. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    hostedZone: "example.test",
+  return baseConfig({
     aliasZones: ["example.net"],
     nameServers: ["ns1.example.test", "ns2.example.org"],
     records: FIXTURE_RECORDS,
-    listen: [{ hostname: "127.0.0.1", port: 0 }],
     logLevel: "error",
-    health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
-    dnssec: null,
-    tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
-    http: null,
-    configFile: null,
     ...overrides,
-  };
+  });
 }
 
 /** A health view in which the listed addresses (any port) are down. */

@@ -2,8 +2,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import type { DialResult, TcpListener } from "../../src/runtime/runtime.ts";
-import { type BlackHoles, openBlackHoles } from "../health/fixtures/black_hole.ts";
-import { waitFor } from "../health/fixtures/wait_for.ts";
+import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 import { openFds } from "./fixtures/open_fds.ts";
 
 const runtime = await currentRuntime();

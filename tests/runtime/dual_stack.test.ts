@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as net from "node:net";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import type { TcpListener, UdpEndpoint } from "../../src/runtime/runtime.ts";
-import { waitFor } from "../health/fixtures/wait_for.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 
 const runtime = await currentRuntime();
 const noop = () => {};

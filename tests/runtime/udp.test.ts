@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import type { RemoteAddress, UdpEndpoint } from "../../src/runtime/runtime.ts";
-import { waitFor } from "../health/fixtures/wait_for.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 
 const runtime = await currentRuntime();
 

@@ -126,7 +126,7 @@ describe("startDnsServer", () => {
     try {
       const down: HealthView = { isHealthy: () => false };
       state.onChange?.(down);
-      await waitFor(() => server.serial === 2, 2_000, "rebuild after health change");
+      await waitFor("rebuild after health change", () => server.serial === 2, 2_000);
       assert.equal(servedSerial(await udpQuery(server.addresses[0].port, QUERY)), 2);
       assert.match(server.metrics.render(), /^healthy_dns_endpoints\{state="unhealthy"\} 1$/m);
     } finally {
@@ -138,7 +138,7 @@ describe("startDnsServer", () => {
     const { server } = await start(fakeConfig(), fakeDeps({ refreshInMs: -5_000 }));
     const started = Date.now();
     try {
-      await waitFor(() => server.serial >= 2, 5_000, "a refresh rebuild");
+      await waitFor("a refresh rebuild", () => server.serial >= 2, 5_000);
       const elapsed = Date.now() - started;
       assert.ok(elapsed >= 900, `refreshed after ${elapsed} ms`);
       assert.equal(server.serial, 2, "one rebuild, not a loop");
@@ -153,9 +153,9 @@ describe("startDnsServer", () => {
       state.failNextBuild = true;
       state.onChange?.({ isHealthy: () => false });
       await waitFor(
+        "build failure logged",
         () => lines.some((line) => line.includes("zone build failed")),
         2_000,
-        "build failure logged",
       );
       assert.equal(servedSerial(await udpQuery(server.addresses[0].port, QUERY)), 1);
       assert.match(
@@ -205,7 +205,7 @@ describe("startDnsServer", () => {
       assert.equal(await server.reload(), false, "the taken port fails the reload");
       assert.deepEqual(server.addresses.map((a) => a.port), [oldPort]);
       await blocker.stop();
-      await waitFor(() => server.reload(), 2_000, "reload once the blocker's port is released");
+      await waitFor("reload once the blocker's port is released", () => server.reload(), 2_000);
       assert.equal(server.addresses.length, 2);
       assert.equal(servedSerial(await udpQuery(server.addresses[1].port, QUERY)), 2);
       listen = [{ hostname: "127.0.0.1", port: server.addresses[1].port }];

@@ -2,29 +2,20 @@ import type { Config } from "../../src/config/config.ts";
 import { ALL_HEALTHY, type HealthView } from "../../src/health/health_view.ts";
 import type { SigningKey } from "../../src/dnssec/signing_key.ts";
 import type { ServerDeps } from "../../src/server/server_deps.ts";
+import { baseConfig } from "../helpers/base_config.ts";
 
 /** A minimal valid Config for server tests, listening on 127.0.0.1 port 0. */
 export function fakeConfig(overrides: Partial<Config> = {}): Config {
-  const config: Config = {
-    hostedZone: "example.test",
-    aliasZones: [],
-    nameServers: ["ns1.example.test"],
+  return Object.freeze(baseConfig({
     records: [{
       name: "www",
       addresses: ["192.0.2.1"],
       check: { port: 9, timeoutMs: 100 },
       whenAllDown: { kind: "none" },
     }],
-    listen: [{ hostname: "127.0.0.1", port: 0 }],
-    logLevel: "info",
     health: { intervalMs: 60_000, timeoutMs: 100, rise: 1, fall: 1, concurrency: 10 },
-    dnssec: null,
-    tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
-    http: null,
-    configFile: null,
     ...overrides,
-  };
-  return Object.freeze(config);
+  }));
 }
 
 /** What the fake zone builder produced: the serial and the inputs it saw. */

@@ -84,7 +84,7 @@ describe("createTcpSessions", () => {
     const started = Date.now();
     const ping = setInterval(() => tcp.data(busy.conn, new Uint8Array([0, 1, 7])), 50);
     try {
-      await waitFor(() => idle.closed() === 1, 2_000, "idle connection closed");
+      await waitFor("idle connection closed", () => idle.closed() === 1, 2_000);
       assert.ok(Date.now() - started >= 140, "not before the timeout");
       assert.equal(busy.closed(), 0, "the busy connection stays open");
     } finally {

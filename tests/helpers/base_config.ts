@@ -1,0 +1,29 @@
+import type { Config } from "../../src/config/config.ts";
+
+/**
+ * The Config every test fixture starts from: hosted zone example.test with one
+ * static record www → 192.0.2.1, listening on 127.0.0.1 port 0, health settings
+ * at their defaults. Fixtures override what their tests are about; the result is
+ * a plain object so a fixture can freeze it or not.
+ */
+export function baseConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    hostedZone: "example.test",
+    aliasZones: [],
+    nameServers: ["ns1.example.test"],
+    records: [{
+      name: "www",
+      addresses: ["192.0.2.1"],
+      check: null,
+      whenAllDown: { kind: "none" },
+    }],
+    listen: [{ hostname: "127.0.0.1", port: 0 }],
+    logLevel: "info",
+    health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
+    dnssec: null,
+    tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
+    http: null,
+    configFile: null,
+    ...overrides,
+  };
+}

@@ -2,6 +2,9 @@ import { connect } from "node:net";
 import { writeFile } from "node:fs/promises";
 import process from "node:process";
 import { classifyDialError } from "./classify_dial_error.ts";
+import { dialTimeout } from "./dial_timeout.ts";
+import { httpResponse } from "./http_response.ts";
+import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
@@ -92,7 +95,6 @@ declare const Bun: {
   }): BunListener & { stop(closeActiveConnections?: boolean): Promise<void> };
 };
 
-
 /**
  * TCP connect with a deadline. Uses node:net rather than Bun.connect: Bun.connect
  * hands out the socket only once connected, so a timed-out attempt cannot be
@@ -108,10 +110,10 @@ function dial(hostname: string, port: number, timeoutMs: number): Promise<DialRe
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => {
-      const detail = `no answer from ${hostname}:${port} within ${timeoutMs} ms`;
-      finish({ ok: false, reason: "timeout", ms: performance.now() - start, detail });
-    }, timeoutMs);
+    const timer = setTimeout(
+      () => finish(dialTimeout(hostname, port, timeoutMs, performance.now() - start)),
+      timeoutMs,
+    );
     socket.once("connect", () => finish({ ok: true, ms: performance.now() - start }));
     // `on`, not `once`: a late second error must not become an unhandled "error" event.
     socket.on(
@@ -279,13 +281,7 @@ async function serveHttp(
     hostname,
     port,
     reusePort: false,
-    fetch(request) {
-      const reply = handler(new URL(request.url).pathname);
-      return new Response(reply.body, {
-        status: reply.status,
-        headers: { "content-type": reply.contentType },
-      });
-    },
+    fetch: (request) => httpResponse(handler, request),
   });
   return Object.freeze({
     local: Object.freeze({ hostname: server.hostname, port: server.port }),
@@ -307,7 +303,7 @@ export const bunRuntime: Runtime = Object.freeze({
   listenTcp,
   serveHttp,
   dial,
-  clock: Object.freeze({ now: () => Date.now(), monotonic: () => performance.now() }),
+  clock: systemClock,
   onSignal(signal: SignalName, handler: () => void): void {
     process.on(signal, handler);
   },

@@ -1,5 +1,8 @@
 /// <reference lib="deno.unstable" />
 import { classifyDialError } from "./classify_dial_error.ts";
+import { dialTimeout } from "./dial_timeout.ts";
+import { httpResponse } from "./http_response.ts";
+import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
@@ -44,14 +47,7 @@ async function dial(hostname: string, port: number, timeoutMs: number): Promise<
     return { ok: true, ms: performance.now() - start };
   } catch (error) {
     const ms = performance.now() - start;
-    if (abort.signal.aborted) {
-      return {
-        ok: false,
-        reason: "timeout",
-        ms,
-        detail: `no answer from ${hostname}:${port} within ${timeoutMs} ms`,
-      };
-    }
+    if (abort.signal.aborted) return dialTimeout(hostname, port, timeoutMs, ms);
     return { ok: false, ms, ...classifyDialError(error) };
   } finally {
     clearTimeout(timer);
@@ -223,13 +219,7 @@ function serveHttp(hostname: string, port: number, handler: HttpHandler): Promis
           },
         }));
       },
-    }, (request) => {
-      const reply = handler(new URL(request.url).pathname);
-      return new Response(reply.body, {
-        status: reply.status,
-        headers: { "content-type": reply.contentType },
-      });
-    });
+    }, (request) => httpResponse(handler, request));
   });
 }
 
@@ -242,7 +232,7 @@ export const denoRuntime: Runtime = Object.freeze({
   listenTcp,
   serveHttp,
   dial,
-  clock: Object.freeze({ now: () => Date.now(), monotonic: () => performance.now() }),
+  clock: systemClock,
   onSignal(signal: SignalName, handler: () => void): void {
     Deno.addSignalListener(signal, handler);
   },

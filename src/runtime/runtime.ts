@@ -52,7 +52,12 @@ export type DialFailure = "refused" | "timeout" | "unreachable" | "error";
 /** The outcome of one TCP connect attempt. */
 export type DialResult =
   | { readonly ok: true; readonly ms: number }
-  | { readonly ok: false; readonly reason: DialFailure; readonly ms: number; readonly detail: string };
+  | {
+    readonly ok: false;
+    readonly reason: DialFailure;
+    readonly ms: number;
+    readonly detail: string;
+  };
 
 /** Opens a TCP connection and closes it at once: the health probe. */
 export type Dialer = (hostname: string, port: number, timeoutMs: number) => Promise<DialResult>;

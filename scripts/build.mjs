@@ -8,12 +8,10 @@
 // HEALTHY_DNS_COMPILER=deno|bun forces one of them.
 // Node.js built-ins only.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { bin, hasRuntimes, root } from "./project.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = (name) => join(root, "node_modules", ".bin", name);
 const output = join(root, "dist", "healthy-dns");
 
 function run(command, args, { quiet = false } = {}) {
@@ -37,7 +35,7 @@ function compileWithBun() {
   return run(bin("bun"), ["build", "--compile", "main.ts", "--outfile", output]);
 }
 
-if (!existsSync(bin("deno")) || !existsSync(bin("bun"))) {
+if (!hasRuntimes()) {
   console.error("build: node_modules is missing; run `npm ci` first");
   process.exit(1);
 }
@@ -49,6 +47,7 @@ let compiler = forced === "bun" ? "bun" : "deno";
 if (compiler === "deno") {
   const deno = compileWithDeno();
   if (!deno.ok) {
+    // deno-lint-ignore no-control-regex -- strips the ANSI colours of deno's output
     const plain = deno.text.replace(/\x1b\[[0-9;]*m/g, "");
     const reason = /Setting up base binary|dl\.deno\.land/.test(plain)
       ? "cannot get Deno's runtime base denort; set DENORT_BIN to a local copy"

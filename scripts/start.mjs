@@ -5,23 +5,10 @@
 // Uses Bun (fast start); HEALTHY_DNS_RUNTIME=deno runs it on Deno instead.
 // Extra arguments are passed on: `npm start -- --log-level debug`.
 // Node.js built-ins only.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
+import { bin, installDependencies, root } from "./project.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = (name) => join(root, "node_modules", ".bin", name);
-
-if (!existsSync(bin("bun")) || !existsSync(bin("deno"))) {
-  console.log("start: installing dependencies (npm ci)…");
-  const install = spawnSync(
-    "npm",
-    [existsSync(join(root, "package-lock.json")) ? "ci" : "install"],
-    { cwd: root, stdio: "inherit" },
-  );
-  if (install.status !== 0) process.exit(install.status ?? 1);
-}
+installDependencies("start");
 
 const useDeno = process.env.HEALTHY_DNS_RUNTIME === "deno";
 const command = useDeno ? [bin("deno"), "run", "-A", "main.ts"] : [bin("bun"), "main.ts"];

@@ -11,24 +11,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = (name) => join(root, "node_modules", ".bin", name);
+import { join } from "node:path";
+import { bin, installDependencies, root } from "./project.mjs";
 /** Per-runner ceiling, so a hung test cannot hang CI. */
 const RUNNER_TIMEOUT_MS = 8 * 60_000;
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["tests/"];
 
-if (!existsSync(bin("deno")) || !existsSync(bin("bun"))) {
-  console.log("test: installing dependencies…");
-  const install = spawnSync(
-    "npm",
-    [existsSync(join(root, "package-lock.json")) ? "ci" : "install"],
-    { cwd: root, stdio: "inherit" },
-  );
-  if (install.status !== 0) process.exit(install.status ?? 1);
-}
+installDependencies("test");
 
 if (!existsSync(join(root, "dist", "healthy-dns")) || process.env.HEALTHY_DNS_REBUILD !== "0") {
   const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], {

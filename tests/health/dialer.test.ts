@@ -1,25 +1,22 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
+import type { BlackHoles } from "../helpers/black_hole.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";
+import type { TcpBackend } from "../helpers/tcp_backend.ts";
 
 // The probe contract every Dialer must keep, on real loopback sockets.
 for (const { name, dial } of await dialersUnderTest()) {
   describe(`probe contract: ${name}`, () => {
+    let targets: ProbeTargets;
     let v4: TcpBackend;
     let v6: TcpBackend;
     let hole: BlackHoles;
     before(async () => {
-      v4 = await openTcpBackend("127.0.0.2");
-      v6 = await openTcpBackend("::1");
-      hole = await openBlackHoles("127.0.0.3");
+      targets = await openProbeTargets();
+      ({ v4, v6, hole } = targets);
     });
-    after(async () => {
-      await v4.stop();
-      await v6.stop();
-      await hole.close();
-    });
+    after(() => targets.close());
 
     test("a listening IPv4 and IPv6 port answers ok, quickly", async () => {
       for (const backend of [v4, v6]) {

@@ -14,7 +14,7 @@ export const REQUIRED: readonly string[] = [
 ];
 
 /** A file reader over an in-memory map of path → text. */
-export function files(
+function files(
   map: Readonly<Record<string, string>> = {},
 ): (path: string) => Promise<string> {
   return (path) =>

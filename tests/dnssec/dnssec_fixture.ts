@@ -90,7 +90,7 @@ export function fixtureDnskey(zone: FixtureZone): FixtureRecord {
 }
 
 /** Standard base64 to bytes. */
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 

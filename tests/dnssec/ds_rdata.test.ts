@@ -17,9 +17,7 @@ describe("dsRdata", () => {
       const key = await loadSigningKey(fixtureText(`${fixtureDir(algorithm)}/key.pem`), algorithm);
       for (const zone of fixture.zones) {
         const { keyTag, algorithm: number, digestType, digest } = zone.ds;
-        const expected = [keyTag >> 8, keyTag & 0xff, number, digestType].map((b) =>
-          b.toString(16).padStart(2, "0")
-        ).join("") +
+        const expected = toHex(new Uint8Array([keyTag >> 8, keyTag & 0xff, number, digestType])) +
           digest.toLowerCase();
         assert.equal(toHex(dsRdata(zone.origin, key)), expected, zone.origin);
         assert.equal(

@@ -125,7 +125,7 @@ export function udpExchange(
 }
 
 /** Connects to 127.0.0.1:`port` over TCP. */
-export function connectTcp(port: number): Promise<net.Socket> {
+function connectTcp(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1");
     socket.once("connect", () => {

@@ -54,7 +54,7 @@ export function unboundAvailable(): boolean {
 }
 
 /** The `unbound.conf` text for `options`, unbound listening on `port` with its files in `dir`. */
-export function unboundConfig(options: UnboundOptions, port: number, dir: string): string {
+function unboundConfig(options: UnboundOptions, port: number, dir: string): string {
   const zones = options.zones.map((zone) => zone.name.toLowerCase().replace(/\.$/, ""));
   return [
     "server:",

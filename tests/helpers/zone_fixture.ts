@@ -19,7 +19,7 @@ import type { Snapshot } from "../../src/zone/snapshot.ts";
 const checked = (port: number) => ({ port, timeoutMs: 1_000 });
 
 /** Records of the fixture zone: checked, static, ENT-making, every all-down policy. */
-export const FIXTURE_RECORDS: readonly RecordConfig[] = [
+const FIXTURE_RECORDS: readonly RecordConfig[] = [
   {
     name: "www",
     addresses: ["192.0.2.1", "192.0.2.2", "2001:db8::1"],

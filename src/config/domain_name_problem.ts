@@ -26,8 +26,3 @@ export function domainNameProblem(name: string): string | null {
   }
   return null;
 }
-
-/** True when `name` equals `zone` or lies below it (both lowercase, no trailing dot). */
-export function isAtOrBelow(name: string, zone: string): boolean {
-  return name === zone || name.endsWith(`.${zone}`);
-}

@@ -1,4 +1,4 @@
-import { isAtOrBelow } from "./domain_name_problem.ts";
+import { isAtOrBelow } from "./is_at_or_below.ts";
 import type { Place } from "./place.ts";
 import { quoteValue } from "./quote_value.ts";
 import { readDomainName } from "./read_domain_name.ts";

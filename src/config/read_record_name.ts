@@ -1,4 +1,5 @@
-import { isAtOrBelow, MAX_NAME_LENGTH } from "./domain_name_problem.ts";
+import { MAX_NAME_LENGTH } from "./domain_name_problem.ts";
+import { isAtOrBelow } from "./is_at_or_below.ts";
 import type { Place } from "./place.ts";
 import { quoteValue } from "./quote_value.ts";
 import { readDomainName } from "./read_domain_name.ts";

@@ -11,19 +11,23 @@ export interface DerNode {
  * lengths: all that private-key structures use). Throws on truncated input.
  */
 export function readDer(bytes: Uint8Array, offset = 0): DerNode {
-  if (offset + 2 > bytes.length) throw new Error("key data is truncated (DER)");
+  const truncated = (what: string, at: number) =>
+    new Error(`key data is truncated (DER): ${what} at offset ${at}, ${bytes.length - at} left`);
+  if (offset + 2 > bytes.length) throw truncated("a TLV needs 2 bytes", offset);
   const tag = bytes[offset];
   let length = bytes[offset + 1];
   let at = offset + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
     if (count === 0 || count > 3 || at + count > bytes.length) {
-      throw new Error("key data has an invalid DER length");
+      throw new Error(
+        `key data has an invalid DER length 0x${length.toString(16)} at offset ${offset + 1}`,
+      );
     }
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[at++];
   }
-  if (at + length > bytes.length) throw new Error("key data is truncated (DER)");
+  if (at + length > bytes.length) throw truncated(`${length} content bytes`, at);
   return { tag, content: bytes.subarray(at, at + length), end: at + length };
 }
 

@@ -58,16 +58,32 @@ describe(`"::" is one dual-stack socket (${runtime.name})`, () => {
   for (const second of ["::", "0.0.0.0", "127.0.0.1"]) {
     test(`a second bind of ${second} on the port of a :: socket is refused (UDP, TCP, HTTP)`, async () => {
       const udp: UdpEndpoint = await runtime.bindUdp("::", 0, noop);
-      const tcp: TcpListener = await runtime.listenTcp("::", udp.local.port, { open: noop, data: noop, close: noop });
-      const http: TcpListener = await runtime.serveHttp("::", 0, () => ({ status: 200, contentType: "text/plain", body: "" }));
+      // Its own port: the UDP socket's port may be held by some TCP socket already.
+      const tcp: TcpListener = await runtime.listenTcp("::", 0, {
+        open: noop,
+        data: noop,
+        close: noop,
+      });
+      const http: TcpListener = await runtime.serveHttp(
+        "::",
+        0,
+        () => ({ status: 200, contentType: "text/plain", body: "" }),
+      );
       try {
-        await assert.rejects(runtime.bindUdp(second, udp.local.port, noop), /in use|EADDRINUSE|failed to listen/i);
+        await assert.rejects(
+          runtime.bindUdp(second, udp.local.port, noop),
+          /in use|EADDRINUSE|failed to listen/i,
+        );
         await assert.rejects(
           runtime.listenTcp(second, tcp.local.port, { open: noop, data: noop, close: noop }),
           /in use|EADDRINUSE|failed to listen/i,
         );
         await assert.rejects(
-          runtime.serveHttp(second, http.local.port, () => ({ status: 200, contentType: "text/plain", body: "" })),
+          runtime.serveHttp(
+            second,
+            http.local.port,
+            () => ({ status: 200, contentType: "text/plain", body: "" }),
+          ),
           /in use|EADDRINUSE|failed to listen/i,
         );
       } finally {

@@ -7,6 +7,8 @@ function seconds(ms: number): string {
 
 const INTERVAL = seconds(DEFAULTS.health.intervalMs);
 const TIMEOUT = seconds(DEFAULTS.health.timeoutMs);
+const LISTEN = DEFAULTS.listenHosts.join(" and ");
+const RISE_FALL = `${DEFAULTS.health.rise}/${DEFAULTS.health.fall}`;
 
 /** The `--help` text; every default is read from src/config/defaults.ts. */
 export const USAGE: string = `healthy-dns: a health-aware authoritative DNS server
@@ -36,7 +38,7 @@ Server:
   --demo                     serve the embedded demo config (example.test on loopback)
   --port N                   DNS port, UDP and TCP (default: ${DEFAULTS.port})
   --listen ADDR              address to listen on, repeatable: IP, IP:PORT or [IPv6]:PORT
-                             (default: ${DEFAULTS.listenHosts.join(" and ")}, i.e. every IPv4 and IPv6 address, at --port)
+                             (default: ${LISTEN}, i.e. every IPv4 and IPv6 address, at --port)
   --http ADDR                serve /metrics and /healthz over HTTP (default: off;
                              port ${DEFAULTS.httpPort} when ADDR has none)
   --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel})
@@ -51,6 +53,6 @@ DNSSEC (off unless a key is given):
   --priv-key-alg ALG         RSASHA256, ECDSAP256SHA256 or ED25519 (default: ${DEFAULTS.dnssecAlgorithm})
 
 Flags take "--flag value" or "--flag=value". Configuration errors exit with code 2.
-The YAML file also sets rise/fall (default ${DEFAULTS.health.rise}/${DEFAULTS.health.fall}), probe concurrency (default ${DEFAULTS.health.concurrency}),
+The YAML file also sets rise/fall (default ${RISE_FALL}), probe concurrency (default ${DEFAULTS.health.concurrency}),
 what to serve when all addresses are down, per-record timeouts and TCP limits:
 see docs/configuration.md and examples/full.yaml.`;

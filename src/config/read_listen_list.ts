@@ -26,7 +26,8 @@ export function readListenList(value: unknown, at: Place, port: number): readonl
     );
     if (wildcard >= 0) {
       at.child(index).fail(
-        `"${keys[index]}" overlaps "${keys[wildcard]}", which already receives every address on port ${address.port}`,
+        `"${keys[index]}" overlaps "${keys[wildcard]}", ` +
+          `which already receives every address on port ${address.port}`,
       );
     }
   });

@@ -12,7 +12,13 @@ export interface Logger {
   critical(message: string, fields?: LogFields): void;
 }
 
-const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
+const RANK: Readonly<Record<LogLevel, number>> = {
+  debug: 10,
+  info: 20,
+  warning: 30,
+  error: 40,
+  critical: 50,
+};
 
 function render(value: string | number | boolean | null | undefined): string {
   const text = String(value);
@@ -26,7 +32,11 @@ function render(value: string | number | boolean | null | undefined): string {
  * @param write receives each finished line (without newline); stderr in production.
  * @param now clock for the timestamp (injectable for tests).
  */
-export function createLogger(level: LogLevel, write: (line: string) => void, now: () => number = Date.now): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void,
+  now: () => number = Date.now,
+): Logger {
   const min = RANK[level];
   const emit = (at: LogLevel) => (message: string, fields?: LogFields) => {
     if (RANK[at] < min) return;

@@ -55,15 +55,21 @@ describe("healthy-dns check (compiled binary)", () => {
   });
 
   test("exit 0 and a table row per address when every checked name has a healthy address", async () => {
-    const result = await run(binary, flags({
-      www: { ips: ["127.0.0.2", "127.0.0.3"], health_port: up.port },
-      static: ["192.0.2.10"],
-    }));
+    const result = await run(
+      binary,
+      flags({
+        www: { ips: ["127.0.0.2", "127.0.0.3"], health_port: up.port },
+        static: ["192.0.2.10"],
+      }),
+    );
     assert.equal(result.code, 0, result.stderr);
     const rows = result.stdout.trim().split("\n");
     const www2 = rows.find((row) => row.includes("127.0.0.2"));
     const www3 = rows.find((row) => row.includes("127.0.0.3"));
-    assert.match(www2 ?? "", new RegExp(`^www\\.example\\.test\\s+127\\.0\\.0\\.2\\s+${up.port}\\s+healthy\\b`));
+    assert.match(
+      www2 ?? "",
+      new RegExp(`^www\\.example\\.test\\s+127\\.0\\.0\\.2\\s+${up.port}\\s+healthy\\b`),
+    );
     // 127.0.0.3 has nothing on that port: refused.
     assert.match(www3 ?? "", /\bunhealthy\b.*refused/);
   });
@@ -77,7 +83,9 @@ describe("healthy-dns check (compiled binary)", () => {
     const parsed = JSON.parse(result.stdout);
     assert.equal(parsed.ok, false);
     assert.deepEqual(
-      parsed.rows.map((row: Record<string, unknown>) => [row.name, row.address, row.port, row.healthy, row.reason]),
+      parsed.rows.map((
+        row: Record<string, unknown>,
+      ) => [row.name, row.address, row.port, row.healthy, row.reason]),
       [["api.example.test", "127.0.0.3", down.port, false, "refused"]],
     );
   });

@@ -3,14 +3,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import dnsPacket from "dns-packet";
 import { ensureBinary } from "../helpers/binary.ts";
-import {
-  freePort,
-  spawnServer,
-  tcpExchange,
-  udpExchange,
-} from "../helpers/server_harness.ts";
+import { freePort, spawnServer, tcpExchange, udpExchange } from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
-
 
 /** True when `dig` is on PATH. */
 function haveDig(): boolean {

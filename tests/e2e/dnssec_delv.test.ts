@@ -9,20 +9,30 @@ import { rmSync } from "node:fs";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
 import { delv, delvAvailable, writeDelvAnchors } from "../helpers/delv.ts";
 import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { ALIAS, HOSTED, type SignedSetup, signedSetup, WRONG_ANCHOR_ZONE } from "../helpers/signed_setup.ts";
+import {
+  ALIAS,
+  HOSTED,
+  type SignedSetup,
+  signedSetup,
+  WRONG_ANCHOR_ZONE,
+} from "../helpers/signed_setup.ts";
 
 const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
-const NO_DELV = delvAvailable() ? false : "delv is not installed (Debian bind9-dnsutils, which .ci/run installs for dig)";
+const NO_DELV = delvAvailable()
+  ? false
+  : "delv is not installed (Debian bind9-dnsutils, which .ci/run installs for dig)";
 
 /** The owner, type and data of the first record line delv printed, tabs collapsed. */
-const firstRecord = (stdout: string) => stdout.split("\n").find((line) => /^[^;\s]/.test(line))?.split(/\s+/);
+const firstRecord = (stdout: string) =>
+  stdout.split("\n").find((line) => /^[^;\s]/.test(line))?.split(/\s+/);
 
 for (const algorithm of ALGORITHMS) {
   describe(`DNSSEC ${algorithm} checked by delv against the server`, { skip: NO_DELV }, () => {
     let setup: SignedSetup;
     let server: TestServer;
     let anchors: string;
-    const lookup = (zone: string, name: string, type: string) => delv(server.port, anchors, zone, name, type);
+    const lookup = (zone: string, name: string, type: string) =>
+      delv(server.port, anchors, zone, name, type);
 
     before(async () => {
       // Nothing listens on www's health port, so www is down: NODATA.
@@ -45,12 +55,18 @@ for (const algorithm of ALGORITHMS) {
         [ALIAS, `static.${ALIAS}`, "A", "192.0.2.10"],
         [ALIAS, ALIAS, "DNSKEY", "257"],
       ];
-      const results = await Promise.all(cases.map(([zone, name, type]) => lookup(zone, name, type)));
+      const results = await Promise.all(
+        cases.map(([zone, name, type]) => lookup(zone, name, type)),
+      );
       cases.forEach(([, name, type, data], i) => {
         const { stdout, stderr } = results[i];
         assert.match(stdout, /^; fully validated$/m, `${name} ${type}:\n${stdout}${stderr}`);
         const record = firstRecord(stdout);
-        assert.deepEqual([record?.[0], record?.[3], record?.[4]], [`${name}.`, type, data], `${name} ${type}:\n${stdout}`);
+        assert.deepEqual(
+          [record?.[0], record?.[3], record?.[4]],
+          [`${name}.`, type, data],
+          `${name} ${type}:\n${stdout}`,
+        );
       });
     });
 
@@ -64,16 +80,30 @@ for (const algorithm of ALGORITHMS) {
         [ALIAS, `static.${ALIAS}`, "TXT", "NXRRSET"],
         [ALIAS, `nope.${ALIAS}`, "A", "NXDOMAIN"],
       ];
-      const results = await Promise.all(cases.map(([zone, name, type]) => lookup(zone, name, type)));
+      const results = await Promise.all(
+        cases.map(([zone, name, type]) => lookup(zone, name, type)),
+      );
       cases.forEach(([, name, type, kind], i) => {
         const { stdout, stderr } = results[i];
-        assert.match(stdout, /^; negative response, fully validated$/m, `${name} ${type}:\n${stdout}${stderr}`);
-        assert.match(stdout, new RegExp(`;-\\$${kind}$`, "m"), `${name} ${type} is ${kind}:\n${stdout}`);
+        assert.match(
+          stdout,
+          /^; negative response, fully validated$/m,
+          `${name} ${type}:\n${stdout}${stderr}`,
+        );
+        assert.match(
+          stdout,
+          new RegExp(`;-\\$${kind}$`, "m"),
+          `${name} ${type} is ${kind}:\n${stdout}`,
+        );
       });
     });
 
     test("a wrong trust anchor: broken trust chain, nothing validated", async () => {
-      const { stdout, stderr } = await lookup(WRONG_ANCHOR_ZONE, `static.${WRONG_ANCHOR_ZONE}`, "A");
+      const { stdout, stderr } = await lookup(
+        WRONG_ANCHOR_ZONE,
+        `static.${WRONG_ANCHOR_ZONE}`,
+        "A",
+      );
       assert.doesNotMatch(stdout, /fully validated/);
       assert.match(stderr, /resolution failed: broken trust chain/, stderr);
     });

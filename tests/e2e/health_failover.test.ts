@@ -41,16 +41,24 @@ describe("health failover through the real server (real probes on loopback)", ()
   /** Polls until `name`/`type` serves exactly `expected` (deadline 5 s: a few 200 ms cycles). */
   async function until(name: string, type: "A" | "AAAA", expected: string[]): Promise<void> {
     let last: string[] = [];
-    await waitFor(`${name} ${type} to serve [${expected.join(", ")}] (last: [${last.join(", ")}])`, async () => {
-      last = await served(name, type);
-      return JSON.stringify(last) === JSON.stringify([...expected].sort());
-    }, 5_000);
+    await waitFor(
+      `${name} ${type} to serve [${expected.join(", ")}] (last: [${last.join(", ")}])`,
+      async () => {
+        last = await served(name, type);
+        return JSON.stringify(last) === JSON.stringify([...expected].sort());
+      },
+      5_000,
+    );
   }
 
   before(async () => {
     [v4a, v4b, v6] = await openBackends(["127.0.0.2", "127.0.0.3", "::1"]);
     const check = { port: v4a.port, timeoutMs: 500 };
-    const record = (name: string, addresses: string[], whenAllDown: RecordConfig["whenAllDown"]): RecordConfig => ({
+    const record = (
+      name: string,
+      addresses: string[],
+      whenAllDown: RecordConfig["whenAllDown"],
+    ): RecordConfig => ({
       name,
       addresses,
       check,

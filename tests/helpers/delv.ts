@@ -32,7 +32,9 @@ export function delvAvailable(): boolean {
  */
 export function writeDelvAnchors(dir: string, anchors: readonly TrustAnchor[]): string {
   const lines = anchors.map(({ trustAnchor }) => {
-    const match = /^(\S+)(?: \d+)? IN DS (\d+) (\d+) (\d+) ([0-9A-Fa-f]+)$/.exec(trustAnchor.trim());
+    const match = /^(\S+)(?: \d+)? IN DS (\d+) (\d+) (\d+) ([0-9A-Fa-f]+)$/.exec(
+      trustAnchor.trim(),
+    );
     if (match === null) throw new Error(`not a DS record: ${JSON.stringify(trustAnchor)}`);
     const [, owner, tag, algorithm, digestType, digest] = match;
     return `  ${owner} static-ds ${tag} ${algorithm} ${digestType} "${digest}";`;
@@ -46,7 +48,13 @@ export function writeDelvAnchors(dir: string, anchors: readonly TrustAnchor[]): 
  * `delv @127.0.0.1 -p PORT -a ANCHORS +root=ZONE NAME TYPE`: validates from
  * the anchor for `zone`, asking only our server. Killed after 10 s.
  */
-export function delv(port: number, anchorsPath: string, zone: string, name: string, type: string): Promise<DelvResult> {
+export function delv(
+  port: number,
+  anchorsPath: string,
+  zone: string,
+  name: string,
+  type: string,
+): Promise<DelvResult> {
   const args = ["@127.0.0.1", "-p", String(port), "-a", anchorsPath, `+root=${zone}`, name, type];
   return new Promise((resolve, reject) => {
     const child = spawn(DELV_BINARY, args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -72,7 +72,11 @@ async function serverExchange(setup: ExchangeSetup, health: HealthView): Promise
     const answer = await server.query(query, transport);
     if (transport === "udp" && answer !== null && (answer[2] & TC) === 0) {
       const overTcp = await server.query(query, "tcp");
-      assert.deepEqual(overTcp && [...overTcp], [...answer], "the TCP answer differs from the UDP one");
+      assert.deepEqual(
+        overTcp && [...overTcp],
+        [...answer],
+        "the TCP answer differs from the UDP one",
+      );
     }
     return answer;
   };

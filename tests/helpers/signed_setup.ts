@@ -82,7 +82,10 @@ async function keygen(algorithm: DnssecAlgorithmName, path: string): Promise<voi
 /** `healthy-dns ds ARGS`, checked: the DS record lines by zone. */
 async function dsRecords(args: readonly string[]): Promise<Map<string, string>> {
   const lines: string[] = [];
-  const code = await runDs(args, { readTextFile: (path) => readFile(path, "utf8"), out: (line) => lines.push(line) });
+  const code = await runDs(args, {
+    readTextFile: (path) => readFile(path, "utf8"),
+    out: (line) => lines.push(line),
+  });
   assert.equal(code, 0, `ds ${args.join(" ")}: ${lines.join("\n")}`);
   const records = new Map<string, string>();
   for (const line of lines) {
@@ -102,7 +105,14 @@ export async function signedSetup(options: SignedSetupOptions): Promise<SignedSe
   await keygen(algorithm, join(dir, "other.pem"));
   const right = await dsRecords(["--config", configPath]);
   assert.deepEqual([...right.keys()], [HOSTED, ALIAS, WRONG_ANCHOR_ZONE]);
-  const wrong = await dsRecords(["--priv-key-path", join(dir, "other.pem"), "--priv-key-alg", algorithm, "--hosted-zone", WRONG_ANCHOR_ZONE]);
+  const wrong = await dsRecords([
+    "--priv-key-path",
+    join(dir, "other.pem"),
+    "--priv-key-alg",
+    algorithm,
+    "--hosted-zone",
+    WRONG_ANCHOR_ZONE,
+  ]);
   return {
     dir,
     configPath,

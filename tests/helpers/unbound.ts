@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, udpExchange } from "./server_harness.ts";
-import { type Decoded, decode, makeQuery, type QueryOptions } from "./zone_fixture.ts";
+import { decode, type Decoded, makeQuery, type QueryOptions } from "./zone_fixture.ts";
 
 /** Where Debian installs unbound; `UNBOUND` overrides it. */
 const UNBOUND_BINARY = process.env.UNBOUND ?? "/usr/sbin/unbound";
@@ -84,7 +84,9 @@ function unboundConfig(options: UnboundOptions, port: number, dir: string): stri
     ...zones.map((zone) => `  local-zone: "${zone}." transparent`),
     ...options.zones.map((zone) => `  trust-anchor: "${zone.trustAnchor}"`),
     ...(options.extraServerLines ?? []).map((line) => `  ${line}`),
-    ...zones.flatMap((zone) => ["stub-zone:", `  name: "${zone}."`, `  stub-addr: 127.0.0.1@${options.serverPort}`]),
+    ...zones.flatMap((
+      zone,
+    ) => ["stub-zone:", `  name: "${zone}."`, `  stub-addr: 127.0.0.1@${options.serverPort}`]),
     "",
   ].join("\n");
 }
@@ -98,7 +100,9 @@ export async function startUnbound(options: UnboundOptions): Promise<Unbound> {
   const port = await freePort();
   const configPath = join(dir, "unbound.conf");
   writeFileSync(configPath, unboundConfig(options, port, dir));
-  const child = spawn(UNBOUND_BINARY, ["-d", "-c", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(UNBOUND_BINARY, ["-d", "-c", configPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const collect = (chunk: Uint8Array) => (output += new TextDecoder().decode(chunk));
   child.stdout?.on("data", collect);
@@ -138,25 +142,43 @@ export async function startUnbound(options: UnboundOptions): Promise<Unbound> {
     async resolve(name, type, queryOptions = {}) {
       const query = makeQuery(name, type, { rd: true, edns: { dnssecOk: true }, ...queryOptions });
       const response = await udpExchange(port, query, QUERY_TIMEOUT_MS);
-      if (response === null) throw new Error(`unbound gave no answer for ${name} ${type} within ${QUERY_TIMEOUT_MS} ms; log:\n${log()}`);
+      if (response === null) {
+        throw new Error(
+          `unbound gave no answer for ${name} ${type} within ${QUERY_TIMEOUT_MS} ms; log:\n${log()}`,
+        );
+      }
       return decode(response);
     },
   };
 }
 
 /** Polls unbound with `id.server CH TXT` until it answers, it exits, or the deadline passes. */
-async function waitUntilAnswering(port: number, exited: () => boolean, log: () => string): Promise<void> {
+async function waitUntilAnswering(
+  port: number,
+  exited: () => boolean,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (exited()) throw new Error(`unbound exited during start-up:\n${log()}`);
-    const response = await udpExchange(port, makeQuery("id.server", "TXT", { qclass: CLASS_CH }), 200);
+    const response = await udpExchange(
+      port,
+      makeQuery("id.server", "TXT", { qclass: CLASS_CH }),
+      200,
+    );
     if (response !== null) return;
-    if (Date.now() > deadline) throw new Error(`unbound did not answer within ${START_TIMEOUT_MS} ms:\n${log()}`);
+    if (Date.now() > deadline) {
+      throw new Error(`unbound did not answer within ${START_TIMEOUT_MS} ms:\n${log()}`);
+    }
   }
 }
 
 /** SIGTERM, then SIGKILL if the process is still there after 5 s; resolves once it is gone. */
-async function endProcess(child: ChildProcess, exited: Promise<void>, done: () => boolean): Promise<void> {
+async function endProcess(
+  child: ChildProcess,
+  exited: Promise<void>,
+  done: () => boolean,
+): Promise<void> {
   if (done()) return;
   child.kill("SIGTERM");
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,32 +1,24 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { runCheck } from "../../src/cli/check.ts";
-import type { BlackHoles } from "../helpers/black_hole.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";
-import type { TcpBackend } from "../helpers/tcp_backend.ts";
 import { systemClock } from "../../src/runtime/system_clock.ts";
 
 const dialers = await dialersUnderTest();
 
 describe("healthy-dns check", () => {
   let targets: ProbeTargets;
-  let v4: TcpBackend;
-  let v6: TcpBackend;
-  let hole: BlackHoles;
-  before(async () => {
-    targets = await openProbeTargets();
-    ({ v4, v6, hole } = targets);
-  });
+  before(async () => (targets = await openProbeTargets()));
   after(() => targets.close());
 
   /** www: one up, one refused; v6: up; static: never probed. */
   const partlyUp = () =>
     healthConfig(
       [
-        { name: "www", addresses: ["127.0.0.2", "127.0.0.3"], port: v4.port },
-        { name: "v6", addresses: ["::1"], port: v6.port },
+        { name: "www", addresses: ["127.0.0.2", "127.0.0.3"], port: targets.v4.port },
+        { name: "v6", addresses: ["::1"], port: targets.v6.port },
       ],
       { timeoutMs: 300 },
       [{ name: "static", addresses: ["192.0.2.7"], check: null, whenAllDown: { kind: "none" } }],
@@ -41,17 +33,19 @@ describe("healthy-dns check", () => {
       assert.match(lines[0], /^NAME +ADDRESS +PORT +STATE +RESULT$/);
       assert.match(
         lines[1],
-        new RegExp(`^www\\.example\\.test +127\\.0\\.0\\.2 +${v4.port} +healthy +[\\d.]+ ms$`),
+        new RegExp(
+          `^www\\.example\\.test +127\\.0\\.0\\.2 +${targets.v4.port} +healthy +[\\d.]+ ms$`,
+        ),
       );
       assert.match(
         lines[2],
         new RegExp(
-          `^www\\.example\\.test +127\\.0\\.0\\.3 +${v4.port} +unhealthy +refused after [\\d.]+ ms$`,
+          `^www\\.example\\.test +127\\.0\\.0\\.3 +${targets.v4.port} +unhealthy +refused after [\\d.]+ ms$`,
         ),
       );
       assert.match(
         lines[3],
-        new RegExp(`^v6\\.example\\.test +::1 +${v6.port} +healthy +[\\d.]+ ms$`),
+        new RegExp(`^v6\\.example\\.test +::1 +${targets.v6.port} +healthy +[\\d.]+ ms$`),
       );
       assert.match(
         lines[4],
@@ -65,8 +59,8 @@ describe("healthy-dns check", () => {
     test(`a name with no healthy address: exit 1, named in the summary; timeouts reported (${name})`, async () => {
       const config = healthConfig(
         [
-          { name: "www", addresses: ["127.0.0.2"], port: v4.port },
-          { name: "dead", addresses: ["127.0.0.3"], port: hole.ports[0] },
+          { name: "www", addresses: ["127.0.0.2"], port: targets.v4.port },
+          { name: "dead", addresses: ["127.0.0.3"], port: targets.hole.ports[0] },
         ],
         { timeoutMs: 300 },
       );
@@ -92,9 +86,9 @@ describe("healthy-dns check", () => {
           r: Record<string, unknown>,
         ) => [r.name, r.address, r.port, r.healthy, r.reason]),
         [
-          ["www.example.test", "127.0.0.2", v4.port, true, null],
-          ["www.example.test", "127.0.0.3", v4.port, false, "refused"],
-          ["v6.example.test", "::1", v6.port, true, null],
+          ["www.example.test", "127.0.0.2", targets.v4.port, true, null],
+          ["www.example.test", "127.0.0.3", targets.v4.port, false, "refused"],
+          ["v6.example.test", "::1", targets.v6.port, true, null],
         ],
       );
       assert.equal(typeof report.rows[1].detail, "string");
@@ -103,7 +97,7 @@ describe("healthy-dns check", () => {
   }
 
   test("--json with a down name reports ok false and exit 1", async () => {
-    const config = healthConfig([{ name: "api", addresses: ["127.0.0.3"], port: v4.port }]);
+    const config = healthConfig([{ name: "api", addresses: ["127.0.0.3"], port: targets.v4.port }]);
     const lines: string[] = [];
     const code = await runCheck(
       config,

@@ -1,6 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { nameToWire } from "../wire/name_to_wire.ts";
 import type { SigningKey } from "./signing_key.ts";
+import { concatBytes } from "./concat_bytes.ts";
 
 /**
  * DS RDATA (RFC 4034 §5.1, RFC 4509) for `key` as the DNSKEY at `owner`:
@@ -11,13 +12,7 @@ export function dsRdata(owner: string, key: SigningKey, digestType = 2): Uint8Ar
   if (digestType !== 2) {
     throw new RangeError(`DS digest type ${digestType} is not supported (only 2, SHA-256)`);
   }
-  const ownerWire = nameToWire(owner);
-  const input = new Uint8Array(ownerWire.length + key.dnskeyRdata.length);
-  input.set(ownerWire);
-  input.set(key.dnskeyRdata, ownerWire.length);
-  const digest = sha256(input);
-  const out = new Uint8Array(4 + digest.length);
-  out.set([key.keyTag >> 8, key.keyTag & 0xff, key.algorithm, digestType]);
-  out.set(digest, 4);
-  return out;
+  const digest = sha256(concatBytes(nameToWire(owner), key.dnskeyRdata));
+  const head = new Uint8Array([key.keyTag >> 8, key.keyTag & 0xff, key.algorithm, digestType]);
+  return concatBytes(head, digest);
 }

@@ -1,4 +1,5 @@
 import { nameToWire } from "../wire/name_to_wire.ts";
+import { concatBytes } from "./concat_bytes.ts";
 
 /**
  * NSEC RDATA (RFC 4034 §4.1): the next owner name (uncompressed, lowercase)
@@ -27,9 +28,5 @@ export function nsecRdata(nextName: string, types: readonly number[]): Uint8Arra
     }
     bitmap.push(window, used, ...bits.subarray(0, used));
   }
-  const next = nameToWire(nextName);
-  const out = new Uint8Array(next.length + bitmap.length);
-  out.set(next);
-  out.set(bitmap, next.length);
-  return out;
+  return concatBytes(nameToWire(nextName), new Uint8Array(bitmap));
 }

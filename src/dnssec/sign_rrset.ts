@@ -2,6 +2,7 @@ import { nameToWire } from "../wire/name_to_wire.ts";
 import { compareBytes } from "./compare_bytes.ts";
 import { labelCount } from "./label_count.ts";
 import type { SigningKey } from "./signing_key.ts";
+import { concatBytes } from "./concat_bytes.ts";
 
 const CLASS_IN = 1;
 
@@ -65,11 +66,7 @@ export async function signRRset(key: SigningKey, rrset: RRsetToSign): Promise<Ui
   view.setUint16(16, key.keyTag);
   header.set(signer, 18);
 
-  const signature = await key.sign(signedData(header, rrset));
-  const out = new Uint8Array(header.length + signature.length);
-  out.set(header);
-  out.set(signature, header.length);
-  return out;
+  return concatBytes(header, await key.sign(signedData(header, rrset)));
 }
 
 /** RRSIG RDATA (minus signature) followed by every RR in canonical form and order. */

@@ -10,7 +10,7 @@
  *     1,000 black holes (connects hang until the timeout) and 1,000 refused;
  *  3. the duration of one check cycle over those 2,000 endpoints.
  * Targets: failover < 2.5 s in both cases; cycle < 2 × timeout.
- * Loopback only; needs perl for the black holes (tests/health/fixtures/black_hole.ts).
+ * Loopback only; needs perl for the black holes (tests/helpers/black_hole.ts).
  */
 import * as dgram from "node:dgram";
 import dnsPacket from "dns-packet";

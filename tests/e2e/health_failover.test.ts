@@ -41,14 +41,14 @@ describe("health failover through the real server (real probes on loopback)", ()
   /** Polls until `name`/`type` serves exactly `expected` (deadline 5 s: a few 200 ms cycles). */
   async function until(name: string, type: "A" | "AAAA", expected: string[]): Promise<void> {
     let last: string[] = [];
-    await waitFor(
-      `${name} ${type} to serve [${expected.join(", ")}] (last: [${last.join(", ")}])`,
-      async () => {
+    try {
+      await waitFor(`${name} ${type} to serve [${expected.join(", ")}]`, async () => {
         last = await served(name, type);
         return JSON.stringify(last) === JSON.stringify([...expected].sort());
-      },
-      5_000,
-    );
+      }, 5_000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last served: [${last.join(", ")}]`);
+    }
   }
 
   before(async () => {

@@ -1,4 +1,4 @@
-import type { PreparedAnswer, Snapshot, ZoneIndex } from "../zone/snapshot.ts";
+import type { Snapshot, ZoneIndex } from "../zone/snapshot.ts";
 import { canonicalKey } from "../wire/canonical_key.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
@@ -6,7 +6,6 @@ import { readQuestionName } from "../wire/read_question_name.ts";
 import { skipName } from "../wire/skip_name.ts";
 import { wireKey } from "../wire/wire_key.ts";
 
-const NO_FRAGMENTS: readonly Fragment[] = Object.freeze([]);
 /** Length of our OPT record: root name, type, class, TTL, RDLENGTH 0. */
 const OPT_LENGTH = 11;
 /** The wildcard label "*" as a canonical-key label (octet + 1, then terminator). */
@@ -62,18 +61,7 @@ export function answerQuery(
   if (optAt >= 0) {
     edns = query[optAt + 6] & 0x80;
     if (query[optAt + 5] !== 0) {
-      return respond(
-        query,
-        questionEnd,
-        DNS.RCODE_BADVERS,
-        false,
-        null,
-        null,
-        null,
-        0,
-        edns,
-        limit,
-      );
+      return noRecords(query, questionEnd, DNS.RCODE_BADVERS, edns);
     }
     if (transport === "udp") {
       const size = (query[optAt + 2] << 8) | query[optAt + 3];
@@ -84,27 +72,50 @@ export function answerQuery(
   const qtype = (query[nameEnd] << 8) | query[nameEnd + 1];
   const qclass = (query[nameEnd + 2] << 8) | query[nameEnd + 3];
   if (qclass !== DNS.CLASS_IN) {
-    return respond(query, questionEnd, DNS.RCODE_REFUSED, false, null, null, null, 0, edns, limit);
+    return noRecords(query, questionEnd, DNS.RCODE_REFUSED, edns);
   }
 
   const key = wireKey(query, DNS.HEADER_LENGTH, nameEnd);
-  const dnssecOk = edns > 0 ? 1 : 0;
+  const dnssecOk = edns > 0;
   const entry = snapshot.names.get(key);
   if (entry !== undefined) {
     if (qtype === DNS.TYPE_AXFR || qtype === DNS.TYPE_IXFR) {
-      return respond(query, questionEnd, DNS.RCODE_NOTIMP, false, null, null, null, 0, edns, limit);
+      return noRecords(query, questionEnd, DNS.RCODE_NOTIMP, edns);
     }
-    const prepared = (entry.positive.get(qtype) ?? entry.nodata)[dnssecOk];
-    const shift = nameEnd - DNS.HEADER_LENGTH - entry.zone.apexWireLength;
+    const zone = snapshot.zones[entry.zone];
+    const shift = nameEnd - DNS.HEADER_LENGTH - zone.apexWireLength;
+    const types = entry.types;
+    for (let i = 0; i < types.length; i++) {
+      if (types[i] === qtype) {
+        const answer = entry.answers[i];
+        return respond(
+          query,
+          questionEnd,
+          DNS.RCODE_NOERROR,
+          true,
+          answer,
+          null,
+          null,
+          null,
+          shift,
+          dnssecOk,
+          edns,
+          limit,
+        );
+      }
+    }
+    const proof = dnssecOk && entry.proof >= 0 ? zone.chainProofs[entry.proof] : null;
     return respond(
       query,
       questionEnd,
-      prepared.rcode,
+      DNS.RCODE_NOERROR,
       true,
-      prepared,
       null,
+      zone.negativeSoa,
+      proof,
       null,
       shift,
+      dnssecOk,
       edns,
       limit,
     );
@@ -116,28 +127,29 @@ export function answerQuery(
   for (; encloserAt < nameEnd; encloserAt += query[encloserAt] + 1) {
     const found = snapshot.names.get(key.substring(encloserAt - DNS.HEADER_LENGTH));
     if (found !== undefined) {
-      zone = found.zone;
+      zone = snapshot.zones[found.zone];
       break;
     }
   }
   if (zone === null) {
-    return respond(query, questionEnd, DNS.RCODE_REFUSED, false, null, null, null, 0, edns, limit);
+    return noRecords(query, questionEnd, DNS.RCODE_REFUSED, edns);
   }
   if (qtype === DNS.TYPE_AXFR || qtype === DNS.TYPE_IXFR) {
-    return respond(query, questionEnd, DNS.RCODE_NOTIMP, false, null, null, null, 0, edns, limit);
+    return noRecords(query, questionEnd, DNS.RCODE_NOTIMP, edns);
   }
   const shift = nameEnd - DNS.HEADER_LENGTH - zone.apexWireLength;
-  const prepared = zone.nxdomain[dnssecOk];
-  if (dnssecOk === 0 || zone.chainKeys.length === 0) {
+  if (!dnssecOk || zone.chainKeys.length === 0) {
     return respond(
       query,
       questionEnd,
-      prepared.rcode,
+      DNS.RCODE_NXDOMAIN,
       true,
-      prepared,
+      null,
+      zone.negativeSoa,
       null,
       null,
       shift,
+      dnssecOk,
       edns,
       limit,
     );
@@ -150,12 +162,14 @@ export function answerQuery(
   return respond(
     query,
     questionEnd,
-    prepared.rcode,
+    DNS.RCODE_NXDOMAIN,
     true,
-    prepared,
+    null,
+    zone.negativeSoa,
     first,
     second,
     shift,
+    true,
     edns,
     limit,
   );
@@ -202,48 +216,84 @@ function headerOnly(query: Uint8Array, rcode: number): Uint8Array {
   return out;
 }
 
-function sectionLength(fragments: readonly Fragment[]): number {
-  let total = 0;
-  for (let i = 0; i < fragments.length; i++) total += fragments[i].bytes.length;
-  return total;
+/** A response with the question (and OPT) but no records: REFUSED, NOTIMP, BADVERS. */
+function noRecords(
+  query: Uint8Array,
+  questionEnd: number,
+  rcode: number,
+  edns: number,
+): Uint8Array {
+  return respond(
+    query,
+    questionEnd,
+    rcode,
+    false,
+    null,
+    null,
+    null,
+    null,
+    0,
+    false,
+    edns,
+    Infinity,
+  );
 }
 
-/** Copies a fragment to `at`, shifting its relocatable compression pointers; returns the end. */
-function copyFragment(out: Uint8Array, at: number, fragment: Fragment, shift: number): number {
-  out.set(fragment.bytes, at);
+/** Bytes of `fragment` a response carries: all of them with DO, else its plain part. */
+function usedLength(fragment: Fragment | null, dnssecOk: boolean): number {
+  return fragment === null ? 0 : dnssecOk ? fragment.bytes.length : fragment.plainLength;
+}
+
+function usedCount(fragment: Fragment | null, dnssecOk: boolean): number {
+  return fragment === null ? 0 : dnssecOk ? fragment.count : fragment.plainCount;
+}
+
+/** Copies the first `length` bytes of a fragment to `at`, shifting its relocatable compression pointers; returns the end. */
+function copyFragment(
+  out: Uint8Array,
+  at: number,
+  fragment: Fragment,
+  length: number,
+  shift: number,
+): number {
+  const bytes = fragment.bytes;
+  if (length === bytes.length) out.set(bytes, at);
+  else for (let i = 0; i < length; i++) out[at + i] = bytes[i];
   const relocs = fragment.relocs;
-  for (let i = 0; i < relocs.length; i++) {
+  for (let i = 0; i < relocs.length && relocs[i] < length; i++) {
     const p = at + relocs[i];
     const pointer = ((out[p] << 8) | out[p + 1]) + shift;
     out[p] = pointer >> 8;
     out[p + 1] = pointer & 0xff;
   }
-  return at + fragment.bytes.length;
+  return at + length;
 }
 
 /**
- * Writes header, echoed question, the prepared sections (plus up to two
- * extra authority fragments: NSEC proofs) and our OPT when the query had one.
- * When the result would exceed `limit`, answer and authority are left out
- * and TC set (RFC 2181 §9, RFC 6891 §7).
+ * Writes header, echoed question, the answer section (`answer`), the
+ * authority section (up to three fragments: SOA, NSEC proofs), each in its
+ * DO=1 or plain form, and our OPT when the query had one. When the result
+ * would exceed `limit`, answer and authority are left out and TC set (RFC
+ * 2181 §9, RFC 6891 §7).
  */
 function respond(
   query: Uint8Array,
   questionEnd: number,
   rcode: number,
   aa: boolean,
-  prepared: PreparedAnswer | null,
-  extra1: Fragment | null,
-  extra2: Fragment | null,
+  answer: Fragment | null,
+  authority1: Fragment | null,
+  authority2: Fragment | null,
+  authority3: Fragment | null,
   shift: number,
+  dnssecOk: boolean,
   edns: number,
   limit: number,
 ): Uint8Array {
-  const answer = prepared === null ? NO_FRAGMENTS : prepared.answer;
-  const authority = prepared === null ? NO_FRAGMENTS : prepared.authority;
   const optLength = edns < 0 ? 0 : OPT_LENGTH;
-  let total = questionEnd + optLength + sectionLength(answer) + sectionLength(authority) +
-    (extra1 === null ? 0 : extra1.bytes.length) + (extra2 === null ? 0 : extra2.bytes.length);
+  let total = questionEnd + optLength + usedLength(answer, dnssecOk) +
+    usedLength(authority1, dnssecOk) + usedLength(authority2, dnssecOk) +
+    usedLength(authority3, dnssecOk);
   const truncated = total > limit;
   if (truncated) total = questionEnd + optLength;
   const out = new Uint8Array(total);
@@ -251,17 +301,24 @@ function respond(
   out[5] = 1;
   out.set(query.subarray(DNS.HEADER_LENGTH, questionEnd), DNS.HEADER_LENGTH);
   let at = questionEnd;
-  if (!truncated && prepared !== null) {
-    const nsCount = prepared.authorityCount + (extra1 === null ? 0 : extra1.count) +
-      (extra2 === null ? 0 : extra2.count);
-    out[6] = prepared.answerCount >> 8;
-    out[7] = prepared.answerCount & 0xff;
+  if (!truncated) {
+    const anCount = usedCount(answer, dnssecOk);
+    const nsCount = usedCount(authority1, dnssecOk) + usedCount(authority2, dnssecOk) +
+      usedCount(authority3, dnssecOk);
+    out[6] = anCount >> 8;
+    out[7] = anCount & 0xff;
     out[8] = nsCount >> 8;
     out[9] = nsCount & 0xff;
-    for (let i = 0; i < answer.length; i++) at = copyFragment(out, at, answer[i], shift);
-    for (let i = 0; i < authority.length; i++) at = copyFragment(out, at, authority[i], shift);
-    if (extra1 !== null) at = copyFragment(out, at, extra1, shift);
-    if (extra2 !== null) at = copyFragment(out, at, extra2, shift);
+    if (answer !== null) at = copyFragment(out, at, answer, usedLength(answer, dnssecOk), shift);
+    if (authority1 !== null) {
+      at = copyFragment(out, at, authority1, usedLength(authority1, dnssecOk), shift);
+    }
+    if (authority2 !== null) {
+      at = copyFragment(out, at, authority2, usedLength(authority2, dnssecOk), shift);
+    }
+    if (authority3 !== null) {
+      at = copyFragment(out, at, authority3, usedLength(authority3, dnssecOk), shift);
+    }
   }
   if (edns >= 0) {
     out[11] = 1;

@@ -19,22 +19,44 @@ const NO_RELOCS = new Uint16Array(0);
  */
 export class FragmentWriter {
   readonly #suffixes = new Map<string, number>();
-  readonly #relocatable: boolean;
+  #relocatable = false;
   #bytes = new Uint8Array(512);
   #length = 0;
   #count = 0;
+  #plainLength = -1;
+  #plainCount = 0;
   readonly #relocs: number[] = [];
 
   constructor(questionName: string, relocatable: boolean) {
+    this.restart(questionName, relocatable);
+  }
+
+  /**
+   * Starts a new fragment for another question name, keeping the scratch
+   * buffer: a builder writes thousands of fragments with one writer.
+   */
+  restart(questionName: string, relocatable: boolean): void {
     this.#relocatable = relocatable;
+    this.#length = 0;
+    this.#count = 0;
+    this.#plainLength = -1;
+    this.#plainCount = 0;
+    this.#relocs.length = 0;
+    this.#suffixes.clear();
     let offset = QUESTION_NAME_OFFSET;
     for (let at = 0; at < questionName.length;) {
       const dot = questionName.indexOf(".", at);
-      this.#suffixes.set(questionName.slice(at), offset);
+      this.#suffixes.set(at === 0 ? questionName : questionName.slice(at), offset);
       const end = dot < 0 ? questionName.length : dot;
       offset += end - at + 1;
       at = end + 1;
     }
+  }
+
+  /** Ends the plain (DO=0) part here: what follows are RRSIGs. */
+  endPlain(): void {
+    this.#plainLength = this.#length;
+    this.#plainCount = this.#count;
   }
 
   /** Appends one record whose RDATA is copied as is (no names to compress in it). */
@@ -108,10 +130,13 @@ export class FragmentWriter {
 
   /** The fragment written so far, its bytes packed into a shared chunk. */
   finish(): Fragment {
+    const plain = this.#plainLength >= 0;
     return Object.freeze({
       bytes: packBytes(this.#bytes.subarray(0, this.#length)),
       count: this.#count,
       relocs: this.#relocs.length === 0 ? NO_RELOCS : Uint16Array.from(this.#relocs),
+      plainLength: plain ? this.#plainLength : this.#length,
+      plainCount: plain ? this.#plainCount : this.#count,
     });
   }
 

@@ -2,12 +2,18 @@ import type { Config } from "../config/config.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
 import { addressToRdata } from "../wire/address_to_rdata.ts";
+import { FragmentWriter } from "../wire/fragment_writer.ts";
 import { encodeZone } from "./encode_zone.ts";
 import { modelZone } from "./model_zone.ts";
 import { servedAddresses } from "./served_addresses.ts";
 import { signZones } from "./sign_zones.ts";
 import type { NameEntry, Snapshot, ZoneIndex } from "./snapshot.ts";
 import { nextSerial, zoneTiming } from "./timing.ts";
+
+function sameKey(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
 
 /** Everything one build depends on. */
 export interface BuildInput {
@@ -50,13 +56,18 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     modelZone(apex, { config, timing, serial, served, dnskey })
   );
   const signed = key === null ? null : await signZones(models, key, timing, now, previous);
-  const zones: ZoneIndex[] = [];
   const names = new Map<string, NameEntry>();
-  for (const model of models) {
-    const { index, entries } = encodeZone(model, timing, signed?.byRRset ?? null);
-    zones.push(index);
-    for (const [wire, entry] of entries) names.set(wire, entry);
-  }
+  const context = {
+    timing,
+    // Entries are reused only from a snapshot made with the same key (or none).
+    previous: previous !== null && sameKey(previous.dnskey, dnskey) ? previous : null,
+    names,
+    writer: new FragmentWriter("", false),
+    shared: new Map(),
+  };
+  const zones: ZoneIndex[] = models.map((model, position) =>
+    encodeZone(model, position, signed?.byName[position] ?? null, context)
+  );
   return Object.freeze({
     serial,
     builtAt: now,

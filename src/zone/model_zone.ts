@@ -31,6 +31,8 @@ export interface ZoneModel {
   readonly names: readonly NameModel[];
   /** NSEC owners in canonical order (empty when unsigned). */
   readonly chain: readonly string[];
+  /** `canonicalKey` of each chain entry. */
+  readonly chainKeys: readonly string[];
 }
 
 /** Inputs shared by every served zone of one build. */
@@ -57,10 +59,10 @@ function soaRdata(apex: string, input: ZoneModelInput): Uint8Array {
   return out;
 }
 
-function sortCanonically(names: Iterable<string>): string[] {
+function sortCanonically(names: Iterable<string>): { name: string; key: string }[] {
   const keyed = [...names].map((name) => ({ name, key: canonicalKey(nameToWire(name), 0) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((entry) => entry.name);
+  return keyed;
 }
 
 /**
@@ -107,8 +109,10 @@ export function modelZone(apex: string, input: ZoneModelInput): ZoneModel {
       existing.add(name.slice(at + 1));
     }
   }
-  const sorted = sortCanonically(existing);
-  const chain = input.dnskey === null ? [] : sorted.filter((name) => data.has(name));
+  const keyed = sortCanonically(existing);
+  const sorted = keyed.map((entry) => entry.name);
+  const inChain = input.dnskey === null ? [] : keyed.filter((entry) => data.has(entry.name));
+  const chain = inChain.map((entry) => entry.name);
   const chainPosition = new Map(chain.map((name, i) => [name, i]));
   const names: NameModel[] = [];
   let covering = -1;
@@ -126,5 +130,10 @@ export function modelZone(apex: string, input: ZoneModelInput): ZoneModel {
       Object.freeze({ name, rrsets: Object.freeze(sets), chainIndex, coveringIndex: covering }),
     );
   }
-  return Object.freeze({ apex, names: Object.freeze(names), chain: Object.freeze(chain) });
+  return Object.freeze({
+    apex,
+    names: Object.freeze(names),
+    chain: Object.freeze(chain),
+    chainKeys: inChain.map((entry) => entry.key),
+  });
 }

@@ -22,17 +22,15 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
   return a !== null && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-/** Where `SignedZones.byRRset` files a signature: zone apex, owner, type. */
-export function rrsetSlot(signer: string, owner: string, type: number): string {
-  return `${signer}|${owner}|${type}`;
-}
-
 /** The result of signing every served zone. */
 export interface SignedZones {
   /** Every signature of this build by RRset identity (signer, owner, type, TTL, RDATA), for the next build to reuse. */
   readonly signatures: ReadonlyMap<string, CachedSignature>;
-  /** RRSIG RDATA of this build's RRsets by `rrsetSlot`. */
-  readonly byRRset: ReadonlyMap<string, Uint8Array>;
+  /**
+   * This build's signature of each RRset: per zone, per name (in
+   * `ZoneModel.names` order), one per RRset in order, then the HINFO's.
+   */
+  readonly byName: readonly (readonly (readonly CachedSignature[])[])[];
   /** When the earliest signature must be re-made (ms). */
   readonly refreshAt: number;
 }
@@ -57,13 +55,18 @@ export async function signZones(
   const window = signatureWindow(nowMs, timing);
   const hinfo = rfc8482Hinfo(timing.negativeTtl);
   const signatures = new Map<string, CachedSignature>();
-  const slots: [string, string][] = [];
+  const ids = zones.map((zone) =>
+    zone.names.map(({ name, rrsets }) => {
+      const of = rrsets.map((rrset) => signatureKey(zone.apex, name, rrset));
+      of.push(signatureKey(zone.apex, name, hinfo));
+      return of;
+    })
+  );
   const jobs: { id: string; owner: string; signer: string; rrset: RRsetModel }[] = [];
-  for (const zone of zones) {
-    for (const { name, rrsets } of zone.names) {
-      for (const rrset of [...rrsets, hinfo]) {
-        const id = signatureKey(zone.apex, name, rrset);
-        slots.push([rrsetSlot(zone.apex, name, rrset.type), id]);
+  for (const [z, zone] of zones.entries()) {
+    for (const [n, { name, rrsets }] of zone.names.entries()) {
+      for (const [r, id] of ids[z][n].entries()) {
+        const rrset = r < rrsets.length ? rrsets[r] : hinfo;
         const old = reusable?.get(id);
         if (old !== undefined && signatureDueAt(old.expiration, nowMs, timing) > nowMs) {
           signatures.set(id, old);
@@ -91,10 +94,9 @@ export async function signZones(
   for (const signature of signatures.values()) {
     refreshAt = Math.min(refreshAt, signatureDueAt(signature.expiration, nowMs, timing));
   }
-  const byRRset = new Map(slots.map(([slot, id]) => [slot, signatures.get(id)!.rdata]));
   return Object.freeze({
     signatures,
-    byRRset,
+    byName: ids.map((names) => names.map((of) => of.map((id) => signatures.get(id)!))),
     refreshAt: Number.isFinite(refreshAt)
       ? refreshAt
       : signatureDueAt(window.expiration, nowMs, timing),

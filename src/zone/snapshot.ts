@@ -1,41 +1,42 @@
 import type { Fragment } from "../wire/fragment.ts";
 
-/**
- * One prepared response body: RCODE plus the encoded answer and authority
- * sections (additional stays empty apart from OPT, which the answer path adds).
- */
-export interface PreparedAnswer {
-  readonly rcode: number;
-  readonly answerCount: number;
-  readonly authorityCount: number;
-  readonly answer: readonly Fragment[];
-  readonly authority: readonly Fragment[];
-}
-
-/** Prepared answers for a query without (index 0) and with (index 1) the DO bit. */
-export type ByDo = readonly [PreparedAnswer, PreparedAnswer];
-
 /** What the answer path needs about one served zone. */
 export interface ZoneIndex {
   /** Apex, dotted lowercase. */
   readonly apex: string;
   /** Length of the apex in wire form; relocatable fragments shift by qname length minus this. */
   readonly apexWireLength: number;
-  /** NXDOMAIN bodies; with DO the signed SOA only (the NSEC proofs are added per query). */
-  readonly nxdomain: ByDo;
+  /**
+   * The SOA of negative answers (TTL min(SOA TTL, MINIMUM)), relocatable; its
+   * plain part is the SOA record, the whole adds its RRSIG in a signed zone.
+   */
+  readonly negativeSoa: Fragment;
   /** Canonical sort keys (src/wire/canonical_key.ts) of the NSEC owners, ascending; empty when unsigned. */
   readonly chainKeys: readonly string[];
-  /** Per chain entry: its NSEC record and RRSIG, relocatable. */
+  /** Per chain entry: its NSEC record and RRSIG, relocatable (the owner's own NSEC answer). */
   readonly chainProofs: readonly Fragment[];
 }
 
-/** Everything prepared for one existing name (owner of data, or empty non-terminal). */
+/**
+ * Everything prepared for one existing name (owner of data, or empty
+ * non-terminal). Entries hold no reference to their zone's index, so an
+ * entry whose records and signatures did not change is reused as is by the
+ * next build (the zone's SOA changes with every serial).
+ */
 export interface NameEntry {
-  readonly zone: ZoneIndex;
-  /** Query types with a positive answer here (including ANY → HINFO). */
-  readonly positive: ReadonlyMap<number, ByDo>;
-  /** Every other query type: NODATA. */
-  readonly nodata: ByDo;
+  /** Position of its zone in `Snapshot.zones`. */
+  readonly zone: number;
+  /** Index in its zone's chain of the NSEC that proves NODATA here (its own, or the covering one for an empty non-terminal); -1 when unsigned. */
+  readonly proof: number;
+  /** Query types with a positive answer here (including ANY → HINFO, RRSIG when signed), parallel to `answers`. */
+  readonly types: readonly number[];
+  /**
+   * The answer section per type: the plain part for DO=0, the whole (with
+   * RRSIGs) for DO=1. Every other type is NODATA.
+   */
+  readonly answers: readonly Fragment[];
+  /** Builder-internal: identity of the records and signatures encoded here, to decide reuse. */
+  readonly stamp: string;
 }
 
 /** A signature kept for reuse by the next build. */
@@ -49,8 +50,9 @@ export interface CachedSignature {
 /**
  * The immutable result of one zone build: what every query is answered from.
  * Produced only by `buildSnapshot`; swapped by the server in one assignment.
- * Objects are frozen; maps and byte arrays are typed read-only and never
- * written after the build.
+ * Objects are frozen. Maps, arrays and byte arrays are typed read-only and
+ * never written after the build; arrays are not frozen because JavaScriptCore
+ * (Bun) reads frozen arrays several times slower, and they are on the hot path.
  */
 export interface Snapshot {
   /** SOA serial shared by every served zone. */

@@ -7,6 +7,7 @@ import { encodeZone } from "./encode_zone.ts";
 import { modelZone } from "./model_zone.ts";
 import { servedAddresses } from "./served_addresses.ts";
 import { signZones } from "./sign_zones.ts";
+import { timeSlicer } from "./time_slicer.ts";
 import type { NameEntry, Snapshot, ZoneIndex } from "./snapshot.ts";
 import { nextSerial, zoneTiming } from "./timing.ts";
 
@@ -64,10 +65,12 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     names,
     writer: new FragmentWriter("", false),
     shared: new Map(),
+    slice: timeSlicer(),
   };
-  const zones: ZoneIndex[] = models.map((model, position) =>
-    encodeZone(model, position, signed?.byName[position] ?? null, context)
-  );
+  const zones: ZoneIndex[] = [];
+  for (const [position, model] of models.entries()) {
+    zones.push(await encodeZone(model, position, signed?.byName[position] ?? null, context));
+  }
   return Object.freeze({
     serial,
     builtAt: now,

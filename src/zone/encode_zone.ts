@@ -22,6 +22,8 @@ export interface EncodeContext {
   readonly writer: FragmentWriter;
   /** Identical type lists and unsigned address answers, shared between entries. */
   readonly shared: Map<string, readonly number[] | Fragment>;
+  /** Pauses the build now and then so queries are answered meanwhile (time_slicer.ts). */
+  readonly slice: () => Promise<void> | undefined;
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -52,13 +54,13 @@ function stampOf(
  * whose records and signatures are unchanged is reused, so a health change
  * re-encodes only the names it touched.
  */
-export function encodeZone(
+export async function encodeZone(
   zone: ZoneModel,
   position: number,
   signatures: readonly (readonly CachedSignature[])[] | null,
   context: EncodeContext,
-): ZoneIndex {
-  const { timing, previous, names, writer: w, shared } = context;
+): Promise<ZoneIndex> {
+  const { timing, previous, names, writer: w, shared, slice } = context;
   const signed = signatures !== null;
   const hinfo = rfc8482Hinfo(timing.negativeTtl);
   const reusable = previous !== null && previous.zones[position]?.apex === zone.apex;
@@ -83,6 +85,7 @@ export function encodeZone(
   };
 
   for (const [n, model] of zone.names.entries()) {
+    await slice();
     const { name, rrsets, chainIndex, coveringIndex } = model;
     const sigs = signatures === null ? null : signatures[n];
     const wire = nameToWire(name);

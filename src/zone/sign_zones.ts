@@ -4,6 +4,7 @@ import { packBytes } from "../wire/pack_bytes.ts";
 import type { RRsetModel, ZoneModel } from "./model_zone.ts";
 import { rfc8482Hinfo } from "./rfc8482_hinfo.ts";
 import type { CachedSignature, Snapshot } from "./snapshot.ts";
+import { timeSlicer } from "./time_slicer.ts";
 import { signatureDueAt, signatureWindow, type ZoneTiming } from "./timing.ts";
 
 /** Signatures made at once; enough to keep Web Crypto busy without queueing 100k promises. */
@@ -14,8 +15,14 @@ const BATCH = 256;
  * A previous signature is reusable only under the same identity.
  */
 function signatureKey(signer: string, owner: string, rrset: RRsetModel): string {
-  const rdatas = rrset.rdatas.map((rdata) => String.fromCharCode(...rdata)).sort();
-  return `${signer}\n${owner}\n${rrset.type}\n${rrset.ttl}\n${rdatas.join("\n")}`;
+  const rdatas = rrset.rdatas.length === 1
+    ? latin1(rrset.rdatas[0])
+    : rrset.rdatas.map(latin1).sort().join("\n");
+  return `${signer}\n${owner}\n${rrset.type}\n${rrset.ttl}\n${rdatas}`;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
@@ -55,18 +62,20 @@ export async function signZones(
   const window = signatureWindow(nowMs, timing);
   const hinfo = rfc8482Hinfo(timing.negativeTtl);
   const signatures = new Map<string, CachedSignature>();
-  const ids = zones.map((zone) =>
-    zone.names.map(({ name, rrsets }) => {
-      const of = rrsets.map((rrset) => signatureKey(zone.apex, name, rrset));
-      of.push(signatureKey(zone.apex, name, hinfo));
-      return of;
-    })
-  );
+  const slice = timeSlicer();
+  const ids: string[][][] = [];
   const jobs: { id: string; owner: string; signer: string; rrset: RRsetModel }[] = [];
-  for (const [z, zone] of zones.entries()) {
-    for (const [n, { name, rrsets }] of zone.names.entries()) {
-      for (const [r, id] of ids[z][n].entries()) {
+  for (const zone of zones) {
+    const zoneIds: string[][] = [];
+    ids.push(zoneIds);
+    for (const { name, rrsets } of zone.names) {
+      await slice();
+      const nameIds: string[] = [];
+      zoneIds.push(nameIds);
+      for (let r = 0; r <= rrsets.length; r++) {
         const rrset = r < rrsets.length ? rrsets[r] : hinfo;
+        const id = signatureKey(zone.apex, name, rrset);
+        nameIds.push(id);
         const old = reusable?.get(id);
         if (old !== undefined && signatureDueAt(old.expiration, nowMs, timing) > nowMs) {
           signatures.set(id, old);

@@ -299,7 +299,7 @@ function respond(
   const out = new Uint8Array(total);
   writeFlags(out, query, aa, truncated, rcode);
   out[5] = 1;
-  out.set(query.subarray(DNS.HEADER_LENGTH, questionEnd), DNS.HEADER_LENGTH);
+  for (let i = DNS.HEADER_LENGTH; i < questionEnd; i++) out[i] = query[i]; // no view to allocate
   let at = questionEnd;
   if (!truncated) {
     const anCount = usedCount(answer, dnssecOk);

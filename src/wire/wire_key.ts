@@ -1,5 +1,5 @@
-/** Scratch for the lowercased octets (a name is at most 255 of them); reused, never escapes. */
-const scratch = new Uint16Array(256);
+/** Scratch arrays for the lowercased octets, one per length (a name has at most 255); reused, never escape. */
+const scratch: Uint16Array[] = [];
 
 /**
  * Turns wire-format name bytes `bytes[start, end)` into a lookup key: each
@@ -12,10 +12,12 @@ const scratch = new Uint16Array(256);
  */
 export function wireKey(bytes: Uint8Array, start: number, end: number): string {
   const length = end - start;
-  if (length > scratch.length) throw new RangeError(`name of ${length} octets is longer than 255`);
+  if (length > 255) throw new RangeError(`name of ${length} octets is longer than 255`);
+  // An array of exactly this length: no view to allocate on the query path.
+  const units = scratch[length] ??= new Uint16Array(length);
   for (let i = 0; i < length; i++) {
     const c = bytes[start + i];
-    scratch[i] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+    units[i] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
   }
-  return String.fromCharCode.apply(null, scratch.subarray(0, length) as unknown as number[]);
+  return String.fromCharCode.apply(null, units as unknown as number[]);
 }

@@ -1,5 +1,5 @@
-import { parseDocument } from "yaml";
 import { ConfigError } from "./config_error.ts";
+import { parseYamlDocument } from "./parse_yaml_document.ts";
 import { Place } from "./place.ts";
 import { readMapping } from "./read_mapping.ts";
 import { YAML_RECORDS } from "./read_records.ts";
@@ -54,7 +54,7 @@ function besideFile(path: unknown, file: string): unknown {
  * becomes `FILE:LINE:COLUMN: reason`.
  */
 export function parseYamlLayer(text: string, file: string): SettingsLayer {
-  const document = parseDocument(text);
+  const document = parseYamlDocument(text);
   if (document.errors.length > 0) throw syntaxError(file, document.errors[0]);
   const root = Place.yaml(file);
   const content: unknown = document.toJS();

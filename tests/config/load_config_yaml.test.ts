@@ -415,6 +415,15 @@ describe("YAML file-level errors", () => {
       "/etc/x.yaml:4:1: All mapping items must start at the same column",
     );
     assert.equal(await yamlError("zone: a\nzone: b\n"), "/etc/x.yaml:2:1: Map keys must be unique");
+    // Repeated keys deeper down, in block and flow mappings (checked with a set, then re-parsed).
+    assert.equal(
+      await yamlError("records:\n  www: [192.0.2.1]\n  api: [192.0.2.3]\n  www: [192.0.2.2]\n"),
+      "/etc/x.yaml:4:3: Map keys must be unique",
+    );
+    assert.equal(
+      await yamlError("health: { rise: 2, fall: 3, rise: 4 }\n"),
+      "/etc/x.yaml:1:29: Map keys must be unique",
+    );
     assert.equal(
       await yamlError("records: [1, 2\n"),
       "/etc/x.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]",

@@ -93,4 +93,10 @@ export interface Runtime {
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
   env(name: string): string | undefined;
   exit(code: number): never;
+  /**
+   * Runs a full garbage collection now, when the runtime offers one (Bun). Only
+   * for rare moments that have just dropped a lot of memory (the config's parse,
+   * the first zone build, a reload), never on the query path: it blocks.
+   */
+  collectGarbage?(): void;
 }

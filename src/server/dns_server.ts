@@ -178,6 +178,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     key = nextKey;
     if (monitor !== null) setHealth(monitor.updateConfig(next));
     await runner.request();
+    runtime.collectGarbage?.(); // the old zone and the config parse
     metrics.countReload(true);
     logger.info("configuration reloaded", {
       listen: listeners.addresses.map(formatAddress).join(","),
@@ -205,6 +206,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     setHealth(await monitor.start());
     await runner.request();
     if (serving() === null) throw new Error(`first zone build failed: ${String(lastBuildError)}`);
+    runtime.collectGarbage?.(); // the build's scratch space
   } catch (error) {
     await stop();
     throw error;

@@ -27,6 +27,12 @@ describe(`runtime basics (${runtime.name})`, () => {
     }
   });
 
+  test("collectGarbage: Bun runs a collection and returns; Deno has none", () => {
+    if (runtime.name === "deno") return assert.equal(runtime.collectGarbage, undefined);
+    assert.equal(typeof runtime.collectGarbage, "function");
+    assert.equal(runtime.collectGarbage?.(), undefined);
+  });
+
   test("env reads the process environment", () => {
     assert.equal(runtime.env("PATH"), process.env.PATH);
     assert.equal(runtime.env("HEALTHY_DNS_TEST_SURELY_UNSET"), undefined);

@@ -188,6 +188,33 @@ describe("startDnsServer", () => {
     }
   });
 
+  test("collects garbage after the first build and after a good reload, never per query", async () => {
+    let collections = 0;
+    const runtime = { ...await currentRuntime(), collectGarbage: () => void collections++ };
+    let next: () => Promise<Config> = () =>
+      Promise.reject(new ConfigError("--hosted-zone", `"" is not a domain name`));
+    const server = await startDnsServer({
+      config: fakeConfig(),
+      runtime,
+      logger: createLogger("error", () => {}),
+      deps: fakeDeps().deps,
+      reloadConfig: () => next(),
+    });
+    try {
+      assert.equal(collections, 1, "once after the first build");
+      const port = server.addresses[0].port;
+      for (let i = 0; i < 3; i++) assert.equal(servedSerial(await udpQuery(port, QUERY)), 1);
+      assert.equal(collections, 1, "queries do not collect");
+      assert.equal(await server.reload(), false);
+      assert.equal(collections, 1, "a failed reload changes nothing");
+      next = () => Promise.resolve(fakeConfig({ hostedZone: "other.test" }));
+      assert.equal(await server.reload(), true);
+      assert.equal(collections, 2, "once after a good reload");
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("reload rebinds a changed listen address, all or nothing", async () => {
     const { server: blocker } = await start(fakeConfig());
     let listen = [{ hostname: "127.0.0.1", port: 0 }];

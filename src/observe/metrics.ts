@@ -6,7 +6,7 @@ export type DropReason = "not_ready" | "unanswerable" | "error";
 
 /** The server's counters and gauges, rendered as Prometheus text on /metrics. */
 export interface Metrics {
-  /** One response sent; `rcode` is the header RCODE (0..15). */
+  /** One response sent; `rcode` is the header RCODE (0..15; higher bits are ignored). */
   countResponse(transport: MetricsTransport, rcode: number): void;
   /** One query dropped without a response. */
   countDropped(transport: MetricsTransport, reason: DropReason): void;
@@ -34,11 +34,38 @@ const RCODE_NAMES: readonly string[] = [
   "NOTIMP",
   "REFUSED",
 ];
+const TRANSPORTS: readonly MetricsTransport[] = ["udp", "tcp"];
+const DROP_REASONS: readonly DropReason[] = ["not_ready", "unanswerable", "error"];
+/** Slot of a transport in the per-query tables (a property read, no search). */
+const TRANSPORT_SLOT: Readonly<Record<MetricsTransport, number>> = { udp: 0, tcp: 1 };
+const REASON_SLOT: Readonly<Record<DropReason, number>> = {
+  not_ready: 0,
+  unanswerable: 1,
+  error: 2,
+};
+
+/**
+ * Per-query counters in a fixed numeric table: counting is an increment, and
+ * labels are formatted only when /metrics is rendered. Samples come out in
+ * the order their slots were first counted.
+ */
+function slotCounters(size: number) {
+  const counts = new Float64Array(size);
+  const firstSeen: number[] = [];
+  return {
+    add(slot: number): void {
+      if (counts[slot]++ === 0) firstSeen.push(slot);
+    },
+    samples(labels: (slot: number) => string): [string, number][] {
+      return firstSeen.map((slot) => [labels(slot), counts[slot]]);
+    },
+  };
+}
 
 /** Creates an empty set of metrics (every counter at zero). */
 export function createMetrics(): Metrics {
-  const responses = new Map<string, number>();
-  const dropped = new Map<string, number>();
+  const responses = slotCounters(TRANSPORTS.length * 16); // slot: transport * 16 + rcode
+  const dropped = slotCounters(TRANSPORTS.length * DROP_REASONS.length);
   const builds = new Map<string, number>([["ok", 0], ["failed", 0]]);
   const reloads = new Map<string, number>([["ok", 0], ["failed", 0]]);
   let tcpRejected = 0;
@@ -52,11 +79,10 @@ export function createMetrics(): Metrics {
 
   return {
     countResponse(transport, rcode) {
-      const name = RCODE_NAMES[rcode] ?? String(rcode);
-      add(responses, `transport="${transport}",rcode="${name}"`);
+      responses.add(TRANSPORT_SLOT[transport] * 16 + (rcode & 0x0f));
     },
     countDropped(transport, reason) {
-      add(dropped, `transport="${transport}",reason="${reason}"`);
+      dropped.add(TRANSPORT_SLOT[transport] * DROP_REASONS.length + REASON_SLOT[reason]);
     },
     countTcpRejected() {
       tcpRejected++;
@@ -88,21 +114,25 @@ export function createMetrics(): Metrics {
           lines.push(`${name}${labels ? `{${labels}}` : ""} ${value}`);
         }
       };
-      const labelled = (map: Map<string, number>, key?: string) =>
-        [...map].map((
-          [labels, value],
-        ): [string, number] => [key ? `${key}="${labels}"` : labels, value]);
+      const labelled = (map: Map<string, number>, key: string) =>
+        [...map].map(([value, count]): [string, number] => [`${key}="${value}"`, count]);
       family(
         "healthy_dns_responses_total",
         "counter",
         "DNS responses sent, by transport and RCODE.",
-        labelled(responses),
+        responses.samples((slot) => {
+          const rcode = slot & 0x0f;
+          return `transport="${TRANSPORTS[slot >> 4]}",rcode="${RCODE_NAMES[rcode] ?? rcode}"`;
+        }),
       );
       family(
         "healthy_dns_dropped_total",
         "counter",
         "Queries dropped without a response, by transport and reason.",
-        labelled(dropped),
+        dropped.samples((slot) => {
+          const transport = TRANSPORTS[Math.floor(slot / DROP_REASONS.length)];
+          return `transport="${transport}",reason="${DROP_REASONS[slot % DROP_REASONS.length]}"`;
+        }),
       );
       family(
         "healthy_dns_tcp_rejected_total",

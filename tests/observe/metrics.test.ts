@@ -33,6 +33,28 @@ describe("createMetrics", () => {
     assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="9"\} 1$/m);
   });
 
+  test("response and drop samples come in the order first counted, every RCODE named or numbered", () => {
+    const metrics = createMetrics();
+    metrics.countResponse("tcp", 15);
+    metrics.countResponse("udp", 5);
+    metrics.countResponse("tcp", 15);
+    metrics.countResponse("udp", 2);
+    metrics.countDropped("udp", "unanswerable");
+    metrics.countDropped("tcp", "error");
+    metrics.countDropped("udp", "unanswerable");
+    const samples = (family: string) =>
+      metrics.render().split("\n").filter((line) => line.startsWith(`healthy_dns_${family}{`));
+    assert.deepEqual(samples("responses_total"), [
+      'healthy_dns_responses_total{transport="tcp",rcode="15"} 2',
+      'healthy_dns_responses_total{transport="udp",rcode="REFUSED"} 1',
+      'healthy_dns_responses_total{transport="udp",rcode="SERVFAIL"} 1',
+    ]);
+    assert.deepEqual(samples("dropped_total"), [
+      'healthy_dns_dropped_total{transport="udp",reason="unanswerable"} 2',
+      'healthy_dns_dropped_total{transport="tcp",reason="error"} 1',
+    ]);
+  });
+
   test("gauges hold the last value set", () => {
     const metrics = createMetrics();
     metrics.setSnapshotSerial(2026112601);

@@ -1,4 +1,5 @@
 import { ConfigError } from "./config_error.ts";
+import { parsePlainYaml } from "./parse_plain_yaml.ts";
 import { parseYamlDocument } from "./parse_yaml_document.ts";
 import { Place } from "./place.ts";
 import { readMapping } from "./read_mapping.ts";
@@ -39,6 +40,19 @@ function syntaxError(
   return new ConfigError(`${file}${position}`, reason);
 }
 
+/**
+ * The file's content as plain values: read line by line when it keeps to the
+ * everyday subset (a fraction of the library's memory on big files), else by
+ * the yaml library, which also reports syntax errors.
+ */
+function readYaml(text: string, file: string): unknown {
+  const plain = parsePlainYaml(text);
+  if (plain !== undefined) return plain;
+  const document = parseYamlDocument(text);
+  if (document.errors.length > 0) throw syntaxError(file, document.errors[0]);
+  return document.toJS();
+}
+
 /** Resolves a relative key path against the directory of the YAML file. */
 function besideFile(path: unknown, file: string): unknown {
   const slash = file.lastIndexOf("/");
@@ -54,10 +68,8 @@ function besideFile(path: unknown, file: string): unknown {
  * becomes `FILE:LINE:COLUMN: reason`.
  */
 export function parseYamlLayer(text: string, file: string): SettingsLayer {
-  const document = parseYamlDocument(text);
-  if (document.errors.length > 0) throw syntaxError(file, document.errors[0]);
   const root = Place.yaml(file);
-  const content: unknown = document.toJS();
+  const content = readYaml(text, file);
   if (content === null || content === undefined) root.fail("the file holds no settings");
   const top = readMapping(content, root, [...Object.keys(TOP), ...Object.keys(SECTIONS)]);
   const layer: Record<string, Sourced> = {};

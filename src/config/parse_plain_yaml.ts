@@ -1,0 +1,170 @@
+/**
+ * Characters the subset never accepts: tabs, CR and other controls, line
+ * breaks other than LF, non-ASCII spaces (`trim` would take them for
+ * indentation), a byte-order mark.
+ */
+const UNSUPPORTED_CHARACTER =
+  // deno-lint-ignore no-control-regex
+  /[\x00-\x09\x0b-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u3000\ufeff]/;
+/** A mapping key: plain, no indicator, no space. */
+const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+/** Plain scalars the core schema resolves to null, a boolean or a number. */
+const NOT_A_STRING =
+  /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+/** The one number form taken here: a decimal integer that stays exact. */
+const SMALL_INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
+/** Plain scalars starting with an indicator, or holding one (or a comment) the subset does not parse. */
+const UNSUPPORTED_PLAIN = /^[-?:,[\]{}#&*!|>'"%@`]|: |:$|[[\]{}]| #/;
+
+/** Thrown inside the parser when the text leaves the subset; caught by `parsePlainYaml`. */
+class OutsideSubset extends Error {}
+
+function outside(): never {
+  throw new OutsideSubset();
+}
+
+/** A plain scalar (already without comment and surrounding spaces). */
+function plainScalar(text: string): string | number {
+  if (text === "" || UNSUPPORTED_PLAIN.test(text)) outside();
+  if (SMALL_INTEGER.test(text)) return Number(text);
+  return NOT_A_STRING.test(text) ? outside() : text;
+}
+
+/** What may follow a value on its line: nothing, or a comment. */
+function assertLineEnd(rest: string): void {
+  if (rest.trim() !== "" && !/^\s+#/.test(rest)) outside();
+}
+
+/** The end of a quoted scalar starting at `start` (index after its closing quote). */
+function quoteEnd(text: string, start: number): number {
+  const close = text.indexOf(text[start], start + 1);
+  if (close < 0 || (text[start] === '"' && text.slice(start, close).includes("\\"))) outside();
+  return close + 1;
+}
+
+/** A single-line flow sequence of scalars; returns it and the index after its `]`. */
+function flowSequence(text: string): [unknown[], number] {
+  const items: unknown[] = [];
+  let at = 1;
+  if (/^\[\s*\]/.test(text)) return [items, text.indexOf("]") + 1];
+  for (;;) {
+    while (text[at] === " ") at++;
+    let end: number;
+    if (text[at] === '"' || text[at] === "'") {
+      end = quoteEnd(text, at);
+      items.push(text.slice(at + 1, end - 1));
+    } else {
+      end = at;
+      while (end < text.length && text[end] !== "," && text[end] !== "]") end++;
+      items.push(plainScalar(text.slice(at, end).trimEnd()));
+    }
+    while (text[end] === " ") end++;
+    if (text[end] === "]") return [items, end + 1];
+    if (text[end] !== ",") outside();
+    at = end + 1;
+  }
+}
+
+/** A value written on the line of its key or dash. */
+function inlineValue(text: string): unknown {
+  if (text[0] === '"' || text[0] === "'") {
+    const end = quoteEnd(text, 0);
+    assertLineEnd(text.slice(end));
+    return text.slice(1, end - 1);
+  }
+  if (text[0] === "[") {
+    const [items, end] = flowSequence(text);
+    assertLineEnd(text.slice(end));
+    return items;
+  }
+  const comment = text.search(/\s#/);
+  return plainScalar((comment < 0 ? text : text.slice(0, comment)).trimEnd());
+}
+
+/** The lines that carry content, as indentation and text (comments and blanks dropped). */
+function contentLines(text: string): { indent: number; text: string }[] {
+  const lines: { indent: number; text: string }[] = [];
+  for (const line of text.split("\n")) {
+    const body = line.trimStart();
+    if (body === "" || body[0] === "#") continue;
+    lines.push({ indent: line.length - body.length, text: body.trimEnd() });
+  }
+  return lines;
+}
+
+/**
+ * Reads the everyday subset of YAML that config files use — block mappings
+ * with plain keys, block sequences of inline values, single-line flow
+ * sequences, plain and escape-free quoted scalars, decimal integers,
+ * comments — straight into plain values, line by line. For anything else
+ * (anchors, tags, multi-line or block scalars, flow mappings, other number
+ * forms, booleans, nulls spelled out, repeated keys, odd indentation, errors)
+ * it returns undefined and the caller parses with the `yaml` library, which
+ * gives the same values, or the error message with its line and column.
+ *
+ * Why: the library builds tokens, a syntax tree and nodes for every scalar;
+ * on a 10,000-record file that peaks at ~90 MiB above the process's base.
+ *
+ * @returns the top-level mapping, or undefined when the text leaves the subset.
+ */
+export function parsePlainYaml(text: string): Record<string, unknown> | undefined {
+  if (UNSUPPORTED_CHARACTER.test(text)) return undefined;
+  const lines = contentLines(text);
+  let next = 0;
+
+  /** A block mapping or sequence whose lines start at `indent`. */
+  const block = (indent: number): unknown => {
+    return lines[next].text[0] === "-" ? sequence(indent) : mapping(indent);
+  };
+  /** The value after `key:` with nothing inline: a deeper block, or null. */
+  const nested = (parent: number): unknown =>
+    next < lines.length && lines[next].indent > parent ? block(lines[next].indent) : null;
+
+  const sequence = (indent: number): unknown[] => {
+    const items: unknown[] = [];
+    while (next < lines.length && lines[next].indent === indent) {
+      const { text } = lines[next++];
+      if (!text.startsWith("- ")) outside();
+      items.push(inlineValue(text.slice(2).trimStart()));
+    }
+    if (next < lines.length && lines[next].indent > indent) outside();
+    return items;
+  };
+
+  const mapping = (indent: number): Record<string, unknown> => {
+    const result: Record<string, unknown> = {};
+    const seen = new Set<string>();
+    while (next < lines.length && lines[next].indent === indent) {
+      const { text } = lines[next++];
+      const colon = text.indexOf(":");
+      const key = text.slice(0, colon);
+      if (colon < 0 || !KEY.test(key) || NOT_A_STRING.test(key) || key === "__proto__") {
+        outside();
+      }
+      if (seen.has(key)) outside();
+      seen.add(key);
+      const rest = text.slice(colon + 1);
+      if (rest !== "" && rest[0] !== " ") outside();
+      const value = rest.trimStart();
+      if (value === "" || value[0] === "#") {
+        result[key] = nested(indent);
+        continue;
+      }
+      result[key] = inlineValue(value);
+      if (next < lines.length && lines[next].indent > indent) outside();
+    }
+    if (next < lines.length && lines[next].indent > indent) outside();
+    return result;
+  };
+
+  try {
+    if (lines.length === 0 || lines[0].indent !== 0) return undefined;
+    const root = block(0);
+    return next === lines.length && !Array.isArray(root)
+      ? root as Record<string, unknown>
+      : undefined;
+  } catch (error) {
+    if (error instanceof OutsideSubset) return undefined;
+    throw error;
+  }
+}

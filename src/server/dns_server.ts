@@ -204,6 +204,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
       void runner.request();
     });
     setHealth(await monitor.start());
+    // The config's parse and the first health cycle's sockets, before the build allocates.
+    runtime.collectGarbage?.();
     await runner.request();
     if (serving() === null) throw new Error(`first zone build failed: ${String(lastBuildError)}`);
     runtime.collectGarbage?.(); // the build's scratch space

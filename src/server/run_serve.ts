@@ -17,7 +17,6 @@ import { type DnsServer, startDnsServer } from "./dns_server.ts";
 export async function runServe(args: readonly string[], runtime: Runtime): Promise<number> {
   const readConfig = () => loadConfig(args, runtime.readTextFile);
   const config = await readConfig();
-  runtime.collectGarbage?.(); // the YAML parse's garbage, before the first build adds its own
   const logger = createLogger(config.logLevel, (line) => console.error(line), runtime.clock.now);
   let server: DnsServer | null = null;
   let stopping = false;

@@ -26,6 +26,8 @@ interface BunUdpSocket {
   readonly address: { readonly address: string; readonly port: number };
   /** Returns false when the kernel buffer is full (the datagram is dropped); throws on errors. */
   send(data: Uint8Array, port: number, address: string): boolean;
+  /** Sends [data, port, address, ...] in one sendmmsg; returns how many datagrams went out. */
+  sendMany(packets: readonly (Uint8Array | number | string)[]): number;
   close(): void;
 }
 
@@ -149,14 +151,38 @@ async function bindUdp(
       error() {},
     },
   });
+  // Replies of one event-loop turn leave together in one sendmmsg: one sendto per
+  // reply cost ~15 % more CPU per query under load (BENCHMARKS.md, query path).
+  let pending: (Uint8Array | number | string)[] = [];
+  let flushing = false;
+  const flush = (): void => {
+    flushing = false;
+    const batch = pending;
+    pending = [];
+    if (closed) return;
+    let sent = 0;
+    try {
+      sent = socket.sendMany(batch);
+    } catch {
+      // One bad datagram fails the call: the rest go one by one below.
+    }
+    for (let i = sent * 3; i < batch.length; i += 3) {
+      try {
+        // false means backpressure: dropping is the UDP answer to that.
+        socket.send(batch[i] as Uint8Array, batch[i + 1] as number, batch[i + 2] as string);
+      } catch {
+        // Unreachable peer or closed socket: a lost datagram, nothing more.
+      }
+    }
+  };
   const endpoint: UdpEndpoint = Object.freeze({
     local: Object.freeze({ hostname: socket.address.address, port: socket.port }),
     send(data: Uint8Array, to: RemoteAddress): void {
-      try {
-        // false means backpressure: dropping is the UDP answer to that.
-        socket.send(data, to.port, to.hostname);
-      } catch {
-        // Unreachable peer or closed socket: a lost datagram, nothing more.
+      if (closed) return;
+      pending.push(data, to.port, to.hostname);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
       }
     },
     close(): void {

@@ -123,7 +123,7 @@ function start(command: string, args: string[]): Proc {
 }
 
 async function stop(proc: Proc): Promise<void> {
-  if (proc.child.exitCode !== null) return;
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   const exited = new Promise((ok) => proc.child.once("exit", ok));
   proc.child.kill("SIGTERM");
   const timer = setTimeout(() => proc.child.kill("SIGKILL"), 3000);
@@ -298,7 +298,7 @@ interface Target {
 
 /** Section 1: every server runs at once; dnsperf rounds are interleaved so load changes hit all alike. */
 async function queryPath(files: ReturnType<typeof queryFiles>, ecdsaKey: string, procs: Proc[]): Promise<void> {
-  say(`## Query path (${new Date().toISOString().slice(0, 16)} UTC, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+  say(`### Query path (${new Date().toISOString().slice(0, 16)} UTC, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`);
   say();
   say(`dnsperf: ${ROUNDS} rounds × ${SECONDS} s per workload, 8 clients, 256 outstanding; zone: ${NAMES} names × 3 addresses, tcp health checks; positive = A queries, mixed = 80 % A, 10 % AAAA (NODATA), 10 % NXDOMAIN. Every server runs during the whole section; the rounds go server after server, so a change in machine load hits all of them alike.`);
   say();
@@ -344,7 +344,7 @@ async function queryPath(files: ReturnType<typeof queryFiles>, ecdsaKey: string,
   say();
   for (const t of targets) say(`- ${t.server} ${t.workload}: response codes ${t.rounds[0]?.rcodes ?? "?"}`);
   say();
-  for (const t of targets) await stop(t.proc);
+  for (const t of targets) await stop(t.proc); // a process serves two workloads: stop() is idempotent
 }
 
 /** Reads a possibly compressed name; returns the offset after it. */
@@ -413,7 +413,7 @@ class Poller {
 
 /** Section 2: loss and correctness while the zone is rebuilt every second (health flips), against a steady run. */
 async function flipping(files: ReturnType<typeof queryFiles>, ecdsaKey: string, procs: Proc[]): Promise<void> {
-  say(`## Queries while the zone is rebuilt (${BIG.toLocaleString("en")} static names + one health-checked name, ECDSA, DO=1)`);
+  say(`### Queries while the zone is rebuilt (${BIG.toLocaleString("en")} static names + one health-checked name, ECDSA, DO=1)`);
   say();
   say(`The name \`flip\` is probed every second; its health listener is opened and closed every second, so the zone (${BIG.toLocaleString("en")} signed names) is rebuilt about once a second. dnsperf asks for 90 % static names, 10 % \`flip\`, ${ROUNDS} × ${SECONDS} s per phase, phases alternating. A poller asks for \`flip\`, \`h1\` and the SOA every 20 ms throughout and checks each answer: \`flip\` must have at most its 2 addresses (each is probed on its own; none is NODATA), \`h1\` its one address; distinct SOA serials count the rebuilds served.`);
   say();
@@ -474,7 +474,7 @@ async function flipping(files: ReturnType<typeof queryFiles>, ecdsaKey: string, 
 
 /** Section 3: start-up to first answer and memory at BIG names, each its own health endpoint. */
 async function startup(procs: Proc[]): Promise<void> {
-  say(`## Start-up at ${BIG.toLocaleString("en")} names (1 address each, each its own health endpoint)`);
+  say(`### Start-up at ${BIG.toLocaleString("en")} names (1 address each, each its own health endpoint)`);
   say();
   say("Time from process start to the first answer for the last name (the first health cycle probes all 10,000 endpoints, then the first zone is built and signed); RSS is read 3 s after that.");
   say();

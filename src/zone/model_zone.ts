@@ -59,10 +59,55 @@ function soaRdata(apex: string, input: ZoneModelInput): Uint8Array {
   return out;
 }
 
-function sortCanonically(names: Iterable<string>): { name: string; key: string }[] {
-  const keyed = [...names].map((name) => ({ name, key: canonicalKey(nameToWire(name), 0) }));
+/** The names of a zone and their NSEC chain: fixed for one config, so derived once. */
+interface ZoneShape {
+  /** Every existing name (apex, configured names, empty non-terminals) in canonical order. */
+  readonly sorted: readonly string[];
+  /** Per sorted name: its index in the chain, or -1 (empty non-terminal, or unsigned). */
+  readonly chainIndex: readonly number[];
+  /** Per sorted name: index of the chain entry covering it. */
+  readonly coveringIndex: readonly number[];
+  readonly chain: readonly string[];
+  readonly chainKeys: readonly string[];
+  /** NSEC RDATA already made, by chain index and type list (they recur across builds). */
+  readonly nsec: Map<string, Uint8Array>;
+}
+
+/** Shapes by config and `apex|signed`; a config lives until reload, and its shapes with it. */
+const shapes = new WeakMap<Config, Map<string, ZoneShape>>();
+
+function zoneShape(apex: string, config: Config, signed: boolean): ZoneShape {
+  let byZone = shapes.get(config);
+  if (byZone === undefined) shapes.set(config, byZone = new Map());
+  const found = byZone.get(`${apex}|${signed}`);
+  if (found !== undefined) return found;
+  const owners = new Set([apex, ...config.records.map((record) => `${record.name}.${apex}`)]);
+  const existing = new Set(owners);
+  for (const name of owners) {
+    for (
+      let at = name.indexOf(".");
+      at >= 0 && name.length - at - 1 > apex.length;
+      at = name.indexOf(".", at + 1)
+    ) {
+      existing.add(name.slice(at + 1));
+    }
+  }
+  const keyed = [...existing].map((name) => ({ name, key: canonicalKey(nameToWire(name), 0) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed;
+  const inChain = signed ? keyed.filter((entry) => owners.has(entry.name)) : [];
+  const chainPosition = new Map(inChain.map((entry, i) => [entry.name, i]));
+  const chainIndex = keyed.map((entry) => chainPosition.get(entry.name) ?? -1);
+  let covering = -1;
+  const shape: ZoneShape = Object.freeze({
+    sorted: keyed.map((entry) => entry.name),
+    chainIndex,
+    coveringIndex: chainIndex.map((index) => (covering = index >= 0 ? index : covering)),
+    chain: inChain.map((entry) => entry.name),
+    chainKeys: inChain.map((entry) => entry.key),
+    nsec: new Map(),
+  });
+  byZone.set(`${apex}|${signed}`, shape);
+  return shape;
 }
 
 /**
@@ -99,35 +144,24 @@ export function modelZone(apex: string, input: ZoneModelInput): ZoneModel {
       }
     }
   }
-  const existing = new Set(data.keys());
-  for (const name of data.keys()) {
-    for (
-      let at = name.indexOf(".");
-      at >= 0 && name.length - at - 1 > apex.length;
-      at = name.indexOf(".", at + 1)
-    ) {
-      existing.add(name.slice(at + 1));
-    }
-  }
-  const keyed = sortCanonically(existing);
-  const sorted = keyed.map((entry) => entry.name);
-  const inChain = input.dnskey === null ? [] : keyed.filter((entry) => data.has(entry.name));
-  const chain = inChain.map((entry) => entry.name);
-  const chainPosition = new Map(chain.map((name, i) => [name, i]));
+  const shape = zoneShape(apex, config, input.dnskey !== null);
+  const { sorted, chain } = shape;
   const names: NameModel[] = [];
-  let covering = -1;
-  for (const name of sorted) {
+  for (const [i, name] of sorted.entries()) {
     const sets = [...(data.get(name) ?? [])];
-    const chainIndex = chainPosition.get(name) ?? -1;
+    const chainIndex = shape.chainIndex[i];
     if (chainIndex >= 0) {
-      covering = chainIndex;
-      const next = chain[(chainIndex + 1) % chain.length];
       const types = [...sets.map((set) => set.type), DNS.TYPE_RRSIG, DNS.TYPE_NSEC];
-      sets.push({ type: DNS.TYPE_NSEC, ttl: timing.negativeTtl, rdatas: [nsecRdata(next, types)] });
+      const id = `${chainIndex}|${types}`;
+      let rdata = shape.nsec.get(id);
+      if (rdata === undefined) {
+        shape.nsec.set(id, rdata = nsecRdata(chain[(chainIndex + 1) % chain.length], types));
+      }
+      sets.push({ type: DNS.TYPE_NSEC, ttl: timing.negativeTtl, rdatas: [rdata] });
     }
     sets.sort((a, b) => a.type - b.type);
     names.push(
-      Object.freeze({ name, rrsets: sets, chainIndex, coveringIndex: covering }),
+      Object.freeze({ name, rrsets: sets, chainIndex, coveringIndex: shape.coveringIndex[i] }),
     );
   }
   // Arrays are typed read-only, not frozen: JavaScriptCore stores a frozen array
@@ -136,6 +170,6 @@ export function modelZone(apex: string, input: ZoneModelInput): ZoneModel {
     apex,
     names,
     chain,
-    chainKeys: inChain.map((entry) => entry.key),
+    chainKeys: shape.chainKeys,
   });
 }

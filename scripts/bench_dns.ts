@@ -39,11 +39,12 @@ const OUT_FILE = flag("--out", "");
 const ONLY = new Set(flag("--only", "query,flip,startup").split(","));
 /** Runtimes of our server to measure: bun (the compiled binary), deno (from source). */
 const RUNTIMES = flag("--runtimes", "bun,deno").split(",");
-const GDNSD_PORT = 55354;
+// Fixed ports below Linux's ephemeral range (32768-60999), so no socket of another job can hold them.
+const GDNSD_PORT = 25354;
 /** Our servers listen from here up, one port each, so all of them run side by side. */
-const OUR_PORT = 55360;
-const HEALTH_PORT = 58080;
-const FLIP_PORT = 58081;
+const OUR_PORT = 25360;
+const HEALTH_PORT = 28080;
+const FLIP_PORT = 28081;
 const NAMES = 100;
 const BIG = 10_000;
 

@@ -33,6 +33,8 @@ export interface BuildInput<S> {
   readonly now: number;
   readonly previous: S | null;
   readonly key: SigningKey | null;
+  /** Given for the first build only (nothing served yet): see src/zone/build_snapshot.ts. */
+  readonly collectGarbage?: () => void;
 }
 
 /**

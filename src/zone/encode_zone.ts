@@ -24,7 +24,12 @@ export interface EncodeContext {
   readonly shared: Map<string, readonly number[] | Fragment>;
   /** Pauses the build now and then so queries are answered meanwhile (time_slicer.ts). */
   readonly slice: () => Promise<void> | undefined;
+  /** When given, called every few thousand names (see `BuildInput.collectGarbage`). */
+  readonly collectGarbage?: () => void;
 }
+
+/** Names encoded between two calls of `collectGarbage`. */
+const COLLECT_EVERY = 4096;
 
 function latin1(bytes: Uint8Array): string {
   return String.fromCharCode.apply(null, bytes as unknown as number[]);
@@ -60,7 +65,7 @@ export async function encodeZone(
   signatures: readonly (readonly CachedSignature[])[] | null,
   context: EncodeContext,
 ): Promise<ZoneIndex> {
-  const { timing, previous, names, writer: w, shared, slice } = context;
+  const { timing, previous, names, writer: w, shared, slice, collectGarbage } = context;
   const signed = signatures !== null;
   const hinfo = rfc8482Hinfo(timing.negativeTtl);
   const reusable = previous !== null && previous.zones[position]?.apex === zone.apex;
@@ -86,6 +91,7 @@ export async function encodeZone(
 
   for (const [n, model] of zone.names.entries()) {
     await slice();
+    if (n > 0 && n % COLLECT_EVERY === 0) collectGarbage?.();
     const { name, rrsets, chainIndex, coveringIndex } = model;
     const sigs = signatures === null ? null : signatures[n];
     const wire = nameToWire(name);

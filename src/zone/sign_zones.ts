@@ -10,6 +10,9 @@ import { signatureDueAt, signatureWindow, type ZoneTiming } from "./timing.ts";
 /** Signatures made at once; enough to keep Web Crypto busy without queueing 100k promises. */
 const BATCH = 256;
 
+/** Signatures made between two calls of `collectGarbage`: a few MiB of signing scratch space. */
+const COLLECT_EVERY = 8192;
+
 /**
  * Identity of a signed RRset: signer, owner, type, TTL and canonical RDATA.
  * A previous signature is reusable only under the same identity.
@@ -47,7 +50,8 @@ export interface SignedZones {
  * zone under its own apex. Signatures from `previous` are reused when made
  * with the same key for the same RRset identity and not yet due for refresh,
  * so a health change re-signs only what changed. Signing runs in parallel
- * batches.
+ * batches; `collectGarbage`, when given, runs every few thousand signatures
+ * (see `BuildInput.collectGarbage`).
  */
 export async function signZones(
   zones: readonly ZoneModel[],
@@ -55,6 +59,7 @@ export async function signZones(
   timing: ZoneTiming,
   nowMs: number,
   previous: Snapshot | null,
+  collectGarbage?: () => void,
 ): Promise<SignedZones> {
   const reusable = previous !== null && sameBytes(previous.dnskey, key.dnskeyRdata)
     ? previous.signatures
@@ -86,6 +91,7 @@ export async function signZones(
     }
   }
   for (let start = 0; start < jobs.length; start += BATCH) {
+    if (start > 0 && start % COLLECT_EVERY === 0) collectGarbage?.();
     const batch = jobs.slice(start, start + BATCH);
     const made = await Promise.all(
       batch.map((job) =>

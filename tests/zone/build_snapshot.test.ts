@@ -2,7 +2,15 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ALL_HEALTHY } from "../../src/health/health_view.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
-import { ask, fixtureSnapshot, healthWithDown, NOW, testConfig } from "../helpers/zone_fixture.ts";
+import type { RecordConfig } from "../../src/config/config.ts";
+import {
+  ask,
+  fixtureSnapshot,
+  healthWithDown,
+  NOW,
+  testConfig,
+  testKey,
+} from "../helpers/zone_fixture.ts";
 
 const data = (packet: ReturnType<typeof ask>, type: string) =>
   (packet.answers ?? []).filter((a) => a.type === type).map((a) => (a as { data: unknown }).data)
@@ -125,5 +133,46 @@ describe("buildSnapshot (unsigned)", () => {
     assert.ok(Object.isFrozen(s.zones));
     assert.ok(Object.isFrozen(s.zones[0]));
     assert.ok(Object.isFrozen([...s.names.values()][0]));
+  });
+});
+
+describe("buildSnapshot: collectGarbage between phases", () => {
+  test("a small zone: called after modelling and after signing, and the snapshot is the same", async () => {
+    let calls = 0;
+    const input = { config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null };
+    const key = await testKey();
+    const plain = await buildSnapshot({ ...input, key });
+    const collected = await buildSnapshot({ ...input, key, collectGarbage: () => calls++ });
+    assert.equal(calls, 2);
+    assert.deepEqual(
+      ask(collected, "www.example.net", "A", true),
+      ask(plain, "www.example.net", "A", true),
+    );
+  });
+  test("2,100 signed names in two zones: also called while signing, answers unchanged", async () => {
+    const records: RecordConfig[] = Array.from({ length: 2100 }, (_, i) => ({
+      name: `h${i}`,
+      addresses: [`10.0.${i >> 8}.${i & 255}`],
+      check: null,
+      whenAllDown: { kind: "none" },
+    }));
+    const input = {
+      config: testConfig({ records }),
+      health: ALL_HEALTHY,
+      now: NOW,
+      previous: null,
+    };
+    const key = await testKey();
+    let calls = 0;
+    const plain = await buildSnapshot({ ...input, key });
+    const collected = await buildSnapshot({ ...input, key, collectGarbage: () => calls++ });
+    // 2 phase ends and 1 while making 12,610 signatures (every 8,192); 2,101 names per zone
+    // stay under the encoder's 4,096.
+    assert.equal(calls, 3);
+    assert.deepEqual([...collected.names.keys()], [...plain.names.keys()]);
+    for (const name of ["h0.example.test", "h2099.example.net", "example.net"]) {
+      assert.deepEqual(ask(collected, name, "ANY", true), ask(plain, name, "ANY", true));
+      assert.deepEqual(ask(collected, name, "A", true), ask(plain, name, "A", true));
+    }
   });
 });

@@ -138,27 +138,15 @@ export function answerQuery(
     return noRecords(query, questionEnd, DNS.RCODE_NOTIMP, edns);
   }
   const shift = nameEnd - DNS.HEADER_LENGTH - zone.apexWireLength;
-  if (!dnssecOk || zone.chainKeys.length === 0) {
-    return respond(
-      query,
-      questionEnd,
-      DNS.RCODE_NXDOMAIN,
-      true,
-      null,
-      zone.negativeSoa,
-      null,
-      null,
-      shift,
-      dnssecOk,
-      edns,
-      limit,
-    );
+  let first: Fragment | null = null;
+  let second: Fragment | null = null;
+  if (dnssecOk && zone.chainKeys.length > 0) {
+    // NSEC covering the name, and NSEC covering the wildcard at the closest encloser (RFC 4035 §3.1.3.2).
+    const covering = predecessor(zone.chainKeys, canonicalKey(query, DNS.HEADER_LENGTH));
+    const wildcard = predecessor(zone.chainKeys, canonicalKey(query, encloserAt) + WILDCARD_LABEL);
+    first = zone.chainProofs[covering];
+    second = wildcard === covering ? null : zone.chainProofs[wildcard];
   }
-  // NSEC covering the name, and NSEC covering the wildcard at the closest encloser (RFC 4035 §3.1.3.2).
-  const covering = predecessor(zone.chainKeys, canonicalKey(query, DNS.HEADER_LENGTH));
-  const wildcard = predecessor(zone.chainKeys, canonicalKey(query, encloserAt) + WILDCARD_LABEL);
-  const first = zone.chainProofs[covering];
-  const second = wildcard === covering ? null : zone.chainProofs[wildcard];
   return respond(
     query,
     questionEnd,
@@ -169,7 +157,7 @@ export function answerQuery(
     first,
     second,
     shift,
-    true,
+    dnssecOk,
     edns,
     limit,
   );

@@ -3,15 +3,12 @@ import { ConfigError } from "./config_error.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { readAliasZones } from "./read_alias_zones.ts";
 import { readAllDownPolicy } from "./read_all_down_policy.ts";
-import { readChoice } from "./read_choice.ts";
+import { readChoice, readDuration, readInteger, readString } from "./value_readers.ts";
 import { readDomainName } from "./read_domain_name.ts";
-import { readDuration } from "./read_duration.ts";
-import { readInteger } from "./read_integer.ts";
 import { readListenAddress } from "./read_listen_address.ts";
 import { readListenList } from "./read_listen_list.ts";
 import { readNameServers } from "./read_name_servers.ts";
 import { readRecords } from "./read_records.ts";
-import { readString } from "./read_string.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error", "critical"];

@@ -1,6 +1,6 @@
 import { ConfigError } from "./config_error.ts";
 import { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
+import { quoteValue } from "./value_readers.ts";
 import { FLAG_RECORDS } from "./read_records.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 

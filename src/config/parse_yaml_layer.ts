@@ -2,7 +2,7 @@ import { ConfigError } from "./config_error.ts";
 import { parsePlainYaml } from "./parse_plain_yaml.ts";
 import { parseYamlDocument } from "./parse_yaml_document.ts";
 import { Place } from "./place.ts";
-import { readMapping } from "./read_mapping.ts";
+import { readMapping } from "./value_readers.ts";
 import { YAML_RECORDS } from "./read_records.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 

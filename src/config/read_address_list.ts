@@ -1,8 +1,6 @@
-import { assertUnique } from "./assert_unique.ts";
+import { assertUnique, quoteValue, readList } from "./value_readers.ts";
 import { canonicalIp } from "./canonical_ip.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
-import { readList } from "./read_list.ts";
 
 /**
  * Reads a non-empty list of IPv4/IPv6 addresses and returns them in

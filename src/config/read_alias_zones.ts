@@ -1,8 +1,7 @@
 import { isAtOrBelow } from "./is_at_or_below.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
+import { quoteValue, readList } from "./value_readers.ts";
 import { readDomainName } from "./read_domain_name.ts";
-import { readList } from "./read_list.ts";
 
 /**
  * Reads the alias zones (possibly none). Each must differ from the hosted

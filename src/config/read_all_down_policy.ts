@@ -1,6 +1,6 @@
 import type { AllDownPolicy } from "./config.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
+import { quoteValue } from "./value_readers.ts";
 import { readAddressList } from "./read_address_list.ts";
 
 /**

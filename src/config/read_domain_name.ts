@@ -1,6 +1,6 @@
 import { domainNameProblem } from "./domain_name_problem.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
+import { quoteValue } from "./value_readers.ts";
 
 /**
  * Reads a domain name written without the trailing dot and returns it

@@ -1,8 +1,7 @@
 import type { ListenAddress } from "./config.ts";
 import { canonicalIp } from "./canonical_ip.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
-import { readInteger } from "./read_integer.ts";
+import { quoteValue, readInteger } from "./value_readers.ts";
 
 /** `[IPv6]` or `[IPv6]:PORT`. */
 const BRACKETED = /^\[([^\]]*)\](?::(.*))?$/;

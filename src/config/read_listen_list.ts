@@ -1,7 +1,6 @@
-import { assertUnique } from "./assert_unique.ts";
+import { assertUnique, readList } from "./value_readers.ts";
 import type { ListenAddress } from "./config.ts";
 import type { Place } from "./place.ts";
-import { readList } from "./read_list.ts";
 import { readListenAddress } from "./read_listen_address.ts";
 
 const WILDCARDS: ReadonlySet<string> = new Set(["::", "0.0.0.0"]);

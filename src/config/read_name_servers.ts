@@ -1,8 +1,6 @@
-import { assertUnique } from "./assert_unique.ts";
+import { assertUnique, quoteValue, readList } from "./value_readers.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
 import { readDomainName } from "./read_domain_name.ts";
-import { readList } from "./read_list.ts";
 
 /**
  * Reads the name-server host names (the apex NS RRset; the first is the SOA

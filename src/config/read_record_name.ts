@@ -1,7 +1,7 @@
 import { MAX_NAME_LENGTH } from "./domain_name_problem.ts";
 import { isAtOrBelow } from "./is_at_or_below.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
+import { quoteValue } from "./value_readers.ts";
 import { readDomainName } from "./read_domain_name.ts";
 
 /**

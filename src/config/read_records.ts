@@ -1,11 +1,8 @@
 import type { AllDownPolicy, RecordConfig } from "./config.ts";
 import type { Place } from "./place.ts";
-import { quoteValue } from "./quote_value.ts";
+import { quoteValue, readDuration, readInteger, readMapping } from "./value_readers.ts";
 import { readAddressList } from "./read_address_list.ts";
 import { readAllDownPolicy } from "./read_all_down_policy.ts";
-import { readDuration } from "./read_duration.ts";
-import { readInteger } from "./read_integer.ts";
-import { readMapping } from "./read_mapping.ts";
 import { readRecordName } from "./read_record_name.ts";
 
 /** How a source spells a record in its object form. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError } from "../../src/config/config_error.ts";
 import { Place } from "../../src/config/place.ts";
-import { quoteValue } from "../../src/config/quote_value.ts";
+import { quoteValue } from "../../src/config/value_readers.ts";
 
 function messageOf(place: Place, detail: string): { where: string; message: string } {
   try {

@@ -1,0 +1,136 @@
+/**
+ * The generic value readers every config section uses: each takes a raw
+ * value from YAML or a flag plus its `Place`, and returns the value or throws
+ * the one-line `ConfigError` naming the place and the value. Section readers
+ * (records, name servers, listen addresses) build on these.
+ */
+import type { Place } from "./place.ts";
+
+/** Longest rendering of a value inside an error message. */
+const MAX_LENGTH = 60;
+
+/**
+ * Renders a configured value for an error message: JSON (strings quoted,
+ * numbers bare, newlines escaped, so the message stays one line), shortened
+ * when long.
+ */
+export function quoteValue(value: unknown): string {
+  // JSON would show Infinity and NaN as null.
+  const text = typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+  return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 3)}...` : text;
+}
+
+/** Reads a non-empty string; `what` names it in the message ("a file path"). */
+export function readString(value: unknown, at: Place, what: string): string {
+  if (typeof value !== "string" || value === "") at.fail(`${quoteValue(value)} is not ${what}`);
+  return value;
+}
+
+const DIGITS = /^[0-9]+$/;
+
+/** What each kind of whole number accepts, and the message when it does not fit. */
+const KINDS = {
+  port: { min: 1, max: 65535, problem: "is not a port (1-65535)" },
+  count: { min: 1, max: Number.MAX_SAFE_INTEGER, problem: "is not a positive whole number" },
+} as const;
+
+/**
+ * Reads a whole number: a YAML/JSON number, or decimal digits (a flag's
+ * text). A port must lie in 1-65535; a count must be at least 1. `shown` is
+ * how the message shows the value (default: the value itself).
+ */
+export function readInteger(
+  value: unknown,
+  at: Place,
+  kind: keyof typeof KINDS,
+  shown: string = quoteValue(value),
+): number {
+  const { min, max, problem } = KINDS[kind];
+  const number = typeof value === "number"
+    ? value
+    : typeof value === "string" && DIGITS.test(value)
+    ? Number(value)
+    : NaN;
+  if (!Number.isInteger(number) || number < min || number > max) at.fail(`${shown} ${problem}`);
+  return number;
+}
+
+/**
+ * Reads a list. Unless `item` is null the list must not be empty, and the
+ * message asks for at least one `item`.
+ */
+export function readList(value: unknown, at: Place, item: string | null): readonly unknown[] {
+  if (!Array.isArray(value)) at.fail(`${quoteValue(value)} is not a list`);
+  if (item !== null && value.length === 0) at.fail(`[] is empty; give at least one ${item}`);
+  return value;
+}
+
+/**
+ * Reads one of a fixed set of words, ignoring case; returns it spelt as in
+ * `choices`.
+ */
+export function readChoice<T extends string>(value: unknown, at: Place, choices: readonly T[]): T {
+  const found = typeof value === "string"
+    ? choices.find((choice) => choice.toLowerCase() === value.toLowerCase())
+    : undefined;
+  if (found === undefined) at.fail(`${quoteValue(value)} is not one of ${choices.join(", ")}`);
+  return found;
+}
+
+/**
+ * Reads a mapping (a YAML mapping or a JSON object). With `keys`, any other
+ * key is an error naming it, which catches typos.
+ */
+export function readMapping(
+  value: unknown,
+  at: Place,
+  keys: readonly string[] | null,
+): Readonly<Record<string, unknown>> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    at.fail(`${quoteValue(value)} is not a mapping`);
+  }
+  const mapping = value as Record<string, unknown>;
+  if (keys !== null) {
+    const unknown = Object.keys(mapping).find((key) => !keys.includes(key));
+    if (unknown !== undefined) {
+      at.child(unknown).fail(`unknown key (expected one of ${keys.join(", ")})`);
+    }
+  }
+  return mapping;
+}
+
+const DURATION = /^([0-9]+(?:\.[0-9]+)?) *(ms|s|m|h)?$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Longer timers would overflow a 32-bit setTimeout and make no sense for probes. */
+const MAX_MS = 24 * 3_600_000;
+
+/**
+ * Reads a duration in milliseconds: a number of seconds (`30`, `0.5`), or
+ * text with a unit: `500ms`, `30s`, `2m`, `1h` (no unit: seconds). Rounded to
+ * the millisecond; must be at least 1 ms and at most 24 h.
+ */
+export function readDuration(value: unknown, at: Place): number {
+  let ms: number;
+  if (typeof value === "number" && Number.isFinite(value)) {
+    ms = Math.round(value * 1000);
+  } else {
+    const match = typeof value === "string" ? DURATION.exec(value.trim()) : null;
+    if (match === null) at.fail(`${quoteValue(value)} is not a duration`);
+    ms = Math.round(Number(match[1]) * UNIT_MS[match[2] ?? "s"]);
+  }
+  if (ms < 1) at.fail(`${quoteValue(value)} is not a positive duration`);
+  if (ms > MAX_MS) at.fail(`${quoteValue(value)} is longer than 24h`);
+  return ms;
+}
+
+/**
+ * Rejects a list whose normalised `values` repeat. `raws` are the values as
+ * the user wrote them (same order), for the message.
+ */
+export function assertUnique(values: readonly string[], raws: readonly unknown[], at: Place): void {
+  values.forEach((value, index) => {
+    if (values.indexOf(value) === index) return;
+    const same = raws[index] === value ? "" : ` (as ${quoteValue(value)})`;
+    at.child(index).fail(`${quoteValue(raws[index])} is listed twice${same}`);
+  });
+}

@@ -42,6 +42,8 @@ Server:
   --http ADDR                serve /metrics and /healthz over HTTP (default: off;
                              port ${DEFAULTS.httpPort} when ADDR has none)
   --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel})
+  --state-dir DIR            directory for state kept across restarts, e.g. operator
+                             overrides (default: none, nothing persisted)
 
 Health checks (a TCP connect to each address's health port):
   --test-min-interval T      minimum time between check cycles (default: ${INTERVAL})

@@ -90,5 +90,10 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
     },
     http: optional(settings.http, (v, at) => readListenAddress(v, at, DEFAULTS.httpPort), null),
     configFile,
+    stateDir: optional(
+      settings.stateDir,
+      (v, at) => readString(v, at, "a directory path"),
+      DEFAULTS.stateDir,
+    ),
   };
 }

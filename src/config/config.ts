@@ -92,4 +92,9 @@ export interface Config {
   readonly http: ListenAddress | null;
   /** The YAML file the config came from (re-read on SIGHUP), or null. */
   readonly configFile: string | null;
+  /**
+   * Directory for state kept across restarts (`--state-dir`), or null: then
+   * nothing is persisted and each feature falls back as documented.
+   */
+  readonly stateDir: string | null;
 }

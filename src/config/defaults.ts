@@ -40,4 +40,6 @@ export const DEFAULTS = Object.freeze({
   tcp: Object.freeze({ idleTimeoutMs: 10_000, maxConnections: 1000 }),
   /** Port of the HTTP listener (/metrics, /healthz) when `--http` names only an address. */
   httpPort: 9153,
+  /** `--state-dir` default: none, so nothing is persisted across restarts. */
+  stateDir: null as string | null,
 });

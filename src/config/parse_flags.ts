@@ -19,6 +19,7 @@ const VALUE_FLAGS: Readonly<
   "--priv-key-path": { key: "keyPath" },
   "--priv-key-alg": { key: "algorithm" },
   "--http": { key: "http" },
+  "--state-dir": { key: "stateDir" },
 };
 
 /** What the command line says, before validation. */

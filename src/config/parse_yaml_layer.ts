@@ -15,6 +15,7 @@ const TOP: Readonly<Record<string, keyof SettingsLayer>> = {
   listen: "listen",
   log_level: "logLevel",
   records: "records",
+  state_dir: "stateDir",
 };
 const SECTIONS: Readonly<Record<string, Readonly<Record<string, keyof SettingsLayer>>>> = {
   health: {
@@ -53,7 +54,7 @@ function readYaml(text: string, file: string): unknown {
   return document.toJS();
 }
 
-/** Resolves a relative key path against the directory of the YAML file. */
+/** Resolves a relative path setting against the directory of the YAML file. */
 function besideFile(path: unknown, file: string): unknown {
   const slash = file.lastIndexOf("/");
   if (typeof path !== "string" || path === "" || path.startsWith("/") || slash < 0) return path;
@@ -64,7 +65,7 @@ function besideFile(path: unknown, file: string): unknown {
  * Reads a YAML config file into a settings layer; `file` names it in messages
  * (`health.interval (in /etc/x.yaml): ...`). Unknown keys are errors naming
  * their path; a key with an empty value counts as absent; a relative
- * `dnssec.key` is taken relative to the file's directory. A syntax error
+ * `dnssec.key` or `state_dir` is taken relative to the file's directory. A syntax error
  * becomes `FILE:LINE:COLUMN: reason`.
  */
 export function parseYamlLayer(text: string, file: string): SettingsLayer {
@@ -89,8 +90,9 @@ export function parseYamlLayer(text: string, file: string): SettingsLayer {
     const at = root.child(section);
     take(readMapping(top[section], at, Object.keys(keys)), keys, at);
   }
-  if (layer.keyPath) {
-    layer.keyPath = { ...layer.keyPath, value: besideFile(layer.keyPath.value, file) };
+  for (const setting of ["keyPath", "stateDir"] as const) {
+    const path = layer[setting];
+    if (path) layer[setting] = { ...path, value: besideFile(path.value, file) };
   }
   const { records, ...rest } = layer;
   return records ? { ...rest, records: { ...records, dialect: YAML_RECORDS } } : rest;

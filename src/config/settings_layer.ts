@@ -32,4 +32,5 @@ export interface SettingsLayer {
   readonly tcpIdleTimeout?: Sourced;
   readonly tcpMaxConnections?: Sourced;
   readonly http?: Sourced;
+  readonly stateDir?: Sourced;
 }

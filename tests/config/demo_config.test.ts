@@ -40,6 +40,7 @@ describe("the embedded demo config", () => {
       tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
       http: null,
       configFile: null,
+      stateDir: null,
     });
     assert.ok(Object.isFrozen(config.records[0].check));
   });

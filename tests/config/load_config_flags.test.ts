@@ -23,6 +23,7 @@ describe("loadConfig from flags: defaults and values", () => {
       tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
       http: null,
       configFile: null,
+      stateDir: null,
     });
   });
 
@@ -31,6 +32,7 @@ describe("loadConfig from flags: defaults and values", () => {
     assert.deepEqual(DEFAULTS.listenHosts, ["::"]);
     assert.equal(DEFAULTS.dnssecAlgorithm, "RSASHA256");
     assert.equal(DEFAULTS.httpPort, 9153);
+    assert.equal(DEFAULTS.stateDir, null);
     assert.ok(
       Object.isFrozen(DEFAULTS) && Object.isFrozen(DEFAULTS.health) &&
         Object.isFrozen(DEFAULTS.tcp),
@@ -135,6 +137,11 @@ describe("loadConfig from flags: defaults and values", () => {
       port: 9100,
     });
     assert.deepEqual((await load(withFlag("--http", "::1"))).http, { hostname: "::1", port: 9153 });
+  });
+
+  test("--state-dir: a directory path, taken as given", async () => {
+    assert.equal((await load(withFlag("--state-dir", "var/state"))).stateDir, "var/state");
+    assert.equal(await errorWith("--state-dir", ""), '--state-dir: "" is not a directory path');
   });
 
   test("a repeated flag: the last value wins (as with argparse)", async () => {

@@ -21,6 +21,7 @@ dnssec:
   algorithm: ECDSAP256SHA256
 tcp: { idle_timeout: 5s, max_connections: 20 }
 http: { listen: "127.0.0.1:9100" }
+state_dir: state
 records:
   www:
     addresses: [192.0.2.1, 2001:db8::1]
@@ -66,6 +67,7 @@ describe("loadConfig from YAML", () => {
       tcp: { idleTimeoutMs: 5000, maxConnections: 20 },
       http: { hostname: "127.0.0.1", port: 9100 },
       configFile: "/etc/hdns/full.yaml",
+      stateDir: "/etc/hdns/state",
     });
   });
 
@@ -195,7 +197,7 @@ describe("YAML errors name the path and the file", () => {
   test("unknown keys at every level", async () => {
     assert.equal(
       await yamlError(`${YAML_BASE}zones: [x]\n`),
-      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, health, dnssec, tcp, http)",
+      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, state_dir, health, dnssec, tcp, http)",
     );
     assert.equal(
       await yamlError(`${YAML_BASE}health: { intervall: 5s }\n`),

@@ -24,6 +24,7 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
     tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
     http: null,
     configFile: null,
+    stateDir: null,
     ...overrides,
   };
 }

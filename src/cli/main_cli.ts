@@ -1,6 +1,6 @@
-import pkg from "../../package.json" with { type: "json" };
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
+import { buildInfo, formatBuildInfo } from "../observe/build_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { runServe } from "../server/run_serve.ts";
 import { runCheck } from "./check.ts";
@@ -43,7 +43,7 @@ export async function runCli(runtime: Runtime): Promise<number> {
     return 0;
   }
   if (args.includes("--version") || args.includes("-V")) {
-    out(`healthy-dns ${pkg.version} (${runtime.name} ${runtime.version})`);
+    out(formatBuildInfo(buildInfo(runtime)));
     return 0;
   }
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;

@@ -325,6 +325,7 @@ async function serveHttp(
 export const bunRuntime: Runtime = Object.freeze({
   name: "bun",
   version: Bun.version,
+  platform: `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`,
   // [runtime, script, ...args] from source; ["bun", "/$bunfs/root/<name>", ...args] when compiled.
   args: Object.freeze(Bun.argv.slice(2)),
   bindUdp,

@@ -227,6 +227,7 @@ function serveHttp(hostname: string, port: number, handler: HttpHandler): Promis
 export const denoRuntime: Runtime = Object.freeze({
   name: "deno",
   version: Deno.version.deno,
+  platform: `${Deno.build.os}-${Deno.build.arch === "x86_64" ? "x64" : "arm64"}`,
   args: Object.freeze([...Deno.args]),
   bindUdp,
   listenTcp,

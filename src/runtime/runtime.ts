@@ -80,6 +80,8 @@ export type SignalName = "SIGHUP" | "SIGINT" | "SIGTERM";
 export interface Runtime {
   readonly name: "deno" | "bun";
   readonly version: string;
+  /** Operating system and CPU as the release files name them: `linux-x64`, `darwin-arm64`, `windows-x64`. */
+  readonly platform: string;
   /** Command-line arguments after the program (and script) name. */
   readonly args: readonly string[];
   bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint>;

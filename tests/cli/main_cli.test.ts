@@ -4,12 +4,16 @@ import pkg from "../../package.json" with { type: "json" };
 import { runCliProcess } from "../helpers/server_harness.ts";
 
 describe("healthy-dns command line (main.ts)", () => {
-  test("--version prints the package version and the runtime", async () => {
+  test("--version from source: the package version, no commit, the runtime and platform", async () => {
     const { code, stdout } = await runCliProcess(["--version"]);
     assert.equal(code, 0);
     assert.match(
       stdout,
-      new RegExp(`^healthy-dns ${pkg.version.replaceAll(".", "\\.")} \\((deno|bun) \\d`),
+      new RegExp(
+        `^healthy-dns ${
+          pkg.version.replaceAll(".", "\\.")
+        } \\(from source, (deno|bun) \\d+\\.\\d+\\.\\d+, (linux|darwin|windows)-(x64|arm64)\\)\n$`,
+      ),
     );
   });
 

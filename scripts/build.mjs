@@ -5,47 +5,25 @@
 // `deno compile` needs Deno's runtime base (denort): from DENORT_BIN, Deno's
 // cache, or a download. Without it (no network), `bun build --compile`
 // embeds the Bun runtime instead; both binaries behave the same.
-// HEALTHY_DNS_COMPILER=deno|bun forces one of them.
+// HEALTHY_DNS_COMPILER=deno|bun forces one of them. Executables for every
+// platform come from `npm run release` (scripts/release.mjs).
 // Node.js built-ins only.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { bin, hasRuntimes, root } from "./project.mjs";
+import { join } from "node:path";
+import { compileWithBun, compileWithDeno } from "./compile.mjs";
+import { hasRuntimes, root } from "./project.mjs";
 
 const output = join(root, "dist", "healthy-dns");
-
-function run(command, args, { quiet = false } = {}) {
-  const result = spawnSync(command, args, {
-    cwd: root,
-    stdio: quiet ? "pipe" : "inherit",
-    encoding: "utf8",
-  });
-  if (result.error) return { ok: false, text: String(result.error.message) };
-  return { ok: result.status === 0, text: `${result.stdout ?? ""}${result.stderr ?? ""}` };
-}
-
-function compileWithDeno() {
-  // --no-check: `npm test` type-checks; the build only has to bundle.
-  return run(bin("deno"), ["compile", "-A", "--no-check", "--output", output, "main.ts"], {
-    quiet: true,
-  });
-}
-
-function compileWithBun() {
-  return run(bin("bun"), ["build", "--compile", "main.ts", "--outfile", output]);
-}
 
 if (!hasRuntimes()) {
   console.error("build: node_modules is missing; run `npm ci` first");
   process.exit(1);
 }
-mkdirSync(dirname(output), { recursive: true });
-rmSync(output, { force: true });
 
 const forced = process.env.HEALTHY_DNS_COMPILER;
 let compiler = forced === "bun" ? "bun" : "deno";
 if (compiler === "deno") {
-  const deno = compileWithDeno();
+  const deno = compileWithDeno({ outfile: output });
   if (!deno.ok) {
     // deno-lint-ignore no-control-regex -- strips the ANSI colours of deno's output
     const plain = deno.text.replace(/\x1b\[[0-9;]*m/g, "");
@@ -62,7 +40,7 @@ if (compiler === "deno") {
     compiler = "bun";
   }
 }
-if (compiler === "bun" && !compileWithBun().ok) {
+if (compiler === "bun" && !compileWithBun({ outfile: output }).ok) {
   console.error("build: bun build --compile failed");
   process.exit(1);
 }

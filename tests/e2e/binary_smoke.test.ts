@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import dnsPacket from "dns-packet";
 import { ensureBinary } from "../helpers/binary.ts";
-import { freePort, spawnServer, tcpExchange, udpExchange } from "../helpers/server_harness.ts";
+import {
+  freePort,
+  REPO_ROOT,
+  spawnServer,
+  tcpExchange,
+  udpExchange,
+} from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
 /** True when `dig` is on PATH. */
@@ -17,10 +23,21 @@ describe("the compiled binary (dist/healthy-dns)", () => {
     BINARY = ensureBinary();
   });
 
-  test("prints its version", () => {
+  test("prints its version with the commit it was built from", () => {
     const result = spawnSync(BINARY, ["--version"], { encoding: "utf8" });
     assert.equal(result.status, 0);
-    assert.match(result.stdout, /^healthy-dns \d+\.\d+\.\d+ \((deno|bun) /);
+    // The stamp names a commit (not "from source"); the build ran in this checkout.
+    const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
+    const commit = head.status === 0 ? head.stdout.trim() : "unknown";
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^healthy-dns \\d+\\.\\d+\\.\\d+ \\(${commit}(-dirty)?, (deno|bun) [\\d.]+, [a-z0-9-]+\\)\n$`,
+      ),
+    );
   });
 
   test("serves the demo zone: www.example.test A, health-checked against itself", async () => {

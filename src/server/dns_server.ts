@@ -2,6 +2,7 @@ import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
+import { buildInfo } from "../observe/build_info.ts";
 import type { Logger } from "../observe/logger.ts";
 import { createMetrics, type Metrics } from "../observe/metrics.ts";
 import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
@@ -15,6 +16,7 @@ import { createListenerSet } from "./listener_set.ts";
 import { loadConfiguredKey } from "./load_configured_key.ts";
 import { createQueryHandler } from "./query_handler.ts";
 import type { HealthMonitorControl, ServerDeps, SnapshotTiming } from "./server_deps.ts";
+import { startupLine } from "./startup_line.ts";
 import { createTcpSessions } from "./tcp_sessions.ts";
 
 /** Delay before retrying a failed rebuild while an older zone keeps serving. */
@@ -201,6 +203,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
       });
     }
     key = await loadConfiguredKey(config.dnssec, runtime.readTextFile, deps.loadSigningKey);
+    const started = startupLine(buildInfo(runtime), config, key);
+    logger.info(started.message, started.fields);
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
       void runner.request();

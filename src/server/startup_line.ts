@@ -1,0 +1,32 @@
+import type { Config } from "../config/config.ts";
+import type { SigningKey } from "../dnssec/signing_key.ts";
+import { collectEndpoints } from "../health/collect_endpoints.ts";
+import { type BuildInfo, formatBuildInfo } from "../observe/build_info.ts";
+import type { LogFields } from "../observe/logger.ts";
+
+/**
+ * The one line `serve` logs when it starts: what is running (as `--version`
+ * prints it) and what it serves, e.g.
+ * `starting healthy-dns 0.2.0 (3f2a1c9, bun 1.4.5, linux-x64) config=/etc/healthy-dns/config.yaml
+ * zone=example.com aliases=example.net names=12 endpoints=20 dnssec=ECDSAP256SHA256 key_tag=2371`.
+ *
+ * @param key the loaded signing key, or null when DNSSEC is off.
+ */
+export function startupLine(
+  info: BuildInfo,
+  config: Config,
+  key: SigningKey | null,
+): { readonly message: string; readonly fields: LogFields } {
+  return {
+    message: `starting ${formatBuildInfo(info)}`,
+    fields: {
+      config: config.configFile ?? "none",
+      zone: config.hostedZone,
+      aliases: config.aliasZones.length > 0 ? config.aliasZones.join(",") : undefined,
+      names: config.records.length,
+      endpoints: collectEndpoints(config).length,
+      dnssec: config.dnssec?.algorithm ?? "off",
+      key_tag: key?.keyTag,
+    },
+  };
+}

@@ -6,6 +6,9 @@
 //   3. runs `deno test -A tests/` and then `bun test tests/`, streaming their output;
 //   4. prints `N passed, N failed` summed over both runners, and exits non-zero
 //      if either runner failed.
+// The release files are not built here (`npm run release` is slower and downloads
+// each target's runtime); tests/e2e/release_*.test.ts check them when dist/release
+// exists, and .ci/run builds it first and sets HEALTHY_DNS_RELEASE_TESTS=1.
 // Arguments narrow the run to some test paths: `npm test -- tests/server`.
 // Node.js built-ins only.
 import { spawn, spawnSync } from "node:child_process";

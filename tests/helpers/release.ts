@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import pkg from "../../package.json" with { type: "json" };
+import { REPO_ROOT } from "./server_harness.ts";
+
+/** Where `npm run release` writes the release files and SHA256SUMS. */
+export const RELEASE_DIR: string = join(REPO_ROOT, "dist", "release");
+
+/** A release file's name for a target (`linux-arm64-musl`…), as the issue and CI actions name them. */
+export function releaseFileName(target: string): string {
+  return `healthy-dns-${pkg.version}-${target}${target.startsWith("windows-") ? ".exe" : ""}`;
+}
+
+/**
+ * Why the release tests are skipped, or false when they run: they run when
+ * `npm run release` has made dist/release (it is slow, so `npm test` does not
+ * build it), and always under `.ci/run`, which builds it first and sets
+ * HEALTHY_DNS_RELEASE_TESTS=1 so that a missing release fails instead of skipping.
+ */
+export function releaseSkipReason(): string | false {
+  return process.env.HEALTHY_DNS_RELEASE_TESTS === "1" ||
+      existsSync(join(RELEASE_DIR, "SHA256SUMS"))
+    ? false
+    : "dist/release is missing: run `npm run release` (.ci/run does)";
+}
+
+/** SHA256SUMS as [hash, file name] pairs; throws when it is missing. */
+export function readSums(): [string, string][] {
+  return readFileSync(join(RELEASE_DIR, "SHA256SUMS"), "utf8").trimEnd().split("\n").map(
+    (line) => {
+      const match = line.match(/^([0-9a-f]{64}) [ *](\S+)$/);
+      if (match === null) throw new Error(`SHA256SUMS: malformed line ${JSON.stringify(line)}`);
+      return [match[1], match[2]];
+    },
+  );
+}

@@ -7,6 +7,7 @@ import { readChoice, readDuration, readInteger, readString } from "./value_reade
 import { readDomainName } from "./read_domain_name.ts";
 import { readListenAddress } from "./read_listen_address.ts";
 import { readListenList } from "./read_listen_list.ts";
+import { nameServerRecords } from "./name_server_records.ts";
 import { readNameServers } from "./read_name_servers.ts";
 import { readRecords } from "./read_records.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
@@ -47,6 +48,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
   );
   const ns = required(settings.nameServers, "--ns", "name_servers");
   const nameServers = readNameServers(ns.value, ns.at);
+  const zones = [hostedZone, ...aliasZones];
   const count = (value: unknown, at: Sourced["at"]) => readInteger(value, at, "count");
   const health = {
     intervalMs: optional(settings.interval, readDuration, DEFAULTS.health.intervalMs),
@@ -58,6 +60,12 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
   const records = required(settings.records, "--zone-resolutions", "records");
   const port = optional(settings.port, (v, at) => readInteger(v, at, "port"), DEFAULTS.port);
   const keyPath = optional(settings.keyPath, (v, at) => readString(v, at, "a file path"), null);
+  const whenAllDown = optional(settings.whenAllDown, readAllDownPolicy, DEFAULTS.whenAllDown);
+  const configured = readRecords(records.value, records.at, records.dialect, {
+    zones,
+    timeoutMs: health.timeoutMs,
+    whenAllDown,
+  });
   const algorithm = optional(
     settings.algorithm,
     (v, at) => readChoice(v, at, ALGORITHMS),
@@ -66,12 +74,11 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
   return {
     hostedZone,
     aliasZones,
-    nameServers,
-    records: readRecords(records.value, records.at, records.dialect, {
-      zones: [hostedZone, ...aliasZones],
-      timeoutMs: health.timeoutMs,
-      whenAllDown: optional(settings.whenAllDown, readAllDownPolicy, DEFAULTS.whenAllDown),
-    }),
+    nameServers: nameServers.map((entry) => entry.name),
+    records: [
+      ...configured,
+      ...nameServerRecords(nameServers, zones, configured, whenAllDown),
+    ],
     listen: optional(
       settings.listen,
       (v, at) => readListenList(v, at, port),

@@ -32,7 +32,10 @@ export interface HealthCheckConfig {
 
 /** One configured name (relative to every served apex) and its addresses. */
 export interface RecordConfig {
-  /** Relative name, lowercase, e.g. "www" or "api.eu"; never the apex. */
+  /**
+   * Relative name, lowercase, e.g. "www" or "api.eu"; never the apex. Also
+   * an in-zone name server given with addresses (static, after the configured records).
+   */
   readonly name: string;
   /** Addresses in canonical text form (IPv4 dotted quad, IPv6 RFC 5952). */
   readonly addresses: readonly string[];
@@ -80,7 +83,10 @@ export interface TcpConfig {
 export interface Config {
   readonly hostedZone: string;
   readonly aliasZones: readonly string[];
-  /** Name-server host names (absolute, no trailing dot); the first is the SOA MNAME. */
+  /**
+   * Name-server host names (absolute, no trailing dot); the first is the SOA
+   * MNAME. Addresses given with them are in `records` (see `nameServerRecords`).
+   */
   readonly nameServers: readonly string[];
   readonly records: readonly RecordConfig[];
   readonly listen: readonly ListenAddress[];

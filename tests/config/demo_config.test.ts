@@ -81,7 +81,9 @@ describe("examples/*.yaml", () => {
       "api",
       "api.eu",
       "static",
+      "ns1", // from name_servers
     ]);
+    assert.equal(config.stateDir, "/var/lib/healthy-dns");
     assert.deepEqual(config.records[1].whenAllDown, {
       kind: "fallback",
       addresses: ["192.0.2.99"],

@@ -46,12 +46,14 @@ for (const algorithm of ALGORITHMS) {
       if (setup !== undefined) rmSync(setup.dir, { recursive: true, force: true });
     });
 
-    test("positive answers and the DNSKEY, hosted and alias zone: fully validated", async () => {
+    test("positive answers (the name server's address too) and the DNSKEY, hosted and alias zone: fully validated", async () => {
       const cases: [string, string, string, string][] = [
         [HOSTED, `static.${HOSTED}`, "A", "192.0.2.10"],
         [HOSTED, `static.${HOSTED}`, "AAAA", "2001:db8::10"],
         [HOSTED, `api.eu.${HOSTED}`, "A", "192.0.2.20"],
         [HOSTED, HOSTED, "DNSKEY", "257"],
+        [HOSTED, `ns1.${HOSTED}`, "A", "192.0.2.53"],
+        [ALIAS, `ns1.${ALIAS}`, "A", "192.0.2.53"],
         [ALIAS, `static.${ALIAS}`, "A", "192.0.2.10"],
         [ALIAS, ALIAS, "DNSKEY", "257"],
       ];

@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { writeFile } from "node:fs/promises";
+import { chmod, rename, stat, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { classifyDialError } from "./classify_dial_error.ts";
 import { dialTimeout } from "./dial_timeout.ts";
@@ -8,6 +8,7 @@ import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
+  FileStat,
   HttpHandler,
   RemoteAddress,
   Runtime,
@@ -339,6 +340,21 @@ export const bunRuntime: Runtime = Object.freeze({
   readTextFile: (path: string) => Bun.file(path).text(),
   writeNewFile: (path: string, data: string, mode: number) =>
     writeFile(path, data, { flag: "wx", mode }),
+  async statFile(path: string): Promise<FileStat | null> {
+    try {
+      const info = await stat(path);
+      return { mtimeMs: info.mtimeMs, size: info.size, mode: info.mode & 0o777 };
+    } catch (error) {
+      if ((error as { code?: string }).code === "ENOENT") return null;
+      throw error;
+    }
+  },
+  async replaceFile(path: string, data: string, mode: number): Promise<void> {
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, data, { mode });
+    await chmod(temporary, mode); // writeFile's mode is subject to the umask
+    await rename(temporary, path);
+  },
   env: (name: string) => process.env[name],
   exit: (code: number): never => process.exit(code),
   // Hands back what a one-off job (the YAML parse, a zone build) left, before the next allocates.

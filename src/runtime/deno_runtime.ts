@@ -6,6 +6,7 @@ import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
   DialResult,
+  FileStat,
   HttpHandler,
   RemoteAddress,
   Runtime,
@@ -240,6 +241,25 @@ export const denoRuntime: Runtime = Object.freeze({
   readTextFile: (path: string) => Deno.readTextFile(path),
   writeNewFile: (path: string, data: string, mode: number) =>
     Deno.writeTextFile(path, data, { createNew: true, mode }),
+  async statFile(path: string): Promise<FileStat | null> {
+    try {
+      const info = await Deno.stat(path);
+      return {
+        mtimeMs: info.mtime?.getTime() ?? 0,
+        size: info.size,
+        mode: (info.mode ?? 0) & 0o777,
+      };
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw error;
+    }
+  },
+  async replaceFile(path: string, data: string, mode: number): Promise<void> {
+    const temporary = `${path}.${Deno.pid}.tmp`;
+    await Deno.writeTextFile(temporary, data, { mode });
+    await Deno.chmod(temporary, mode); // writeTextFile's mode is subject to the umask
+    await Deno.rename(temporary, path);
+  },
   env: (name: string) => Deno.env.get(name),
   exit: (code: number): never => Deno.exit(code),
 });

@@ -73,6 +73,15 @@ export interface Clock {
   monotonic(): number;
 }
 
+/** What `statFile` reports about a file. */
+export interface FileStat {
+  /** Last modification, ms since the epoch. */
+  readonly mtimeMs: number;
+  readonly size: number;
+  /** Permission bits (`mode & 0o777`). */
+  readonly mode: number;
+}
+
 /** Signals the server reacts to. */
 export type SignalName = "SIGHUP" | "SIGINT" | "SIGTERM";
 
@@ -93,6 +102,14 @@ export interface Runtime {
   readTextFile(path: string): Promise<string>;
   /** Writes a new file with the given mode; fails if it already exists. */
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
+  /** The file's modification time, size and permissions; null when it does not exist. */
+  statFile(path: string): Promise<FileStat | null>;
+  /**
+   * Replaces the file's content at once: writes a temporary file beside it
+   * with `mode`, then renames it over the old one, so a reader never sees a
+   * half-written file.
+   */
+  replaceFile(path: string, data: string, mode: number): Promise<void>;
   env(name: string): string | undefined;
   exit(code: number): never;
   /**

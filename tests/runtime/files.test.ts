@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
@@ -33,5 +33,25 @@ describe(`files (${runtime.name})`, () => {
 
   test("readTextFile rejects for a missing file", async () => {
     await assert.rejects(runtime.readTextFile(join(dir, "missing.yaml")));
+  });
+
+  test("statFile: modification time, size and permission bits; null for a missing file", async () => {
+    const path = join(dir, "stat.yaml");
+    await runtime.writeNewFile(path, "12345", 0o640);
+    const info = await runtime.statFile(path);
+    const expected = await stat(path);
+    assert.deepEqual(info, { mtimeMs: expected.mtimeMs, size: 5, mode: 0o640 });
+    assert.equal(await runtime.statFile(join(dir, "missing.yaml")), null);
+  });
+
+  test("replaceFile: creates or replaces the whole file with the mode, leaving no temporary file", async () => {
+    const path = join(dir, "overrides.yaml");
+    await runtime.replaceFile(path, "first\n", 0o644);
+    await runtime.replaceFile(path, "second\n", 0o600);
+    assert.equal(await runtime.readTextFile(path), "second\n");
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith("overrides")), [
+      "overrides.yaml",
+    ]);
   });
 });

@@ -76,7 +76,7 @@ export async function loadSigningKey(
   } catch (error) {
     throw new Error(`${parsed.kind} key cannot be read: ${(error as Error).message}`);
   }
-  const publicKey = dnskeyPublicKey(algorithm, jwk);
+  const { publicKey, bits } = dnskeyPublicKey(algorithm, jwk);
   const number = ALGORITHM_NUMBER[algorithm];
   const dnskeyRdata = new Uint8Array(4 + publicKey.length);
   dnskeyRdata.set([DNSKEY_FLAGS >> 8, DNSKEY_FLAGS & 0xff, DNSKEY_PROTOCOL, number]);
@@ -86,6 +86,7 @@ export async function loadSigningKey(
     algorithm: number,
     dnskeyRdata,
     keyTag: keyTag(dnskeyRdata),
+    bits,
     async sign(data: Uint8Array): Promise<Uint8Array> {
       return new Uint8Array(
         await crypto.subtle.sign(signParams, privateKey, data as Uint8Array<ArrayBuffer>),
@@ -94,8 +95,14 @@ export async function loadSigningKey(
   });
 }
 
-/** The DNSKEY public-key field: RFC 3110 (RSA), RFC 6605 x||y (ECDSA), RFC 8080 (Ed25519). */
-function dnskeyPublicKey(algorithm: DnssecAlgorithmName, jwk: JsonWebKey): Uint8Array {
+/**
+ * The DNSKEY public-key field, RFC 3110 (RSA), RFC 6605 x||y (ECDSA) or
+ * RFC 8080 (Ed25519), and the key size in bits.
+ */
+function dnskeyPublicKey(
+  algorithm: DnssecAlgorithmName,
+  jwk: JsonWebKey,
+): { publicKey: Uint8Array; bits: number } {
   if (algorithm === "RSASHA256") {
     const exponent = stripLeadingZeros(base64ToBytes(jwk.e ?? ""));
     const modulus = stripLeadingZeros(base64ToBytes(jwk.n ?? ""));
@@ -109,12 +116,13 @@ function dnskeyPublicKey(algorithm: DnssecAlgorithmName, jwk: JsonWebKey): Uint8
     const lengthField = exponent.length <= 255
       ? [exponent.length]
       : [0, exponent.length >> 8, exponent.length & 0xff];
-    return new Uint8Array([...lengthField, ...exponent, ...modulus]);
+    return { publicKey: new Uint8Array([...lengthField, ...exponent, ...modulus]), bits };
   }
   if (algorithm === "ECDSAP256SHA256") {
-    return new Uint8Array([...base64ToBytes(jwk.x ?? ""), ...base64ToBytes(jwk.y ?? "")]);
+    const xy = [...base64ToBytes(jwk.x ?? ""), ...base64ToBytes(jwk.y ?? "")];
+    return { publicKey: new Uint8Array(xy), bits: 256 };
   }
-  return base64ToBytes(jwk.x ?? "");
+  return { publicKey: base64ToBytes(jwk.x ?? ""), bits: 256 };
 }
 
 function stripLeadingZeros(bytes: Uint8Array): Uint8Array {

@@ -17,6 +17,8 @@ export interface SigningKey {
   readonly dnskeyRdata: Uint8Array;
   /** RFC 4034 appendix B key tag of `dnskeyRdata`. */
   readonly keyTag: number;
+  /** Key size: the RSA modulus in bits; 256 for ECDSA P-256 and Ed25519. */
+  readonly bits: number;
   /**
    * Signs `data` and returns the signature in DNSSEC wire form: RSASSA-PKCS1-v1_5
    * (RFC 5702), r||s for ECDSA (RFC 6605), raw Ed25519 (RFC 8080).

@@ -38,6 +38,7 @@ describe("loadSigningKey", () => {
         const data = new TextEncoder().encode("signed by the loaded key");
         const signature = await key.sign(data);
         assert.equal(signature.length, algorithm === "RSASHA256" ? 256 : 64);
+        assert.equal(key.bits, algorithm === "RSASHA256" ? 2048 : 256);
         assert.ok(
           await verifySignature(
             key.algorithm,

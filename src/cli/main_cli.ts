@@ -4,9 +4,10 @@ import { buildInfo, formatBuildInfo } from "../observe/build_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { runServe } from "../server/run_serve.ts";
 import { runCheck } from "./check.ts";
+import { runCheckconf } from "./checkconf.ts";
 import { runDs } from "./ds.ts";
 import { runKeygen } from "./keygen.ts";
-import { USAGE } from "./usage.ts";
+import { COMMAND_USAGE, USAGE } from "./usage.ts";
 
 const out = (line: string) => console.log(line);
 const err = (line: string) => console.error(line);
@@ -21,6 +22,8 @@ const COMMANDS: Readonly<
     const config = await loadConfig(args.filter((arg) => arg !== "--json"), runtime.readTextFile);
     return runCheck(config, runtime.dial, runtime.clock, out, json);
   },
+  checkconf: (args, runtime) =>
+    runCheckconf(args, { readTextFile: runtime.readTextFile, statFile: runtime.statFile, out }),
   keygen: (args, runtime) => runKeygen(args, { writeNewFile: runtime.writeNewFile, out, err }),
   ds: (args, runtime) => runDs(args, { readTextFile: runtime.readTextFile, out, err }),
 };
@@ -39,7 +42,10 @@ export async function runCli(runtime: Runtime): Promise<number> {
   const command = first.startsWith("-") || first === "" ? "serve" : first;
   const args = command === first ? rest : runtime.args;
   if (args.includes("--help") || args.includes("-h") || first === "help") {
-    out(USAGE);
+    // `healthy-dns check --help`: that command's own flags; `--help` alone: everything.
+    out(
+      command === first && Object.hasOwn(COMMAND_USAGE, command) ? COMMAND_USAGE[command] : USAGE,
+    );
     return 0;
   }
   if (args.includes("--version") || args.includes("-V")) {
@@ -51,7 +57,7 @@ export async function runCli(runtime: Runtime): Promise<number> {
     err(
       `${
         JSON.stringify(command)
-      }: unknown command; expected serve, check, keygen or ds (see --help)`,
+      }: unknown command; expected serve, check, checkconf, keygen or ds (see --help)`,
     );
     return 2;
   }

@@ -123,6 +123,11 @@ export function readDuration(value: unknown, at: Place): number {
   return ms;
 }
 
+/** A duration in milliseconds as the config writes it: `30s`, `1.5s`, `500ms`. */
+export function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 /**
  * Rejects a list whose normalised `values` repeat. `raws` are the values as
  * the user wrote them (same order), for the message.

@@ -9,6 +9,7 @@ import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime
 import { bindDnsListener } from "./bind_dns_listener.ts";
 import { bindErrorReason } from "./bind_error_reason.ts";
 import { createCoalescingRunner } from "./coalescing_runner.ts";
+import { configWarnings } from "./config_warnings.ts";
 import { countEndpoints } from "./count_endpoints.ts";
 import { formatAddress } from "./format_address.ts";
 import { createHttpHandler } from "./http_handler.ts";
@@ -144,6 +145,14 @@ export async function startDnsServer<S extends SnapshotTiming>(
     metrics.setEndpoints(healthy, unhealthy);
   };
 
+  /** What `checkconf` calls warnings, one line each: valid, but probably not what was meant. */
+  const logWarnings = async (config: Config, key: SigningKey | null) => {
+    const keyFile = config.dnssec === null
+      ? null
+      : await runtime.statFile(config.dnssec.keyPath).catch(() => null);
+    for (const warning of configWarnings(config, key, keyFile)) logger.warning(warning);
+  };
+
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -180,6 +189,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     }
     config = next;
     key = nextKey;
+    await logWarnings(config, key);
     if (monitor !== null) setHealth(monitor.updateConfig(next));
     await runner.request();
     runtime.collectGarbage?.(); // the old zone and the config parse
@@ -205,6 +215,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     key = await loadConfiguredKey(config.dnssec, runtime.readTextFile, deps.loadSigningKey);
     const started = startupLine(buildInfo(runtime), config, key);
     logger.info(started.message, started.fields);
+    await logWarnings(config, key);
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
       void runner.request();

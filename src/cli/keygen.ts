@@ -3,6 +3,7 @@ import { DEFAULTS } from "../config/defaults.ts";
 import { generateKeyPem } from "../dnssec/generate_key_pem.ts";
 import { loadSigningKey } from "../dnssec/load_signing_key.ts";
 import { ALGORITHM_NUMBER } from "../dnssec/signing_key.ts";
+import { KEYGEN_SYNOPSIS } from "./usage.ts";
 
 /** What `healthy-dns keygen` needs from the platform. */
 export interface KeygenDeps {
@@ -16,8 +17,6 @@ export interface KeygenDeps {
 
 /** Private keys are readable by their owner only. */
 const KEY_FILE_MODE = 0o600;
-const USAGE =
-  "usage: healthy-dns keygen [--algorithm RSASHA256|ECDSAP256SHA256|ED25519] --out FILE";
 
 /**
  * `healthy-dns keygen [--algorithm ALG] --out key.pem`: writes a new PKCS#8
@@ -35,14 +34,14 @@ export async function runKeygen(args: readonly string[], deps: KeygenDeps): Prom
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     if (flag !== "--algorithm" && flag !== "--out") {
-      return fail(`${JSON.stringify(args[i])}: unknown argument; ${USAGE}`);
+      return fail(`${JSON.stringify(args[i])}: unknown argument; ${KEYGEN_SYNOPSIS}`);
     }
     const value = inline ?? args[++i];
-    if (value === undefined || value === "") return fail(`${flag}: needs a value; ${USAGE}`);
+    if (value === undefined || value === "") return fail(`${flag}: needs a value; ${KEYGEN_SYNOPSIS}`);
     flags.set(flag, value);
   }
   const path = flags.get("--out");
-  if (path === undefined) return fail(`--out: required; ${USAGE}`);
+  if (path === undefined) return fail(`--out: required; ${KEYGEN_SYNOPSIS}`);
   const algorithm = readAlgorithm(flags.get("--algorithm"));
   if (algorithm === null) {
     return fail(

@@ -1,12 +1,8 @@
 import { DEFAULTS } from "../config/defaults.ts";
+import { formatDuration } from "../config/value_readers.ts";
 
-/** A duration in milliseconds as the flags take it: whole seconds when possible. */
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-const INTERVAL = seconds(DEFAULTS.health.intervalMs);
-const TIMEOUT = seconds(DEFAULTS.health.timeoutMs);
+const INTERVAL = formatDuration(DEFAULTS.health.intervalMs);
+const TIMEOUT = formatDuration(DEFAULTS.health.timeoutMs);
 const LISTEN = DEFAULTS.listenHosts.join(" and ");
 const RISE_FALL = `${DEFAULTS.health.rise}/${DEFAULTS.health.fall}`;
 
@@ -17,11 +13,15 @@ Usage:
   healthy-dns [serve] [FLAGS]          serve DNS (the default command)
   healthy-dns check [FLAGS] [--json]   probe every health-checked address once and report;
                                        exit 1 if a health-checked name has no healthy address
+  healthy-dns checkconf [FLAGS] [--strict]
+                                       validate the config and key without serving: ok or
+                                       every problem; exit 2 on errors (1 on warnings if --strict)
   healthy-dns keygen [--algorithm ALG] --out FILE
                                        write a new DNSSEC private key (PEM, mode 0600)
   healthy-dns ds [FLAGS]               print the DNSKEY and DS record of every served zone
                                        (needs --priv-key-path and --hosted-zone, or --config)
   healthy-dns --help | --version
+  healthy-dns COMMAND --help           that command's flags and defaults
 
 Zone (required, from flags or the --config file):
   --hosted-zone NAME         the zone served, e.g. example.com (no trailing dot)
@@ -58,3 +58,65 @@ Flags take "--flag value" or "--flag=value". Configuration errors exit with code
 The YAML file also sets rise/fall (default ${RISE_FALL}), probe concurrency (default ${DEFAULTS.health.concurrency}),
 what to serve when all addresses are down, per-record timeouts and TCP limits:
 see docs/configuration.md and examples/full.yaml.`;
+
+/** What every command that reads the serve configuration says about its flags. */
+const CONFIG_FLAGS = `The configuration comes from the same flags as serve (see healthy-dns --help):
+  --config FILE | --demo | --hosted-zone NAME --zone-resolutions JSON --ns JSON ...`;
+
+/** `healthy-dns keygen`'s synopsis, also shown with its usage errors. */
+export const KEYGEN_SYNOPSIS =
+  "usage: healthy-dns keygen [--algorithm RSASHA256|ECDSAP256SHA256|ED25519] --out FILE";
+
+/** `healthy-dns COMMAND --help`: each command's flags and defaults (from defaults.ts). */
+export const COMMAND_USAGE: Readonly<Record<string, string>> = Object.freeze({
+  serve: USAGE,
+  check: `Usage: healthy-dns check [FLAGS] [--json]
+
+Probes every health-checked address once (no rise/fall), without serving, and prints
+one row per name and address: state, latency, and why a probe failed.
+
+  --json                     one JSON document {ok, durationMs, rows} instead of the table
+  --test-timeout T           connect timeout of each probe (default: ${TIMEOUT});
+                             a record's own timeout in the YAML file wins
+
+${CONFIG_FLAGS}
+At most ${DEFAULTS.health.concurrency} probes are in flight (YAML health.concurrency).
+Exit codes: 0 every health-checked name has a healthy address, 1 some name has none,
+2 a configuration error.`,
+  checkconf: `Usage: healthy-dns checkconf [FLAGS] [--strict]
+
+Reads the configuration and the DNSSEC key exactly as serve would, without binding
+a socket or probing, and prints "ok" or every problem, one per line:
+  error: ...    what serve would stop with
+  warning: ...  valid but probably wrong (serve logs these at start-up): an in-zone
+                name server with no address, a record name that looks like a name in
+                another zone, a probe timeout not shorter than the interval, a key file
+                readable by group or others, an RSA key under 2048 bits
+
+  --strict                   treat warnings as failures (exit 1)
+
+${CONFIG_FLAGS}
+Exit codes: 0 valid, 1 warnings with --strict, 2 errors.`,
+  keygen: `${KEYGEN_SYNOPSIS.replace("usage:", "Usage:")}
+
+Writes a new DNSSEC private key (PKCS#8 PEM, mode 0600); never overwrites a file.
+
+  --algorithm ALG            RSASHA256 (2048 bits), ECDSAP256SHA256 or ED25519
+                             (default: ${DEFAULTS.dnssecAlgorithm}, as --priv-key-alg)
+  --out FILE                 where to write the key (required)
+
+Exit codes: 0 written, 2 a usage error or the file exists.`,
+  ds: `Usage: healthy-dns ds [FLAGS]
+
+Prints, for every served zone, the DNSKEY it serves and the DS record (SHA-256) to
+give to its parent zone, in zone-file format.
+
+  --priv-key-path PEM        the private key (required, or dnssec.key in --config)
+  --priv-key-alg ALG         RSASHA256, ECDSAP256SHA256 or ED25519 (default: ${DEFAULTS.dnssecAlgorithm})
+  --hosted-zone NAME         the zone (required without --config)
+  --alias-zones JSON         the alias zones (default: [])
+  --config FILE | --demo     read all of the above from the serve configuration; the
+                             records then carry the DNSKEY TTL the server uses
+
+Exit codes: 0 printed, 2 a configuration error.`,
+});

@@ -31,12 +31,24 @@ describe("healthy-dns command line (main.ts)", () => {
     assert.match(stdout, /Usage:/);
   });
 
+  test("COMMAND --help shows that command's flags and defaults", async () => {
+    const keygen = await runCliProcess(["keygen", "--help"]);
+    assert.equal(keygen.code, 0);
+    assert.match(keygen.stdout, /^Usage: healthy-dns keygen /);
+    assert.match(keygen.stdout, /--algorithm ALG .*\n.*\(default: RSASHA256, as --priv-key-alg\)/);
+    assert.doesNotMatch(keygen.stdout, /--zone-resolutions/);
+    const check = await runCliProcess(["check", "--help"]);
+    assert.equal(check.code, 0);
+    assert.match(check.stdout, /^Usage: healthy-dns check \[FLAGS\] \[--json\]/);
+    assert.match(check.stdout, /--test-timeout T +connect timeout of each probe \(default: 2s\)/);
+  });
+
   test("an unknown subcommand exits 2 with one line", async () => {
     const { code, stderr } = await runCliProcess(["frobnicate"]);
     assert.equal(code, 2);
     assert.equal(
       stderr.trim(),
-      `"frobnicate": unknown command; expected serve, check, keygen or ds (see --help)`,
+      `"frobnicate": unknown command; expected serve, check, checkconf, keygen or ds (see --help)`,
     );
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { USAGE } from "../../src/cli/usage.ts";
+import { COMMAND_USAGE, USAGE } from "../../src/cli/usage.ts";
 
 describe("USAGE", () => {
   test("shows the defaults from defaults.ts", () => {
@@ -26,6 +26,7 @@ describe("USAGE", () => {
       const word of [
         "serve",
         "check",
+        "checkconf",
         "keygen",
         "ds",
         "--hosted-zone",
@@ -42,6 +43,7 @@ describe("USAGE", () => {
         "--listen",
         "--http",
         "--demo",
+        "--state-dir",
         "--help",
       ]
     ) {
@@ -49,7 +51,30 @@ describe("USAGE", () => {
     }
   });
 
-  test("fits an 100-column terminal", () => {
-    for (const line of USAGE.split("\n")) assert.ok(line.length <= 100, line);
+  test("fits an 100-column terminal, and so does each command's", () => {
+    for (const text of [USAGE, ...Object.values(COMMAND_USAGE)]) {
+      for (const line of text.split("\n")) assert.ok(line.length <= 100, line);
+    }
+  });
+
+  test("each command's help shows its own flags and their defaults", () => {
+    assert.deepEqual(Object.keys(COMMAND_USAGE).sort(), [
+      "check",
+      "checkconf",
+      "ds",
+      "keygen",
+      "serve",
+    ]);
+    const expected: Record<string, string[]> = {
+      check: ["healthy-dns check [FLAGS] [--json]", "--json", "(default: 2s)", "1000"],
+      checkconf: ["healthy-dns checkconf", "--strict", "warning: ", "RSA key under 2048 bits"],
+      keygen: ["--algorithm ALG", "(default: RSASHA256", "--out FILE"],
+      ds: ["--priv-key-path PEM", "(default: RSASHA256)", "--hosted-zone NAME"],
+    };
+    for (const [command, words] of Object.entries(expected)) {
+      for (const word of words) {
+        assert.ok(COMMAND_USAGE[command].includes(word), `${command}: ${word}`);
+      }
+    }
   });
 });

@@ -44,9 +44,9 @@ function syntaxError(
 /**
  * The file's content as plain values: read line by line when it keeps to the
  * everyday subset (a fraction of the library's memory on big files), else by
- * the yaml library, which also reports syntax errors.
+ * the yaml library, which also reports syntax errors (`FILE:LINE:COLUMN: reason`).
  */
-function readYaml(text: string, file: string): unknown {
+export function readYaml(text: string, file: string): unknown {
   const plain = parsePlainYaml(text);
   if (plain !== undefined) return plain;
   const document = parseYamlDocument(text);

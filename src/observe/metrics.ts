@@ -22,6 +22,10 @@ export interface Metrics {
   setEndpoints(healthy: number, unhealthy: number): void;
   /** A configuration reload attempt finished. */
   countReload(ok: boolean): void;
+  /** Operator overrides in force now, by what they force. */
+  setOverrides(down: number, up: number): void;
+  /** The override file was read after a change: `ok` false when it was rejected. */
+  countOverrideLoad(ok: boolean): void;
   /** Prometheus text exposition format, version 0.0.4. */
   render(): string;
 }
@@ -68,6 +72,9 @@ export function createMetrics(): Metrics {
   const dropped = slotCounters(TRANSPORTS.length * DROP_REASONS.length);
   const builds = new Map<string, number>([["ok", 0], ["failed", 0]]);
   const reloads = new Map<string, number>([["ok", 0], ["failed", 0]]);
+  const overrideLoads = new Map<string, number>([["ok", 0], ["failed", 0]]);
+  let overridesDown = 0;
+  let overridesUp = 0;
   let tcpRejected = 0;
   let tcpOpen = 0;
   let serial = 0;
@@ -105,6 +112,13 @@ export function createMetrics(): Metrics {
     },
     countReload(ok) {
       add(reloads, ok ? "ok" : "failed");
+    },
+    setOverrides(down, up) {
+      overridesDown = down;
+      overridesUp = up;
+    },
+    countOverrideLoad(ok) {
+      add(overrideLoads, ok ? "ok" : "failed");
     },
     render() {
       const lines: string[] = [];
@@ -166,6 +180,18 @@ export function createMetrics(): Metrics {
         "counter",
         "Configuration reloads (SIGHUP), by outcome.",
         labelled(reloads, "outcome"),
+      );
+      family(
+        "healthy_dns_overrides",
+        "gauge",
+        "Operator overrides in force, by what they force.",
+        [['state="down"', overridesDown], ['state="up"', overridesUp]],
+      );
+      family(
+        "healthy_dns_override_file_loads_total",
+        "counter",
+        "Reads of the operator override file after a change, by outcome (failed: rejected, the previous overrides stay).",
+        labelled(overrideLoads, "outcome"),
       );
       return lines.join("\n") + "\n";
     },

@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
+import type { OperatorOverride } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
 import { buildInfo } from "../observe/build_info.ts";
@@ -11,6 +12,7 @@ import { bindErrorReason } from "./bind_error_reason.ts";
 import { createCoalescingRunner } from "./coalescing_runner.ts";
 import { configWarnings } from "./config_warnings.ts";
 import { countEndpoints } from "./count_endpoints.ts";
+import { createOverrideWatcher } from "./override_watcher.ts";
 import { formatAddress } from "./format_address.ts";
 import { createHttpHandler } from "./http_handler.ts";
 import { createListenerSet } from "./listener_set.ts";
@@ -47,6 +49,8 @@ export interface DnsServer {
   readonly httpAddress: RemoteAddress | null;
   /** SOA serial of the zone being served. */
   readonly serial: number;
+  /** Operator overrides in force (src/server/override_watcher.ts). */
+  readonly overrides: readonly OperatorOverride[];
   readonly metrics: Metrics;
   /**
    * Re-reads the configuration (SIGHUP). On any error logs one line, keeps the
@@ -61,10 +65,13 @@ export interface DnsServer {
 
 /**
  * Starts the server, in this order: bind UDP+TCP on every listen address (and
- * HTTP when configured), load the DNSSEC key, run the first health cycle,
- * build the first zone snapshot, then log one `ready` line. Queries arriving
+ * HTTP when configured), load the DNSSEC key, read the operator overrides
+ * (a malformed override file stops start-up like a bad config), run the
+ * first health cycle, build the first zone snapshot, then log one `ready`
+ * line and start watching the override file. Queries arriving
  * before the first snapshot are dropped. Afterwards the zone is rebuilt, one
- * build at a time and coalesced, on every health change and at the
+ * build at a time and coalesced, on every health change, every change of
+ * the overrides in force, and at the
  * snapshot's `refreshAt` (DNSSEC re-signing); each new snapshot replaces the
  * current one in a single assignment.
  *
@@ -84,6 +91,15 @@ export async function startDnsServer<S extends SnapshotTiming>(
   let http: TcpListener | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let lastBuildError: unknown = null;
+  const overrides = createOverrideWatcher({
+    config: () => config,
+    readTextFile: runtime.readTextFile,
+    statFile: runtime.statFile,
+    clock: runtime.clock,
+    logger,
+    metrics,
+    onChange: () => void runner.request(),
+  });
   let stopped = false;
   let reloading: Promise<boolean> = Promise.resolve(true);
 
@@ -119,6 +135,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
         now: runtime.clock.now(),
         previous: current,
         key,
+        overrides: overrides.lookup,
         // Blocking collections between build phases lower the start-up peak; later builds run beside queries.
         collectGarbage: current === null ? runtime.collectGarbage : undefined,
       });
@@ -160,6 +177,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     listeners.close();
     tcp.closeAll();
     http?.close();
+    overrides.stop();
     await monitor?.stop();
     await runner.idle();
     clearTimeout(refreshTimer);
@@ -216,6 +234,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     const started = startupLine(buildInfo(runtime), config, key);
     logger.info(started.message, started.fields);
     await logWarnings(config, key);
+    await overrides.load();
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
       void runner.request();
@@ -231,6 +250,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     throw error;
   }
 
+  overrides.start();
   logger.info("ready", {
     listen: listeners.addresses.map(formatAddress).join(","),
     http: http === null ? undefined : formatAddress(http.local),
@@ -244,6 +264,9 @@ export async function startDnsServer<S extends SnapshotTiming>(
     },
     get httpAddress() {
       return http?.local ?? null;
+    },
+    get overrides() {
+      return overrides.active;
     },
     get serial() {
       return serving()?.serial ?? 0;

@@ -1,4 +1,5 @@
 import type { Config, DnssecAlgorithmName } from "../config/config.ts";
+import type { OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
 import type { Logger } from "../observe/logger.ts";
@@ -33,6 +34,8 @@ export interface BuildInput<S> {
   readonly now: number;
   readonly previous: S | null;
   readonly key: SigningKey | null;
+  /** Operator overrides in force at `now`. */
+  readonly overrides?: OverrideLookup;
   /** Given for the first build only (nothing served yet): see src/zone/build_snapshot.ts. */
   readonly collectGarbage?: () => void;
 }

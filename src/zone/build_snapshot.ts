@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { OverrideLookup } from "../config/operator_overrides.ts";
 import type { HealthView } from "../health/health_view.ts";
 import { addressToRdata } from "../wire/address_to_rdata.ts";
 import { FragmentWriter } from "../wire/fragment_writer.ts";
@@ -26,6 +27,8 @@ export interface BuildInput {
   readonly previous: Snapshot | null;
   /** Signing key, or null for an unsigned zone. */
   readonly key: SigningKey | null;
+  /** Operator overrides in force (expired ones already left out); none when absent. */
+  readonly overrides?: OverrideLookup;
   /**
    * Frees the garbage of each build phase before the next allocates, so the
    * phases' scratch space does not add up in the peak RSS. It blocks: pass it
@@ -48,7 +51,7 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
   const served = new Map<string, Uint8Array[]>();
   for (const record of config.records) {
     const seen = served.get(record.name) ?? [];
-    for (const address of servedAddresses(record, input.health)) {
+    for (const address of servedAddresses(record, input.health, input.overrides)) {
       const rdata = addressToRdata(address);
       if (
         !seen.some((other) =>

@@ -37,7 +37,9 @@ export async function runKeygen(args: readonly string[], deps: KeygenDeps): Prom
       return fail(`${JSON.stringify(args[i])}: unknown argument; ${KEYGEN_SYNOPSIS}`);
     }
     const value = inline ?? args[++i];
-    if (value === undefined || value === "") return fail(`${flag}: needs a value; ${KEYGEN_SYNOPSIS}`);
+    if (value === undefined || value === "") {
+      return fail(`${flag}: needs a value; ${KEYGEN_SYNOPSIS}`);
+    }
     flags.set(flag, value);
   }
   const path = flags.get("--out");

@@ -7,6 +7,7 @@ import { runCheck } from "./check.ts";
 import { runCheckconf } from "./checkconf.ts";
 import { runDs } from "./ds.ts";
 import { runKeygen } from "./keygen.ts";
+import { runOverride } from "./override.ts";
 import { COMMAND_USAGE, USAGE } from "./usage.ts";
 
 const out = (line: string) => console.log(line);
@@ -24,6 +25,15 @@ const COMMANDS: Readonly<
   },
   checkconf: (args, runtime) =>
     runCheckconf(args, { readTextFile: runtime.readTextFile, statFile: runtime.statFile, out }),
+  override: (args, runtime) =>
+    runOverride(args, {
+      readTextFile: runtime.readTextFile,
+      statFile: runtime.statFile,
+      replaceFile: runtime.replaceFile,
+      clock: runtime.clock,
+      out,
+      err,
+    }),
   keygen: (args, runtime) => runKeygen(args, { writeNewFile: runtime.writeNewFile, out, err }),
   ds: (args, runtime) => runDs(args, { readTextFile: runtime.readTextFile, out, err }),
 };
@@ -57,7 +67,7 @@ export async function runCli(runtime: Runtime): Promise<number> {
     err(
       `${
         JSON.stringify(command)
-      }: unknown command; expected serve, check, checkconf, keygen or ds (see --help)`,
+      }: unknown command; expected serve, check, checkconf, override, keygen or ds (see --help)`,
     );
     return 2;
   }

@@ -16,6 +16,9 @@ Usage:
   healthy-dns checkconf [FLAGS] [--strict]
                                        validate the config and key without serving: ok or
                                        every problem; exit 2 on errors (1 on warnings if --strict)
+  healthy-dns override list|down|up|clear [ADDRESS] [FLAGS]
+                                       drain an address, or serve it whatever its probe says,
+                                       without a restart (edits STATE_DIR/overrides.yaml)
   healthy-dns keygen [--algorithm ALG] --out FILE
                                        write a new DNSSEC private key (PEM, mode 0600)
   healthy-dns ds [FLAGS]               print the DNSKEY and DS record of every served zone
@@ -97,6 +100,24 @@ a socket or probing, and prints "ok" or every problem, one per line:
 
 ${CONFIG_FLAGS}
 Exit codes: 0 valid, 1 warnings with --strict, 2 errors.`,
+  override: `Usage: healthy-dns override list [FLAGS]
+       healthy-dns override down|up ADDRESS [--name NAME] [--for T | --until TIME]
+                                    [--reason TEXT] [FLAGS]
+       healthy-dns override clear ADDRESS [--name NAME] [FLAGS] | clear --all [FLAGS]
+
+Shows or edits the operator overrides the running server applies within a second:
+"down" drains ADDRESS (never served, whatever its probe says), "up" serves it whatever
+its probe says; "clear" removes an override. They survive restarts.
+
+  --name NAME                only for this record (relative name; default: every name)
+  --for T                    for this long (500ms, 30s, 2m, 1h; at most 24h)
+  --until TIME               until this time, with a zone: 2026-12-02T18:00:00Z (default: no end)
+  --reason TEXT              shown in the logs and /status
+  --all                      with clear: remove every override
+
+FLAGS locate the state directory: --state-dir DIR, or the serve flags (--config FILE).
+The file is STATE_DIR/overrides.yaml (see docs/operations.md); it is replaced at once,
+and expired entries are dropped. Exit codes: 0 done, 2 a usage error or a malformed file.`,
   keygen: `${KEYGEN_SYNOPSIS.replace("usage:", "Usage:")}
 
 Writes a new DNSSEC private key (PKCS#8 PEM, mode 0600); never overwrites a file.

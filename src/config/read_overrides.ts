@@ -6,14 +6,20 @@ import { readDomainName } from "./read_domain_name.ts";
 import { quoteValue, readChoice, readList, readMapping, readString } from "./value_readers.ts";
 
 /** The override file's name inside the state directory. */
-export const OVERRIDES_FILE = "overrides.yaml";
+const OVERRIDES_FILE = "overrides.yaml";
+
+/** The operator override file of a state directory. */
+export function overridesPath(stateDir: string): string {
+  return `${stateDir.replace(/\/+$/, "")}/${OVERRIDES_FILE}`;
+}
 
 const KEYS = ["address", "state", "name", "until", "reason"] as const;
 const STATES = ["down", "up"] as const;
 /** RFC 3339 date and time with an explicit offset: an expiry must not depend on the host's zone. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
-function readUntil(value: unknown, at: Place): number {
+/** Reads an override's end: an RFC 3339 time with a zone offset, as epoch ms. */
+export function readUntil(value: unknown, at: Place): number {
   // The yaml library reads an unquoted timestamp as text (core schema); a Date would be one too.
   const text = value instanceof Date ? value.toISOString() : value;
   const ms = typeof text === "string" && TIMESTAMP.test(text.trim()) ? Date.parse(text) : NaN;

@@ -5,7 +5,7 @@ import {
   type OverrideLookup,
   overrideLookup,
 } from "../config/operator_overrides.ts";
-import { OVERRIDES_FILE, readOverrides } from "../config/read_overrides.ts";
+import { overridesPath, readOverrides } from "../config/read_overrides.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { Clock, FileStat } from "../runtime/runtime.ts";
@@ -47,13 +47,6 @@ export interface OverrideWatcher {
   stop(): void;
 }
 
-/** The override file of a config, or null without a state directory. */
-export function overridesPath(config: Config): string | null {
-  return config.stateDir === null
-    ? null
-    : `${config.stateDir.replace(/\/+$/, "")}/${OVERRIDES_FILE}`;
-}
-
 const identity = (o: OperatorOverride) => `${o.address} ${o.name ?? ""}`;
 
 /** Log fields of one override. */
@@ -93,7 +86,8 @@ export function createOverrideWatcher(options: OverrideWatcherOptions): Override
 
   /** Reads the file if it changed; returns the new list, or null when unchanged. */
   const read = async (): Promise<readonly OperatorOverride[] | null> => {
-    const path = overridesPath(options.config());
+    const { stateDir } = options.config();
+    const path = stateDir === null ? null : overridesPath(stateDir);
     const stat = path === null ? null : await options.statFile(path);
     const version = stat === null ? `${path}|absent` : `${path}|${stat.mtimeMs}|${stat.size}`;
     if (version === seen) return null;

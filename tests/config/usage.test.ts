@@ -27,6 +27,7 @@ describe("USAGE", () => {
         "serve",
         "check",
         "checkconf",
+        "override",
         "keygen",
         "ds",
         "--hosted-zone",
@@ -63,6 +64,7 @@ describe("USAGE", () => {
       "checkconf",
       "ds",
       "keygen",
+      "override",
       "serve",
     ]);
     const expected: Record<string, string[]> = {

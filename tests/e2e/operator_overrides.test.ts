@@ -172,6 +172,20 @@ describe("operator overrides over real sockets", () => {
     assert.deepEqual(s!.server.overrides, []);
   });
 
+  test("healthy-dns override down / clear (the CLI process) drain and restore", async () => {
+    const down = await runCliProcess(["override", "down", "127.0.0.1", "--config", configPath]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(down.stdout, "127.0.0.1  down  every name  no end\n");
+    await waitFor(
+      "the drain",
+      async () => (await served("www")).join() === "127.0.0.2",
+      DEADLINE_MS,
+    );
+    const clear = await runCliProcess(["override", "clear", "--all", "--config", configPath]);
+    assert.equal(clear.code, 0, clear.stderr);
+    await waitFor("the undrain", async () => (await served("www")).length === 2, DEADLINE_MS);
+  });
+
   test("start-up refuses a malformed file in-process too (ConfigError)", async () => {
     writeOverrides("- address: nowhere\n  state: down\n");
     await s!.stop();

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
+import { overridesPath, readOverrides } from "../config/read_overrides.ts";
 import { loadSigningKey } from "../dnssec/load_signing_key.ts";
 import type { FileStat } from "../runtime/runtime.ts";
 import { configWarnings } from "../server/config_warnings.ts";
@@ -16,8 +17,8 @@ export interface CheckconfDeps {
 }
 
 /**
- * `healthy-dns checkconf [FLAGS] [--strict]`: reads the configuration and the
- * DNSSEC key exactly as `serve` would, without binding a socket or probing,
+ * `healthy-dns checkconf [FLAGS] [--strict]`: reads the configuration, the
+ * DNSSEC key and the operator override file exactly as `serve` would, without binding a socket or probing,
  * and prints `ok` or every problem, one per line: `error: …` (the one-line
  * message `serve` would stop with) and `warning: …` (what `serve` logs at
  * start-up, see `configWarnings`).
@@ -32,6 +33,11 @@ export async function runCheckconf(args: readonly string[], deps: CheckconfDeps)
     const config = await loadConfig(flags, deps.readTextFile);
     const key = await loadConfiguredKey(config.dnssec, deps.readTextFile, loadSigningKey);
     const keyFile = config.dnssec === null ? null : await deps.statFile(config.dnssec.keyPath);
+    // serve refuses to start on a malformed override file, so it is checked here too.
+    const overrides = config.stateDir === null ? null : overridesPath(config.stateDir);
+    if (overrides !== null && (await deps.statFile(overrides)) !== null) {
+      readOverrides(await deps.readTextFile(overrides), overrides);
+    }
     warnings = configWarnings(config, key, keyFile);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

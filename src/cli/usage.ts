@@ -88,8 +88,8 @@ Exit codes: 0 every health-checked name has a healthy address, 1 some name has n
 2 a configuration error.`,
   checkconf: `Usage: healthy-dns checkconf [FLAGS] [--strict]
 
-Reads the configuration and the DNSSEC key exactly as serve would, without binding
-a socket or probing, and prints "ok" or every problem, one per line:
+Reads the configuration, the DNSSEC key and the override file exactly as serve would,
+without binding a socket or probing, and prints "ok" or every problem, one per line:
   error: ...    what serve would stop with
   warning: ...  valid but probably wrong (serve logs these at start-up): an in-zone
                 name server with no address, a record name that looks like a name in

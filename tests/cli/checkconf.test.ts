@@ -3,7 +3,7 @@
 // serve-time error line, 1 for warnings under --strict.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,11 +70,23 @@ describe("healthy-dns checkconf", () => {
     assert.deepEqual(await checkconf(config, ["--strict"]), { code: 0, lines: ["ok"] });
   });
 
-  test("an error: the line serve would stop with, exit 2", async () => {
+  test("an error (config, override file, key): the line serve would stop with, exit 2", async () => {
     assert.deepEqual(await checkconf(CLEAN.replace("timeout: 1s", "timeout: soon")), {
       code: 2,
       lines: [`error: health.timeout (in ${join(dir, "zone.yaml")}): "soon" is not a duration`],
     });
+    mkdirSync(join(dir, "state"), { recursive: true });
+    writeFileSync(join(dir, "state", "overrides.yaml"), "- {address: 192.0.2.1, state: drain}\n");
+    assert.deepEqual(await checkconf(`${CLEAN}\nstate_dir: state`), {
+      code: 2,
+      lines: [
+        `error: [0].state (in ${
+          join(dir, "state", "overrides.yaml")
+        }): "drain" is not one of down, up`,
+      ],
+    });
+    writeFileSync(join(dir, "state", "overrides.yaml"), "- {address: 192.0.2.1, state: down}\n");
+    assert.deepEqual(await checkconf(`${CLEAN}\nstate_dir: state`), { code: 0, lines: ["ok"] });
     const { code, lines } = await checkconf(`${CLEAN}\ndnssec: {key: missing.pem}`);
     assert.equal(code, 2);
     assert.equal(lines.length, 1);

@@ -1,5 +1,3 @@
-import type { BuildInfo } from "./build_info.ts";
-
 /** The transports a query can arrive on. */
 export type MetricsTransport = "udp" | "tcp";
 
@@ -28,8 +26,6 @@ export interface Metrics {
   setOverrides(down: number, up: number): void;
   /** The override file was read after a change: `ok` false when it was rejected. */
   countOverrideLoad(ok: boolean): void;
-  /** What runs: rendered as the constant `healthy_dns_build_info{…} 1`. */
-  setBuildInfo(info: BuildInfo): void;
   /** Prometheus text exposition format, version 0.0.4. */
   render(): string;
 }
@@ -77,7 +73,6 @@ export function createMetrics(): Metrics {
   const builds = new Map<string, number>([["ok", 0], ["failed", 0]]);
   const reloads = new Map<string, number>([["ok", 0], ["failed", 0]]);
   const overrideLoads = new Map<string, number>([["ok", 0], ["failed", 0]]);
-  let build = "";
   let overridesDown = 0;
   let overridesUp = 0;
   let tcpRejected = 0;
@@ -118,16 +113,6 @@ export function createMetrics(): Metrics {
     countReload(ok) {
       add(reloads, ok ? "ok" : "failed");
     },
-    setBuildInfo(info) {
-      const label = (value: string) => JSON.stringify(value); // escapes \\, " and newlines as the format wants
-      build = [
-        `version=${label(info.version)}`,
-        `commit=${label(info.commit ?? "from source")}`,
-        `runtime=${label(info.runtime)}`,
-        `runtime_version=${label(info.runtimeVersion)}`,
-        `target=${label(info.target)}`,
-      ].join(",");
-    },
     setOverrides(down, up) {
       overridesDown = down;
       overridesUp = up;
@@ -143,14 +128,6 @@ export function createMetrics(): Metrics {
           lines.push(`${name}${labels ? `{${labels}}` : ""} ${value}`);
         }
       };
-      if (build !== "") {
-        family(
-          "healthy_dns_build_info",
-          "gauge",
-          "Always 1; the labels say which build runs (commit: from source when not compiled).",
-          [[build, 1]],
-        );
-      }
       const labelled = (map: Map<string, number>, key: string) =>
         [...map].map(([value, count]): [string, number] => [`${key}="${value}"`, count]);
       family(

@@ -83,7 +83,6 @@ export async function startDnsServer<S extends SnapshotTiming>(
 ): Promise<DnsServer> {
   const { runtime, logger, deps } = options;
   const metrics = options.metrics ?? createMetrics();
-  metrics.setBuildInfo(buildInfo(runtime));
   let config = options.config;
   let current: S | null = null;
   let health: HealthView | null = null;

@@ -21,22 +21,6 @@ describe("createMetrics", () => {
     assert.ok(text.endsWith("\n"));
   });
 
-  test("build info: one constant sample whose labels say what runs", () => {
-    const metrics = createMetrics();
-    assert.doesNotMatch(metrics.render(), /build_info/);
-    metrics.setBuildInfo({
-      version: "0.2.0",
-      commit: null,
-      runtime: "bun",
-      runtimeVersion: "1.4.5",
-      target: 'linux-x64"',
-    });
-    assert.match(
-      metrics.render(),
-      /^healthy_dns_build_info\{version="0\.2\.0",commit="from source",runtime="bun",runtime_version="1\.4\.5",target="linux-x64\\""\} 1$/m,
-    );
-  });
-
   test("counts responses by transport and named RCODE", () => {
     const metrics = createMetrics();
     metrics.countResponse("udp", 0);

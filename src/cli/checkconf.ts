@@ -16,35 +16,52 @@ export interface CheckconfDeps {
   out(line: string): void;
 }
 
+/** Runs `step`; a `ConfigError` becomes an `error: …` line and null, anything else is thrown. */
+async function attempt<T>(errors: string[], step: () => Promise<T>): Promise<T | null> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    errors.push(`error: ${error.message.replace(/\s*\n\s*/g, " ")}`);
+    return null;
+  }
+}
+
 /**
  * `healthy-dns checkconf [FLAGS] [--strict]`: reads the configuration, the
- * DNSSEC key and the operator override file exactly as `serve` would, without binding a socket or probing,
- * and prints `ok` or every problem, one per line: `error: …` (the one-line
- * message `serve` would stop with) and `warning: …` (what `serve` logs at
- * start-up, see `configWarnings`).
+ * DNSSEC key and the operator override file exactly as `serve` would,
+ * without binding a socket or probing, and prints `ok` or every problem, one
+ * per line: `error: …` (the one-line message `serve` would stop with) and
+ * `warning: …` (what `serve` logs at start-up, see `configWarnings`). The
+ * configuration stops at its first error (later settings depend on earlier
+ * ones); the key and the override file are checked even when the other fails.
  *
  * @returns 0 when valid, 2 on an error, 1 when `--strict` and there are only warnings.
  */
 export async function runCheckconf(args: readonly string[], deps: CheckconfDeps): Promise<number> {
   const strict = args.includes("--strict");
   const flags = args.filter((arg) => arg !== "--strict");
-  let warnings: readonly string[];
-  try {
-    const config = await loadConfig(flags, deps.readTextFile);
-    const key = await loadConfiguredKey(config.dnssec, deps.readTextFile, loadSigningKey);
-    const keyFile = config.dnssec === null ? null : await deps.statFile(config.dnssec.keyPath);
-    // serve refuses to start on a malformed override file, so it is checked here too.
-    const overrides = config.stateDir === null ? null : overridesPath(config.stateDir);
-    if (overrides !== null && (await deps.statFile(overrides)) !== null) {
-      readOverrides(await deps.readTextFile(overrides), overrides);
-    }
-    warnings = configWarnings(config, key, keyFile);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    deps.out(`error: ${error.message.replace(/\s*\n\s*/g, " ")}`);
+  const errors: string[] = [];
+  const config = await attempt(errors, () => loadConfig(flags, deps.readTextFile));
+  if (config === null) {
+    for (const line of errors) deps.out(line);
     return 2;
   }
-  for (const warning of warnings) deps.out(`warning: ${warning}`);
+  const key = await attempt(
+    errors,
+    () => loadConfiguredKey(config.dnssec, deps.readTextFile, loadSigningKey),
+  );
+  // serve refuses to start on a malformed override file, so it is checked here too.
+  const overrides = config.stateDir === null ? null : overridesPath(config.stateDir);
+  if (overrides !== null && (await deps.statFile(overrides)) !== null) {
+    await attempt(errors, async () => readOverrides(await deps.readTextFile(overrides), overrides));
+  }
+  const keyFile = config.dnssec === null
+    ? null
+    : await deps.statFile(config.dnssec.keyPath).catch(() => null);
+  const warnings = configWarnings(config, key, keyFile).map((warning) => `warning: ${warning}`);
+  for (const line of [...errors, ...warnings]) deps.out(line);
+  if (errors.length > 0) return 2;
   if (warnings.length === 0) deps.out("ok");
   return strict && warnings.length > 0 ? 1 : 0;
 }

@@ -93,6 +93,21 @@ describe("healthy-dns checkconf", () => {
     assert.match(lines[0], /^error: --priv-key-path: .*missing\.pem: /);
   });
 
+  test("every problem at once: a key error, an override-file error and the config's warnings", async () => {
+    mkdirSync(join(dir, "state"), { recursive: true });
+    writeFileSync(join(dir, "state", "overrides.yaml"), "- {address: 192.0.2.1, state: drain}\n");
+    const { code, lines } = await checkconf(
+      `${
+        CLEAN.replace("timeout: 1s", "timeout: 5s")
+      }\nstate_dir: state\ndnssec: {key: missing.pem}`,
+    );
+    assert.equal(code, 2);
+    assert.equal(lines.length, 3, lines.join("\n"));
+    assert.match(lines[0], /^error: --priv-key-path: .*missing\.pem: /);
+    assert.match(lines[1], /^error: \[0\]\.state \(in .*overrides\.yaml\): "drain" is not one of/);
+    assert.match(lines[2], /^warning: health\.timeout \(--test-timeout\): 5s is not shorter/);
+  });
+
   const cases: [string, string, RegExp][] = [
     [
       "an in-zone name server with no address in the zone",

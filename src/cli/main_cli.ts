@@ -8,6 +8,7 @@ import { runCheckconf } from "./checkconf.ts";
 import { runDs } from "./ds.ts";
 import { runKeygen } from "./keygen.ts";
 import { runOverride } from "./override.ts";
+import { runTsigKeygen } from "./tsig_keygen.ts";
 import { COMMAND_USAGE, USAGE } from "./usage.ts";
 
 const out = (line: string) => console.log(line);
@@ -35,13 +36,14 @@ const COMMANDS: Readonly<
       err,
     }),
   keygen: (args, runtime) => runKeygen(args, { writeNewFile: runtime.writeNewFile, out, err }),
+  "tsig-keygen": (args) => Promise.resolve(runTsigKeygen(args, { out, err })),
   ds: (args, runtime) => runDs(args, { readTextFile: runtime.readTextFile, out, err }),
 };
 
 /**
  * The `healthy-dns` command line: `[serve] [flags]` (no subcommand means
  * serve, so the original's command lines work unchanged), `check [--json]`,
- * `keygen`, `ds`, `--help`, `--version`.
+ * `keygen`, `tsig-keygen`, `ds`, `--help`, `--version`.
  *
  * @returns the exit code: 0 success, 1 unexpected failure (or `check` found a
  *   name with no healthy address), 2 a user error, printed as one line on
@@ -67,7 +69,7 @@ export async function runCli(runtime: Runtime): Promise<number> {
     err(
       `${
         JSON.stringify(command)
-      }: unknown command; expected serve, check, checkconf, override, keygen or ds (see --help)`,
+      }: unknown command; expected serve, check, checkconf, override, keygen, tsig-keygen or ds (see --help)`,
     );
     return 2;
   }

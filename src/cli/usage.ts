@@ -21,6 +21,9 @@ Usage:
                                        without a restart (edits STATE_DIR/overrides.yaml)
   healthy-dns keygen [--algorithm ALG] --out FILE
                                        write a new DNSSEC private key (PEM, mode 0600)
+  healthy-dns tsig-keygen NAME [--algorithm ALG]
+                                       print a new TSIG key for zone transfers (hmac-sha256
+                                       by default), for healthy-dns and for Knot, NSD and BIND
   healthy-dns ds [FLAGS]               print the DNSKEY and DS record of every served zone
                                        (needs --priv-key-path and --hosted-zone, or --config)
   healthy-dns --help | --version
@@ -59,7 +62,8 @@ DNSSEC (off unless a key is given):
 
 Flags take "--flag value" or "--flag=value". Configuration errors exit with code 2.
 The YAML file also sets rise/fall (default ${RISE_FALL}), probe concurrency (default ${DEFAULTS.health.concurrency}),
-what to serve when all addresses are down, per-record timeouts and TCP limits:
+what to serve when all addresses are down, per-record timeouts, TCP limits and zone
+transfer to secondaries (transfer: tsig_keys, secondaries, allow):
 see docs/configuration.md and examples/full.yaml.`;
 
 /** What every command that reads the serve configuration says about its flags. */
@@ -127,6 +131,16 @@ Writes a new DNSSEC private key (PKCS#8 PEM, mode 0600); never overwrites a file
   --out FILE                 where to write the key (required)
 
 Exit codes: 0 written, 2 a usage error or the file exists.`,
+  "tsig-keygen": `Usage: healthy-dns tsig-keygen NAME [--algorithm ALG]
+
+Prints a new random TSIG key named NAME for zone transfers to secondaries, as the
+healthy-dns transfer.tsig_keys entry and as the key stanzas of Knot, NSD and BIND
+(docs/scaling-out.md). Nothing is written to disk.
+
+  --algorithm ALG            hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224 or
+                             hmac-sha1 (default: ${DEFAULTS.transfer.tsigAlgorithm})
+
+Exit codes: 0 printed, 2 a usage error.`,
   ds: `Usage: healthy-dns ds [FLAGS]
 
 Prints, for every served zone, the DNSKEY it serves and the DS record (SHA-256) to

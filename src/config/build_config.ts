@@ -10,6 +10,7 @@ import { readListenList } from "./read_listen_list.ts";
 import { nameServerRecords } from "./name_server_records.ts";
 import { readNameServers } from "./read_name_servers.ts";
 import { readRecords } from "./read_records.ts";
+import { readTransfer } from "./read_transfer.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error", "critical"];
@@ -96,6 +97,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
       maxConnections: optional(settings.tcpMaxConnections, count, DEFAULTS.tcp.maxConnections),
     },
     http: optional(settings.http, (v, at) => readListenAddress(v, at, DEFAULTS.httpPort), null),
+    transfer: optional(settings.transfer, readTransfer, null),
     configFile,
     stateDir: optional(
       settings.stateDir,

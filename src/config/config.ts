@@ -79,6 +79,49 @@ export interface TcpConfig {
   readonly maxConnections: number;
 }
 
+/** TSIG algorithms (RFC 8945 §6), by their DNS names without the trailing dot. */
+export type TsigAlgorithmName =
+  | "hmac-sha256"
+  | "hmac-sha384"
+  | "hmac-sha512"
+  | "hmac-sha224"
+  | "hmac-sha1";
+
+/** One shared TSIG secret. */
+export interface TsigKeyConfig {
+  /** Key name: a domain name, lowercase, no trailing dot (it is the TSIG record's owner). */
+  readonly name: string;
+  readonly algorithm: TsigAlgorithmName;
+  /** The secret as configured (base64); decoded by the transfer module. */
+  readonly secret: string;
+}
+
+/** A secondary server: allowed to transfer with its key, and sent NOTIFY on each new serial. */
+export interface SecondaryConfig {
+  /** Canonical IP address. */
+  readonly address: string;
+  /** Port NOTIFY is sent to. */
+  readonly port: number;
+  /** Name of the TSIG key it uses (one of `TransferConfig.tsigKeys`). */
+  readonly key: string;
+}
+
+/** An address range in CIDR form. */
+export interface AddressRange {
+  /** Canonical IP address of the network. */
+  readonly address: string;
+  /** Prefix length in bits. */
+  readonly prefix: number;
+}
+
+/** Zone transfer to secondaries (hidden primary): AXFR/IXFR, NOTIFY, TSIG. */
+export interface TransferConfig {
+  readonly tsigKeys: readonly TsigKeyConfig[];
+  readonly secondaries: readonly SecondaryConfig[];
+  /** Further sources allowed to transfer (with any configured key); not sent NOTIFY. */
+  readonly allow: readonly AddressRange[];
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly hostedZone: string;
@@ -96,6 +139,8 @@ export interface Config {
   readonly tcp: TcpConfig;
   /** HTTP listener for /metrics and /healthz, or null for none. */
   readonly http: ListenAddress | null;
+  /** Zone transfer to secondaries, or null: AXFR/IXFR refused as without it. */
+  readonly transfer: TransferConfig | null;
   /** The YAML file the config came from (re-read on SIGHUP), or null. */
   readonly configFile: string | null;
   /**

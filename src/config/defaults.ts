@@ -1,4 +1,9 @@
-import type { AllDownPolicy, DnssecAlgorithmName, LogLevel } from "./config.ts";
+import type {
+  AllDownPolicy,
+  DnssecAlgorithmName,
+  LogLevel,
+  TsigAlgorithmName,
+} from "./config.ts";
 
 /**
  * Every default of healthy-dns, in one place. Nothing else in the code base
@@ -38,6 +43,12 @@ export const DEFAULTS = Object.freeze({
   /** `--priv-key-alg` default, as in the original. */
   dnssecAlgorithm: "RSASHA256" as DnssecAlgorithmName,
   tcp: Object.freeze({ idleTimeoutMs: 10_000, maxConnections: 1000 }),
+  transfer: Object.freeze({
+    /** A TSIG key's algorithm when `algorithm` is not given (RFC 8945 §6: mandatory to implement). */
+    tsigAlgorithm: "hmac-sha256" as TsigAlgorithmName,
+    /** Port NOTIFY is sent to when a secondary gives none. */
+    secondaryPort: 53,
+  }),
   /** Port of the HTTP listener (/metrics, /healthz) when `--http` names only an address. */
   httpPort: 9153,
   /** `--state-dir` default: none, so nothing is persisted across restarts. */

@@ -15,6 +15,7 @@ const TOP: Readonly<Record<string, keyof SettingsLayer>> = {
   listen: "listen",
   log_level: "logLevel",
   records: "records",
+  transfer: "transfer",
   state_dir: "stateDir",
 };
 const SECTIONS: Readonly<Record<string, Readonly<Record<string, keyof SettingsLayer>>>> = {

@@ -32,5 +32,6 @@ export interface SettingsLayer {
   readonly tcpIdleTimeout?: Sourced;
   readonly tcpMaxConnections?: Sourced;
   readonly http?: Sourced;
+  readonly transfer?: Sourced;
   readonly stateDir?: Sourced;
 }

@@ -48,7 +48,7 @@ describe("healthy-dns command line (main.ts)", () => {
     assert.equal(code, 2);
     assert.equal(
       stderr.trim(),
-      `"frobnicate": unknown command; expected serve, check, checkconf, override, keygen or ds (see --help)`,
+      `"frobnicate": unknown command; expected serve, check, checkconf, override, keygen, tsig-keygen or ds (see --help)`,
     );
   });
 

@@ -39,6 +39,7 @@ describe("the embedded demo config", () => {
       dnssec: null,
       tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
       http: null,
+      transfer: null,
       configFile: null,
       stateDir: null,
     });

@@ -22,6 +22,7 @@ describe("loadConfig from flags: defaults and values", () => {
       dnssec: null,
       tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
       http: null,
+      transfer: null,
       configFile: null,
       stateDir: null,
     });

@@ -22,6 +22,14 @@ dnssec:
 tcp: { idle_timeout: 5s, max_connections: 20 }
 http: { listen: "127.0.0.1:9100" }
 state_dir: state
+transfer:
+  tsig_keys:
+    - { name: xfr-key, algorithm: hmac-sha256, secret: "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0" }
+    - { name: Other.Key, secret: "b3RoZXI=" }
+  secondaries:
+    - { address: 192.0.2.53, port: 53, key: xfr-key }
+    - { address: "2001:DB8::53", key: other.key }
+  allow: [203.0.113.0/24, "2001:db8:1::/48", 198.51.100.7]
 records:
   www:
     addresses: [192.0.2.1, 2001:db8::1]
@@ -66,6 +74,21 @@ describe("loadConfig from YAML", () => {
       dnssec: { keyPath: "/etc/hdns/keys/zone.pem", algorithm: "ECDSAP256SHA256" },
       tcp: { idleTimeoutMs: 5000, maxConnections: 20 },
       http: { hostname: "127.0.0.1", port: 9100 },
+      transfer: {
+        tsigKeys: [
+          { name: "xfr-key", algorithm: "hmac-sha256", secret: "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0" },
+          { name: "other.key", algorithm: "hmac-sha256", secret: "b3RoZXI=" },
+        ],
+        secondaries: [
+          { address: "192.0.2.53", port: 53, key: "xfr-key" },
+          { address: "2001:db8::53", port: 53, key: "other.key" },
+        ],
+        allow: [
+          { address: "203.0.113.0", prefix: 24 },
+          { address: "2001:db8:1::", prefix: 48 },
+          { address: "198.51.100.7", prefix: 32 },
+        ],
+      },
       configFile: "/etc/hdns/full.yaml",
       stateDir: "/etc/hdns/state",
     });
@@ -197,7 +220,7 @@ describe("YAML errors name the path and the file", () => {
   test("unknown keys at every level", async () => {
     assert.equal(
       await yamlError(`${YAML_BASE}zones: [x]\n`),
-      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, state_dir, health, dnssec, tcp, http)",
+      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, transfer, state_dir, health, dnssec, tcp, http)",
     );
     assert.equal(
       await yamlError(`${YAML_BASE}health: { intervall: 5s }\n`),

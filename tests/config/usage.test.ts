@@ -66,12 +66,14 @@ describe("USAGE", () => {
       "keygen",
       "override",
       "serve",
+      "tsig-keygen",
     ]);
     const expected: Record<string, string[]> = {
       check: ["healthy-dns check [FLAGS] [--json]", "--json", "(default: 2s)", "1000"],
       checkconf: ["healthy-dns checkconf", "--strict", "warning: ", "RSA key under 2048 bits"],
       keygen: ["--algorithm ALG", "(default: RSASHA256", "--out FILE"],
       ds: ["--priv-key-path PEM", "(default: RSASHA256)", "--hosted-zone NAME"],
+      "tsig-keygen": ["healthy-dns tsig-keygen NAME", "--algorithm ALG", "(default: hmac-sha256)"],
     };
     for (const [command, words] of Object.entries(expected)) {
       for (const word of words) {

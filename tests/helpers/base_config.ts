@@ -23,6 +23,7 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
     dnssec: null,
     tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
     http: null,
+    transfer: null,
     configFile: null,
     stateDir: null,
     ...overrides,

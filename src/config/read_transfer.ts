@@ -1,0 +1,102 @@
+import { canonicalIp } from "./canonical_ip.ts";
+import type {
+  AddressRange,
+  SecondaryConfig,
+  TransferConfig,
+  TsigAlgorithmName,
+  TsigKeyConfig,
+} from "./config.ts";
+import { DEFAULTS } from "./defaults.ts";
+import type { Place } from "./place.ts";
+import {
+  assertUnique,
+  quoteValue,
+  readChoice,
+  readInteger,
+  readList,
+  readMapping,
+  readString,
+} from "./value_readers.ts";
+import { readDomainName } from "./read_domain_name.ts";
+
+/** Every TSIG algorithm we sign and verify with. */
+export const TSIG_ALGORITHMS: readonly TsigAlgorithmName[] = [
+  "hmac-sha256",
+  "hmac-sha384",
+  "hmac-sha512",
+  "hmac-sha224",
+  "hmac-sha1",
+];
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function readKey(value: unknown, at: Place): TsigKeyConfig {
+  const mapping = readMapping(value, at, ["name", "algorithm", "secret"]);
+  const name = readDomainName(mapping.name, at.child("name"), "key name");
+  const algorithm = mapping.algorithm === undefined || mapping.algorithm === null
+    ? DEFAULTS.transfer.tsigAlgorithm
+    : readChoice(mapping.algorithm, at.child("algorithm"), TSIG_ALGORITHMS);
+  const secret = readString(mapping.secret, at.child("secret"), "a base64 secret");
+  if (!BASE64.test(secret)) {
+    at.child("secret").fail(`${quoteValue(secret)} is not base64 (make one with tsig-keygen)`);
+  }
+  return { name, algorithm, secret };
+}
+
+function readSecondary(value: unknown, at: Place, keys: readonly string[]): SecondaryConfig {
+  const mapping = readMapping(value, at, ["address", "port", "key"]);
+  const address = typeof mapping.address === "string" ? canonicalIp(mapping.address) : null;
+  if (address === null) {
+    return at.child("address").fail(`${quoteValue(mapping.address)} is not an IP address`);
+  }
+  const port = mapping.port === undefined || mapping.port === null
+    ? DEFAULTS.transfer.secondaryPort
+    : readInteger(mapping.port, at.child("port"), "port");
+  const key = typeof mapping.key === "string" ? mapping.key.toLowerCase().replace(/\.$/, "") : "";
+  if (!keys.includes(key)) {
+    at.child("key").fail(
+      `${quoteValue(mapping.key)} is not a key of transfer.tsig_keys (${keys.join(", ")})`,
+    );
+  }
+  return { address, port, key };
+}
+
+function readRange(value: unknown, at: Place): AddressRange {
+  const [ip, bits, ...rest] = typeof value === "string" ? value.split("/") : [];
+  const address = ip === undefined || rest.length > 0 ? null : canonicalIp(ip);
+  const max = address?.includes(":") ? 128 : 32;
+  const prefix = bits === undefined ? max : /^[0-9]{1,3}$/.test(bits) ? Number(bits) : NaN;
+  if (address === null || !(prefix <= max)) {
+    at.fail(`${quoteValue(value)} is not an IP address or CIDR range (e.g. 203.0.113.0/24)`);
+  }
+  return { address, prefix };
+}
+
+/**
+ * Reads the `transfer` section: `tsig_keys` (at least one; `algorithm`
+ * defaults to hmac-sha256), `secondaries` (address, optional port, key) and
+ * optional `allow` (CIDR ranges). Key names must be unique and every
+ * secondary must name a configured key.
+ */
+export function readTransfer(value: unknown, at: Place): TransferConfig {
+  const mapping = readMapping(value, at, ["tsig_keys", "secondaries", "allow"]);
+  const keysAt = at.child("tsig_keys");
+  const rawKeys = readList(mapping.tsig_keys ?? [], keysAt, "key");
+  const tsigKeys = rawKeys.map((raw, i) => readKey(raw, keysAt.child(i)));
+  const names = tsigKeys.map((key) => key.name);
+  assertUnique(names, names, keysAt);
+  const secondariesAt = at.child("secondaries");
+  const secondaries = mapping.secondaries === undefined || mapping.secondaries === null
+    ? []
+    : readList(mapping.secondaries, secondariesAt, null).map((raw, i) =>
+      readSecondary(raw, secondariesAt.child(i), names)
+    );
+  const allowAt = at.child("allow");
+  const allow = mapping.allow === undefined || mapping.allow === null
+    ? []
+    : readList(mapping.allow, allowAt, null).map((raw, i) => readRange(raw, allowAt.child(i)));
+  if (secondaries.length === 0 && allow.length === 0) {
+    at.fail("names no secondaries and no allow ranges; nothing could transfer the zone");
+  }
+  return { tsigKeys, secondaries, allow };
+}

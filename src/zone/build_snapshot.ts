@@ -11,6 +11,7 @@ import { signZones } from "./sign_zones.ts";
 import { timeSlicer } from "./time_slicer.ts";
 import type { NameEntry, Snapshot, ZoneIndex } from "./snapshot.ts";
 import { nextSerial, zoneTiming } from "./timing.ts";
+import { zoneRecords } from "./zone_records.ts";
 
 function sameKey(a: Uint8Array | null, b: Uint8Array | null): boolean {
   if (a === null || b === null) return a === b;
@@ -23,8 +24,16 @@ export interface BuildInput {
   readonly health: HealthView;
   /** Build time, ms since the epoch (serial and signature times derive from it). */
   readonly now: number;
-  /** The snapshot being replaced: its serial is exceeded and its signatures reused. */
+  /**
+   * The snapshot being replaced: its signatures are reused, and its serial is
+   * kept when the served data is unchanged, else exceeded.
+   */
   readonly previous: Snapshot | null;
+  /**
+   * Without `previous`: the last serial published before (the state file,
+   * across restarts), which the new serial must exceed; null or absent: none.
+   */
+  readonly lastSerial?: number | null;
   /** Signing key, or null for an unsigned zone. */
   readonly key: SigningKey | null;
   /** Operator overrides in force (expired ones already left out); none when absent. */
@@ -42,12 +51,12 @@ export interface BuildInput {
  * each served apex (hosted zone and every alias), the currently served A/AAAA
  * of each configured name below each apex, and with a key DNSKEY, NSEC chain
  * and RRSIGs per zone. The only producer of snapshots; pure apart from
- * awaiting signatures.
+ * awaiting signatures. Returns `previous` itself when nothing served would
+ * change (and no signature is due), so the serial moves only with the data.
  */
 export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
   const { config, key, now, previous, collectGarbage } = input;
   const timing = zoneTiming(config);
-  const serial = nextSerial(now, previous?.serial ?? null);
   const served = new Map<string, Uint8Array[]>();
   for (const record of config.records) {
     const seen = served.get(record.name) ?? [];
@@ -62,6 +71,14 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     served.set(record.name, seen);
   }
   const dnskey = key?.dnskeyRdata ?? null;
+  const content = contentStamp(config, timing, served, dnskey);
+  if (
+    previous !== null && previous.content === content &&
+    (previous.refreshAt === null || now < previous.refreshAt)
+  ) {
+    return previous; // same served data, signatures still fresh: same serial, same snapshot
+  }
+  const serial = nextSerial(now, previous?.serial ?? input.lastSerial ?? null);
   const models = [config.hostedZone, ...config.aliasZones].map((apex) =>
     modelZone(apex, { config, timing, serial, served, dnskey })
   );
@@ -70,6 +87,10 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     ? null
     : await signZones(models, key, timing, now, previous, collectGarbage);
   collectGarbage?.();
+  // Zone transfers need the records themselves; without secondaries they are not kept.
+  const transfer = config.transfer === null
+    ? null
+    : models.map((model, i) => zoneRecords(model, signed?.byName[i] ?? null));
   const names = new Map<string, NameEntry>();
   const context = {
     timing,
@@ -93,5 +114,31 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     names,
     dnskey,
     signatures: signed?.signatures ?? new Map(),
+    content,
+    transfer,
   });
+}
+
+function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/**
+ * Everything the zone's records derive from apart from the serial and the
+ * signatures: zones, name servers, timers, key and served addresses. Equal
+ * stamps mean equal zones, so the serial changes only when served data does.
+ */
+function contentStamp(
+  config: BuildInput["config"],
+  timing: object,
+  served: ReadonlyMap<string, readonly Uint8Array[]>,
+  dnskey: Uint8Array | null,
+): string {
+  let stamp = JSON.stringify([config.hostedZone, config.aliasZones, config.nameServers, timing]);
+  stamp += `\n${dnskey === null ? "-" : latin1(dnskey)}`;
+  for (const [name, rdatas] of served) {
+    stamp += `\n${name}`;
+    for (const rdata of rdatas) stamp += `/${latin1(rdata)}`;
+  }
+  return stamp;
 }

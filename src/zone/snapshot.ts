@@ -1,4 +1,5 @@
 import type { Fragment } from "../wire/fragment.ts";
+import type { ZoneRecords } from "./zone_records.ts";
 
 /** What the answer path needs about one served zone. */
 export interface ZoneIndex {
@@ -69,4 +70,8 @@ export interface Snapshot {
   readonly dnskey: Uint8Array | null;
   /** Builder-internal: signatures by RRset identity (see sign_zones.ts), for incremental re-signing. */
   readonly signatures: ReadonlyMap<string, CachedSignature>;
+  /** Builder-internal: identity of the served data apart from serial and signatures (build_snapshot.ts). */
+  readonly content: string;
+  /** Every record of each served zone (same order as `zones`) for zone transfers, or null without a `transfer` config. */
+  readonly transfer: readonly ZoneRecords[] | null;
 }

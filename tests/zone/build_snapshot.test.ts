@@ -95,7 +95,7 @@ describe("buildSnapshot (unsigned)", () => {
     assert.equal(ent.answers?.length, 0);
     assert.equal(ask(s, "x.eu.example.test", "A").rcode, "NXDOMAIN");
   });
-  test("the serial strictly increases from build to build", async () => {
+  test("the serial moves only when served data changes, strictly increasing", async () => {
     const first = await buildSnapshot({
       config: testConfig(),
       health: ALL_HEALTHY,
@@ -103,9 +103,17 @@ describe("buildSnapshot (unsigned)", () => {
       previous: null,
       key: null,
     });
-    const second = await buildSnapshot({
+    const same = await buildSnapshot({
       config: testConfig(),
       health: ALL_HEALTHY,
+      now: NOW + 60_000,
+      previous: first,
+      key: null,
+    });
+    assert.equal(same, first, "nothing changed: the same snapshot, the same serial");
+    const second = await buildSnapshot({
+      config: testConfig(),
+      health: healthWithDown("192.0.2.1"),
       now: NOW,
       previous: first,
       key: null,
@@ -126,6 +134,30 @@ describe("buildSnapshot (unsigned)", () => {
       (data(ask(third, "example.net", "SOA"), "SOA")[0] as { serial: number }).serial,
       NOW / 1000 + 2,
     );
+  });
+  test("the first build exceeds the serial of the last run, across the 2^32 wrap", async () => {
+    const build = (lastSerial: number) =>
+      buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, lastSerial, key: null });
+    assert.equal((await build(NOW / 1000 - 100)).serial, NOW / 1000, "behind the clock: the clock");
+    assert.equal((await build(NOW / 1000 + 100)).serial, NOW / 1000 + 101, "ahead: previous + 1");
+    const wrapped = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: 1000,
+      previous: null,
+      lastSerial: 0xffffffff,
+      key: null,
+    });
+    assert.equal(wrapped.serial, 1, "0xffffffff + 1 wraps to 0, and the clock (1) is after it");
+    const atWrap = await buildSnapshot({
+      config: testConfig(),
+      health: ALL_HEALTHY,
+      now: 0,
+      previous: null,
+      lastSerial: 0xffffffff,
+      key: null,
+    });
+    assert.equal(atWrap.serial, 0, "previous + 1 wraps to 0");
   });
   test("the snapshot is frozen", async () => {
     const s = await fixtureSnapshot();

@@ -4,6 +4,17 @@ export type MetricsTransport = "udp" | "tcp";
 /** Why a query got no response. */
 export type DropReason = "not_ready" | "unanswerable" | "error";
 
+/** One secondary's state as the hidden primary sees it (src/transfer/transfer_service.ts). */
+export interface SecondaryMetrics {
+  /** `address:port`. */
+  readonly secondary: string;
+  readonly notifyAckedSerial: number | null;
+  /** Ms since the epoch. */
+  readonly notifyAckedAt: number | null;
+  readonly transferredSerial: number | null;
+  readonly lagSeconds: number;
+}
+
 /** The server's counters and gauges, rendered as Prometheus text on /metrics. */
 export interface Metrics {
   /** One response sent; `rcode` is the header RCODE (0..15; higher bits are ignored). */
@@ -26,6 +37,12 @@ export interface Metrics {
   setOverrides(down: number, up: number): void;
   /** The override file was read after a change: `ok` false when it was rejected. */
   countOverrideLoad(ok: boolean): void;
+  /** One zone transfer request answered: `type` axfr, ixfr, ixfr_full…; `outcome` ok, refused… */
+  countTransfer(type: string, outcome: string): void;
+  /** One TSIG-signed request rejected: `error` badkey, badsig or badtime. */
+  countTsigRejected(error: string): void;
+  /** Where per-secondary state is read from when /metrics renders. */
+  setSecondarySource(source: () => readonly SecondaryMetrics[]): void;
   /** Prometheus text exposition format, version 0.0.4. */
   render(): string;
 }
@@ -75,6 +92,9 @@ export function createMetrics(): Metrics {
   const overrideLoads = new Map<string, number>([["ok", 0], ["failed", 0]]);
   let overridesDown = 0;
   let overridesUp = 0;
+  const transfers = new Map<string, number>();
+  const tsigRejected = new Map<string, number>();
+  let secondaries: () => readonly SecondaryMetrics[] = () => [];
   let tcpRejected = 0;
   let tcpOpen = 0;
   let serial = 0;
@@ -119,6 +139,15 @@ export function createMetrics(): Metrics {
     },
     countOverrideLoad(ok) {
       add(overrideLoads, ok ? "ok" : "failed");
+    },
+    countTransfer(type, outcome) {
+      add(transfers, `type="${type}",outcome="${outcome}"`);
+    },
+    countTsigRejected(error) {
+      add(tsigRejected, `error="${error}"`);
+    },
+    setSecondarySource(source) {
+      secondaries = source;
     },
     render() {
       const lines: string[] = [];
@@ -192,6 +221,48 @@ export function createMetrics(): Metrics {
         "counter",
         "Reads of the operator override file after a change, by outcome (failed: rejected, the previous overrides stay).",
         labelled(overrideLoads, "outcome"),
+      );
+      family(
+        "healthy_dns_zone_transfers_total",
+        "counter",
+        "Zone transfer requests answered, by type (axfr, ixfr, ixfr_full: IXFR answered with the whole zone, ixfr_current, ixfr_udp) and outcome.",
+        [...transfers],
+      );
+      family(
+        "healthy_dns_tsig_rejected_total",
+        "counter",
+        "TSIG-signed requests rejected, by TSIG error.",
+        [...tsigRejected],
+      );
+      const rows = secondaries();
+      const perSecondary = (value: (row: SecondaryMetrics) => number | null) =>
+        rows.flatMap((row): [string, number][] => {
+          const v = value(row);
+          return v === null ? [] : [[`secondary="${row.secondary}"`, v]];
+        });
+      family(
+        "healthy_dns_secondary_notify_acked_serial",
+        "gauge",
+        "Serial of the last NOTIFY each secondary acknowledged.",
+        perSecondary((row) => row.notifyAckedSerial),
+      );
+      family(
+        "healthy_dns_secondary_notify_acked_timestamp_seconds",
+        "gauge",
+        "When each secondary last acknowledged a NOTIFY (Unix time).",
+        perSecondary((row) => row.notifyAckedAt === null ? null : row.notifyAckedAt / 1000),
+      );
+      family(
+        "healthy_dns_secondary_transferred_serial",
+        "gauge",
+        "Serial each secondary last transferred (or reported holding in an IXFR request).",
+        perSecondary((row) => row.transferredSerial),
+      );
+      family(
+        "healthy_dns_secondary_lag_seconds",
+        "gauge",
+        "Seconds since the serial being served was published, for a secondary that has not transferred it yet; 0 when current.",
+        perSecondary((row) => row.lagSeconds),
       );
       return lines.join("\n") + "\n";
     },

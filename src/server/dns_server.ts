@@ -18,9 +18,16 @@ import { createHttpHandler } from "./http_handler.ts";
 import { createListenerSet } from "./listener_set.ts";
 import { loadConfiguredKey } from "./load_configured_key.ts";
 import { createQueryHandler } from "./query_handler.ts";
-import type { HealthMonitorControl, ServerDeps, SnapshotTiming } from "./server_deps.ts";
+import type {
+  HealthMonitorControl,
+  ServerDeps,
+  SnapshotTiming,
+  Transport,
+} from "./server_deps.ts";
 import { startupLine } from "./startup_line.ts";
 import { createTcpSessions } from "./tcp_sessions.ts";
+import { readSerialState, writeSerialState } from "./serial_state.ts";
+import { createTransferService } from "../transfer/transfer_service.ts";
 
 /** Delay before retrying a failed rebuild while an older zone keeps serving. */
 const BUILD_RETRY_MS = 30_000;
@@ -100,15 +107,48 @@ export async function startDnsServer<S extends SnapshotTiming>(
     metrics,
     onChange: () => void runner.request(),
   });
+  /** The serial the last run published (state file), for the first build to exceed. */
+  let lastSerial: number | null = null;
   let stopped = false;
   let reloading: Promise<boolean> = Promise.resolve(true);
 
   // A getter, because TypeScript does not see the runner's closure assign `current`.
   const serving = (): S | null => current;
   const handle = createQueryHandler(serving, deps.answerQuery, metrics, logger);
-  const tcp = createTcpSessions(() => config.tcp, (query) => handle(query, "tcp"), metrics);
+  // Zone transfers and TSIG-signed queries take their own path; without a
+  // `transfer` config `wants` is false at once and queries go straight to `handle`.
+  const transfer = createTransferService({
+    config: () => config,
+    current: serving,
+    answerQuery: deps.answerQuery,
+    bindUdp: (hostname, port, onReply) => runtime.bindUdp(hostname, port, onReply),
+    clock: runtime.clock,
+    logger,
+    metrics,
+  });
+  metrics.setSecondarySource(transfer.status);
+  const viaTransfer = (query: Uint8Array, transport: Transport, from: RemoteAddress) => {
+    try {
+      const response = transfer.answer(query, transport, from);
+      const first = response instanceof Uint8Array ? response : response?.[0];
+      if (first === undefined || first.length < 4) metrics.countDropped(transport, "unanswerable");
+      else metrics.countResponse(transport, first[3] & 0x0f);
+      return response;
+    } catch (error) {
+      metrics.countDropped(transport, "error");
+      logger.error("transfer path failed; request dropped", { error: String(error) });
+      return null;
+    }
+  };
+  const tcp = createTcpSessions(
+    () => config.tcp,
+    (query, from) => transfer.wants(query) ? viaTransfer(query, "tcp", from) : handle(query, "tcp"),
+    metrics,
+  );
   const onDatagram: UdpHandler = (data, from, endpoint) => {
-    const response = handle(data, "udp");
+    const response = transfer.wants(data)
+      ? (viaTransfer(data, "udp", from) as Uint8Array | null)
+      : handle(data, "udp");
     if (response === null) return;
     try {
       endpoint.send(response, from);
@@ -134,14 +174,29 @@ export async function startDnsServer<S extends SnapshotTiming>(
         health,
         now: runtime.clock.now(),
         previous: current,
+        lastSerial: current === null ? lastSerial : undefined,
         key,
         overrides: overrides.lookup,
         // Blocking collections between build phases lower the start-up peak; later builds run beside queries.
         collectGarbage: current === null ? runtime.collectGarbage : undefined,
       });
       if (stopped) return;
-      if (next !== current) logger.info("zone built", { serial: next.serial });
+      const before = current;
+      if (next !== before) {
+        // Persisted before it serves, so a restart can never publish a lower serial.
+        if (config.stateDir !== null) {
+          await writeSerialState(config.stateDir, next.serial, runtime.replaceFile).catch((error) =>
+            logger.error("cannot keep the serial in --state-dir", {
+              dir: config.stateDir,
+              error: String(error).split("\n")[0],
+            })
+          );
+          if (stopped) return;
+        }
+        logger.info("zone built", { serial: next.serial });
+      }
       current = next;
+      if (next !== before) transfer.published(before, next);
       metrics.countSnapshotBuild(true);
       metrics.setSnapshotSerial(next.serial);
       scheduleRebuild(next.refreshAt);
@@ -174,6 +229,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     if (stopped) return;
     stopped = true;
     clearTimeout(refreshTimer);
+    transfer.stop();
     listeners.close();
     tcp.closeAll();
     http?.close();
@@ -235,6 +291,9 @@ export async function startDnsServer<S extends SnapshotTiming>(
     logger.info(started.message, started.fields);
     await logWarnings(config, key);
     await overrides.load();
+    if (config.stateDir !== null) {
+      lastSerial = await readSerialState(config.stateDir, runtime.readTextFile, logger.warning);
+    }
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
       void runner.request();

@@ -4,6 +4,7 @@ import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
+import type { ZoneRecords } from "../zone/zone_records.ts";
 
 /** The transport a query arrived on. */
 export type Transport = "udp" | "tcp";
@@ -13,6 +14,8 @@ export interface SnapshotTiming {
   readonly serial: number;
   /** Epoch ms at which the snapshot must be rebuilt (DNSSEC re-signing), or null: never. */
   readonly refreshAt: number | null;
+  /** Every record of each served zone for zone transfers, or null/absent without a `transfer` config. */
+  readonly transfer?: readonly ZoneRecords[] | null;
 }
 
 /** The part of the health monitor (src/health/health_monitor.ts) the server drives. */
@@ -33,6 +36,8 @@ export interface BuildInput<S> {
   readonly health: HealthView;
   readonly now: number;
   readonly previous: S | null;
+  /** For the first build: the serial persisted by the last run (`<state_dir>/serial`), which the new one exceeds. */
+  readonly lastSerial?: number | null;
   readonly key: SigningKey | null;
   /** Operator overrides in force at `now`. */
   readonly overrides?: OverrideLookup;

@@ -1,6 +1,6 @@
 import type { TcpConfig } from "../config/config.ts";
 import type { Metrics } from "../observe/metrics.ts";
-import type { TcpConnection, TcpHandlers } from "../runtime/runtime.ts";
+import type { RemoteAddress, TcpConnection, TcpHandlers } from "../runtime/runtime.ts";
 import { createTcpFramer, frameTcpMessage, type TcpFramer } from "./tcp_framer.ts";
 
 /**
@@ -31,11 +31,12 @@ interface Session {
  * waits on a client, so a stalled client holds only its own partial buffer.
  *
  * @param limits read on every event, so a reload applies to new events at once.
- * @param answer the query handler; returns null to send nothing. Must not throw.
+ * @param answer the query handler: one response, several (a zone transfer),
+ *   or null to send nothing. Must not throw.
  */
 export function createTcpSessions(
   limits: () => TcpConfig,
-  answer: (query: Uint8Array) => Uint8Array | null,
+  answer: (query: Uint8Array, from: RemoteAddress) => Uint8Array | readonly Uint8Array[] | null,
   metrics: Metrics,
 ): TcpSessions {
   const sessions = new Map<TcpConnection, Session>();
@@ -71,8 +72,10 @@ export function createTcpSessions(
       session.timer = idleTimer(conn);
       const { messages, close } = session.framer.push(chunk);
       for (const message of messages) {
-        const response = answer(message);
-        if (response !== null) conn.write(frameTcpMessage(response));
+        const response = answer(message, conn.remote);
+        if (response === null) continue;
+        if (response instanceof Uint8Array) conn.write(frameTcpMessage(response));
+        else for (const part of response) conn.write(frameTcpMessage(part));
       }
       if (close) end(conn);
     },

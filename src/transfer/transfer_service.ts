@@ -1,0 +1,384 @@
+import type { Config, SecondaryConfig } from "../config/config.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { Metrics } from "../observe/metrics.ts";
+import type { Clock, RemoteAddress, Runtime } from "../runtime/runtime.ts";
+import { DNS } from "../wire/dns_constants.ts";
+import { skipName } from "../wire/skip_name.ts";
+import type { ZoneRecords } from "../zone/zone_records.ts";
+import { inRange, peerAddress } from "./address_range.ts";
+import { createJournal, soaSerial } from "./journal.ts";
+import { createNotifier } from "./notifier.ts";
+import { emptyResponse, packTransfer, type QueryHead, readQueryHead } from "./transfer_messages.ts";
+import {
+  appendUnsignedTsig,
+  FUDGE,
+  RCODE_NOTAUTH,
+  readTsig,
+  serverTimeOther,
+  signMessage,
+  TSIG_ERROR,
+  type TsigKey,
+  tsigKeyTable,
+  type TsigRecord,
+  verifyTsig,
+} from "./tsig.ts";
+
+/** Changes kept per zone for IXFR, and changed records kept in all per zone. */
+const JOURNAL_CHANGES = 1_000;
+const JOURNAL_RECORDS = 200_000;
+/** Changes landing within this long share one NOTIFY. */
+const NOTIFY_COALESCE_MS = 20;
+
+/** What a transfer or signed query resolved to, for metrics. */
+export type TransferKind = "axfr" | "ixfr" | "ixfr_full" | "ixfr_current" | "ixfr_udp";
+/** How a transfer request ended. */
+export type TransferOutcome = "ok" | "refused" | "notauth" | "formerr";
+
+/** What one secondary has, as the primary sees it (metrics and status). */
+export interface SecondaryStatus {
+  /** `address:port` as configured. */
+  readonly secondary: string;
+  /** Serial of the last NOTIFY it acknowledged, or null. */
+  readonly notifyAckedSerial: number | null;
+  /** When (ms since the epoch), or null. */
+  readonly notifyAckedAt: number | null;
+  /** Serial it last transferred (or reported holding in an IXFR request), or null. */
+  readonly transferredSerial: number | null;
+  /** Seconds since the serial being served was published while it does not hold it; 0 when current. */
+  readonly lagSeconds: number;
+}
+
+/** What the transfer service reads from a zone snapshot (src/zone/snapshot.ts). */
+export interface TransferSnapshot {
+  readonly serial: number;
+  /** Every record of each served zone, or null/absent when built without a `transfer` config. */
+  readonly transfer?: readonly ZoneRecords[] | null;
+}
+
+/** The server-side part of zone transfer: TSIG, AXFR, IXFR, NOTIFY. */
+export interface TransferService<S extends TransferSnapshot> {
+  /**
+   * Whether `query` takes the transfer path: only with a `transfer` config,
+   * and only an AXFR/IXFR or a TSIG-signed message. Everything else stays on
+   * the plain answer path, untouched.
+   */
+  wants(query: Uint8Array): boolean;
+  /** Answers a query `wants` took: one message, several (a transfer), or null to drop. */
+  answer(
+    query: Uint8Array,
+    transport: "udp" | "tcp",
+    from: RemoteAddress,
+  ): Uint8Array | readonly Uint8Array[] | null;
+  /** A new snapshot now serves (`before` the one it replaced): journal the change, send NOTIFY. */
+  published(before: S | null, after: S): void;
+  status(): readonly SecondaryStatus[];
+  stop(): void;
+}
+
+/** What the transfer service needs from the server. */
+export interface TransferDeps<S extends TransferSnapshot> {
+  readonly config: () => Config;
+  readonly current: () => S | null;
+  readonly answerQuery: (
+    query: Uint8Array,
+    snapshot: S,
+    transport: "udp" | "tcp",
+  ) => Uint8Array | null;
+  readonly bindUdp: Runtime["bindUdp"];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+interface Tracked {
+  notifyAckedSerial: number | null;
+  notifyAckedAt: number | null;
+  transferredSerial: number | null;
+}
+
+const u16 = (m: Uint8Array, at: number) => (m[at] << 8) | m[at + 1];
+
+/** Whether a message carries records and its last one is a TSIG (walks only when ARCOUNT > 0). */
+function hasTsig(query: Uint8Array): boolean {
+  return u16(query, 10) > 0 && readTsig(query) !== null;
+}
+
+/** The client's serial from the SOA in an IXFR request's authority section, or null. */
+function ixfrClientSerial(query: Uint8Array, head: QueryHead): number | null {
+  if (u16(query, 6) !== 0 || u16(query, 8) < 1) return null;
+  let at = skipName(query, head.questionEnd);
+  if (at < 0 || at + 10 > query.length || u16(query, at) !== DNS.TYPE_SOA) return null;
+  at += 10;
+  at = skipName(query, at);
+  if (at >= 0) at = skipName(query, at);
+  if (at < 0 || at + 4 > query.length) return null;
+  return new DataView(query.buffer, query.byteOffset + at, 4).getUint32(0);
+}
+
+/** The query without its TSIG record (ARCOUNT − 1), as the answer path expects it. */
+function withoutTsig(query: Uint8Array, tsig: TsigRecord): Uint8Array {
+  const out = query.slice(0, tsig.start);
+  const arcount = u16(out, 10) - 1;
+  out[10] = arcount >> 8;
+  out[11] = arcount & 0xff;
+  return out;
+}
+
+/**
+ * Creates the transfer service. It keeps the journal of exact differences
+ * between consecutive served versions (for IXFR), answers AXFR/IXFR over TCP
+ * to secondaries holding a valid TSIG key (and to `allow` ranges with any
+ * configured key), signs every message of a transfer (RFC 8945 §5.3.1),
+ * answers other TSIG-signed queries through the plain answer path and signs
+ * the response, and sends NOTIFY on every new serial.
+ */
+export function createTransferService<S extends TransferSnapshot>(
+  deps: TransferDeps<S>,
+): TransferService<S> {
+  const { logger, metrics, clock } = deps;
+  const journal = createJournal(JOURNAL_CHANGES, JOURNAL_RECORDS);
+  const tracked = new Map<string, Tracked>();
+  let keysFor: Config["transfer"] = null;
+  let keys: ReadonlyMap<string, TsigKey> = new Map();
+  let publishedAt = clock.now();
+  let notifyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const currentKeys = () => {
+    const transfer = deps.config().transfer;
+    if (transfer !== keysFor) {
+      keysFor = transfer;
+      keys = tsigKeyTable(transfer?.tsigKeys ?? []);
+    }
+    return keys;
+  };
+  const track = (secondary: SecondaryConfig): Tracked => {
+    const id = `${secondary.address}:${secondary.port}`;
+    let entry = tracked.get(id);
+    if (entry === undefined) {
+      tracked.set(id, entry = { notifyAckedSerial: null, notifyAckedAt: null, transferredSerial: null });
+    }
+    return entry;
+  };
+  const notifier = createNotifier({
+    bindUdp: deps.bindUdp,
+    clock,
+    logger,
+    keys: currentKeys,
+    acknowledged(secondary, _apex, serial) {
+      const entry = track(secondary);
+      entry.notifyAckedSerial = serial;
+      entry.notifyAckedAt = clock.now();
+    },
+  });
+  const secondariesAt = (address: string) =>
+    (deps.config().transfer?.secondaries ?? []).filter((s) => s.address === address);
+
+  /** Whether `address` may transfer with `key`: a secondary listed with it, or an `allow` range. */
+  const allowed = (address: string, key: TsigKey) => {
+    const transfer = deps.config().transfer;
+    if (transfer === null) return false;
+    return transfer.secondaries.some((s) => s.address === address && s.key === key.name) ||
+      transfer.allow.some((range) => inRange(address, range));
+  };
+
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+  const fields = (request: TsigRecord, error = 0, other: Uint8Array = new Uint8Array(0)) => ({
+    timeSigned: nowSeconds(),
+    fudge: FUDGE,
+    originalId: request.originalId,
+    error,
+    other,
+  });
+  /** Signs one response to a signed request, or returns it as is for an unsigned one. */
+  const sign = (
+    message: Uint8Array,
+    key: TsigKey | null,
+    request: TsigRecord | null,
+  ): Uint8Array =>
+    key === null || request === null
+      ? message
+      : signMessage(message, key, request.mac, fields(request)).message;
+  /** Signs a transfer's messages in order, each MAC chained to the previous one. */
+  const signAll = (messages: Uint8Array[], key: TsigKey | null, request: TsigRecord | null) => {
+    if (key === null || request === null) return messages;
+    let prior = request.mac;
+    return messages.map((message, i) => {
+      const signed = signMessage(message, key, prior, fields(request), i > 0);
+      prior = signed.mac;
+      return signed.message;
+    });
+  };
+
+  const refuse = (
+    head: QueryHead,
+    kind: TransferKind,
+    from: string,
+    reason: string,
+    key: TsigKey | null,
+    request: TsigRecord | null,
+    rcode: number = DNS.RCODE_REFUSED,
+  ) => {
+    metrics.countTransfer(kind, rcode === DNS.RCODE_REFUSED ? "refused" : "notauth");
+    logger.warning("zone transfer refused", { from, zone: head.qname, type: kind, reason });
+    return sign(emptyResponse(head, rcode), key, request);
+  };
+
+  const transfer = (
+    query: Uint8Array,
+    head: QueryHead,
+    transport: "udp" | "tcp",
+    from: string,
+    key: TsigKey | null,
+    request: TsigRecord | null,
+  ): Uint8Array | readonly Uint8Array[] | null => {
+    const ixfr = head.qtype === DNS.TYPE_IXFR;
+    let kind: TransferKind = ixfr ? (transport === "udp" ? "ixfr_udp" : "ixfr") : "axfr";
+    if (!ixfr && transport === "udp") {
+      // AXFR is TCP only (RFC 5936 §4.2): as without a transfer config.
+      return sign(emptyResponse(head, DNS.RCODE_NOTIMP), key, request);
+    }
+    if (key === null) return refuse(head, kind, from, "no TSIG key", null, null);
+    if (!allowed(from, key)) {
+      return refuse(head, kind, from, `key ${key.name} not allowed from here`, key, request);
+    }
+    const snapshot = deps.current();
+    if (snapshot === null) return null;
+    const zone: ZoneRecords | undefined = snapshot.transfer?.find((z) => z.apex === head.qname);
+    if (zone === undefined) {
+      return refuse(head, kind, from, "not a served zone", key, request, RCODE_NOTAUTH);
+    }
+    let records: readonly Uint8Array[];
+    if (ixfr) {
+      const clientSerial = ixfrClientSerial(query, head);
+      if (clientSerial === null) {
+        metrics.countTransfer(kind, "formerr");
+        return sign(emptyResponse(head, DNS.RCODE_FORMERR), key, request);
+      }
+      for (const secondary of secondariesAt(from)) track(secondary).transferredSerial = clientSerial;
+      const changes = journal.changesSince(zone.apex, clientSerial);
+      if (transport === "udp" || ((clientSerial - snapshot.serial) | 0) >= 0) {
+        kind = transport === "udp" ? kind : "ixfr_current";
+        records = [zone.soa]; // current (or ahead): the SOA alone (RFC 1995 §2, §4)
+      } else if (changes === null || changes.at(-1)?.toSoa !== zone.soa) {
+        kind = "ixfr_full"; // older than the journal: the whole zone, AXFR-style
+        records = [zone.soa, ...zone.records, zone.soa];
+      } else {
+        const diff = [zone.soa];
+        for (const change of changes) {
+          diff.push(change.fromSoa);
+          for (const record of change.deleted) diff.push(record);
+          diff.push(change.toSoa);
+          for (const record of change.added) diff.push(record);
+        }
+        diff.push(zone.soa);
+        records = diff;
+      }
+    } else {
+      records = [zone.soa, ...zone.records, zone.soa];
+    }
+    const messages = signAll(packTransfer(head, records), key, request);
+    metrics.countTransfer(kind, "ok");
+    if (kind !== "ixfr_udp") {
+      for (const secondary of secondariesAt(from)) track(secondary).transferredSerial = snapshot.serial;
+    }
+    logger.info("zone transfer", {
+      to: from,
+      zone: zone.apex,
+      type: kind,
+      serial: snapshot.serial,
+      records: records.length,
+      messages: messages.length,
+    });
+    return transport === "udp" ? messages[0] : messages;
+  };
+
+  return {
+    wants(query) {
+      if (deps.config().transfer === null || query.length < DNS.HEADER_LENGTH) return false;
+      if (hasTsig(query)) return true;
+      const head = readQueryHead(query);
+      return head !== null && (head.qtype === DNS.TYPE_AXFR || head.qtype === DNS.TYPE_IXFR);
+    },
+    answer(query, transport, remote) {
+      const from = peerAddress(remote.hostname);
+      const head = readQueryHead(query);
+      if (head === null || (query[2] & DNS.FLAG_QR) !== 0) {
+        // Not one question: the plain answer path knows what to answer.
+        const snapshot = deps.current();
+        return snapshot === null ? null : deps.answerQuery(query, snapshot, transport);
+      }
+      const tsig = readTsig(query);
+      if (tsig === "formerr") return emptyResponse(head, DNS.RCODE_FORMERR);
+      let key: TsigKey | null = null;
+      let plain = query;
+      if (tsig !== null) {
+        const found = currentKeys().get(tsig.keyName);
+        if (found === undefined || found.algorithm !== tsig.algorithm) {
+          logger.warning("TSIG: unknown key", { from, key: tsig.keyName, algorithm: tsig.algorithm });
+          metrics.countTsigRejected("badkey");
+          return appendUnsignedTsig(emptyResponse(head, RCODE_NOTAUTH), tsig, TSIG_ERROR.BADKEY);
+        }
+        const check = verifyTsig(query, tsig, found, null, nowSeconds());
+        if (check === "formerr") return emptyResponse(head, DNS.RCODE_FORMERR);
+        if (check === "badsig") {
+          logger.warning("TSIG: bad signature", { from, key: tsig.keyName });
+          metrics.countTsigRejected("badsig");
+          return appendUnsignedTsig(emptyResponse(head, RCODE_NOTAUTH), tsig, TSIG_ERROR.BADSIG);
+        }
+        if (check === "badtime") {
+          logger.warning("TSIG: time outside the fudge", {
+            from,
+            key: tsig.keyName,
+            signed: tsig.timeSigned,
+          });
+          metrics.countTsigRejected("badtime");
+          return signMessage(
+            emptyResponse(head, RCODE_NOTAUTH),
+            found,
+            tsig.mac,
+            { ...fields(tsig, TSIG_ERROR.BADTIME, serverTimeOther(nowSeconds())), timeSigned: tsig.timeSigned },
+          ).message;
+        }
+        key = found;
+        plain = withoutTsig(query, tsig);
+      }
+      if (head.qtype === DNS.TYPE_AXFR || head.qtype === DNS.TYPE_IXFR) {
+        return transfer(plain, head, transport, from, key, tsig);
+      }
+      const snapshot = deps.current();
+      if (snapshot === null) return null;
+      const response = deps.answerQuery(plain, snapshot, transport);
+      return response === null ? null : sign(response, key, tsig);
+    },
+    published(before, after) {
+      publishedAt = clock.now();
+      if (before?.transfer && after.transfer) journal.record(before.transfer, after.transfer);
+      if (notifyTimer !== undefined) return;
+      notifyTimer = setTimeout(() => {
+        notifyTimer = undefined;
+        const snapshot = deps.current();
+        const secondaries = deps.config().transfer?.secondaries ?? [];
+        if (snapshot?.transfer == null || secondaries.length === 0) return;
+        notifier.notify(
+          secondaries,
+          snapshot.transfer.map((zone) => ({ apex: zone.apex, soa: zone.soa, serial: soaSerial(zone.soa) })),
+        );
+      }, NOTIFY_COALESCE_MS);
+    },
+    status() {
+      const serial = deps.current()?.serial ?? null;
+      return (deps.config().transfer?.secondaries ?? []).map((secondary) => {
+        const entry = track(secondary);
+        return {
+          secondary: `${secondary.address}:${secondary.port}`,
+          ...entry,
+          lagSeconds: entry.transferredSerial === serial ? 0 : (clock.now() - publishedAt) / 1000,
+        };
+      });
+    },
+    stop() {
+      clearTimeout(notifyTimer);
+      notifier.stop();
+    },
+  };
+}

@@ -134,7 +134,14 @@ function contentStamp(
   served: ReadonlyMap<string, readonly Uint8Array[]>,
   dnskey: Uint8Array | null,
 ): string {
-  let stamp = JSON.stringify([config.hostedZone, config.aliasZones, config.nameServers, timing]);
+  // Whether transfer records are kept is part of it too, so a reload adding `transfer` rebuilds.
+  let stamp = JSON.stringify([
+    config.hostedZone,
+    config.aliasZones,
+    config.nameServers,
+    timing,
+    config.transfer !== null,
+  ]);
   stamp += `\n${dnskey === null ? "-" : latin1(dnskey)}`;
   for (const [name, rdatas] of served) {
     stamp += `\n${name}`;

@@ -36,7 +36,9 @@ export function runTsigKeygen(args: readonly string[], deps: TsigKeygenDeps): nu
       const value = inline ?? args[++i];
       const found = TSIG_ALGORITHMS.find((a) => a === value?.toLowerCase());
       if (found === undefined) {
-        deps.err(`--algorithm: ${JSON.stringify(value ?? "")} is not one of ${TSIG_ALGORITHMS.join(", ")}`);
+        deps.err(
+          `--algorithm: ${JSON.stringify(value ?? "")} is not one of ${TSIG_ALGORITHMS.join(", ")}`,
+        );
         return 2;
       }
       algorithm = found;

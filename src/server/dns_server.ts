@@ -18,12 +18,7 @@ import { createHttpHandler } from "./http_handler.ts";
 import { createListenerSet } from "./listener_set.ts";
 import { loadConfiguredKey } from "./load_configured_key.ts";
 import { createQueryHandler } from "./query_handler.ts";
-import type {
-  HealthMonitorControl,
-  ServerDeps,
-  SnapshotTiming,
-  Transport,
-} from "./server_deps.ts";
+import type { HealthMonitorControl, ServerDeps, SnapshotTiming, Transport } from "./server_deps.ts";
 import { startupLine } from "./startup_line.ts";
 import { createTcpSessions } from "./tcp_sessions.ts";
 import { readSerialState, writeSerialState } from "./serial_state.ts";

@@ -66,7 +66,7 @@ function notifyMessage(id: number, zone: NotifyZone): Uint8Array {
  * Creates the NOTIFY sender (RFC 1996): one UDP socket per address family,
  * bound on demand to an ephemeral port; each NOTIFY is TSIG-signed with the
  * secondary's key and retried after 1 s, 2 s, 4 s … (at most a minute apart,
- * ten sends in all) until the secondary answers with NOERROR. A newer
+ * ten sends in all) until the secondary answers (a signed NOERROR acknowledges; another RCODE ends the retries with a warning). A newer
  * version of the zone replaces the announcement in flight.
  */
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -86,14 +86,23 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const signedOk = key !== undefined && tsig !== null && tsig !== "formerr" &&
         verifyTsig(data, tsig, key, entry.mac, Math.floor(deps.clock.now() / 1000)) === "ok";
       const rcode = data[3] & DNS.RCODE_MASK;
-      if (!signedOk || rcode !== DNS.RCODE_NOERROR) {
-        logger.warning("NOTIFY not acknowledged", {
+      if (!signedOk) {
+        logger.warning("NOTIFY answer not signed with the secondary's key; still retrying", {
+          secondary: `${address}:${entry.secondary.port}`,
+          zone: entry.zone.apex,
+        });
+        return; // the retry timer stays armed
+      }
+      if (rcode !== DNS.RCODE_NOERROR) {
+        // A definite answer (e.g. NOTAUTH: the secondary does not serve this zone): no retry helps.
+        clearTimeout(entry.timer);
+        pending.delete(slot);
+        logger.warning("NOTIFY refused by the secondary", {
           secondary: `${address}:${entry.secondary.port}`,
           zone: entry.zone.apex,
           rcode,
-          signed: signedOk,
         });
-        return; // the retry timer stays armed
+        return;
       }
       clearTimeout(entry.timer);
       pending.delete(slot);

@@ -76,7 +76,9 @@ export function packTransfer(head: QueryHead, records: readonly Uint8Array[]): U
   while (start < records.length) {
     let size = base;
     let end = start;
-    while (end < records.length && (end === start || size + records[end].length <= MAX_TRANSFER_BODY)) {
+    while (
+      end < records.length && (end === start || size + records[end].length <= MAX_TRANSFER_BODY)
+    ) {
       size += records[end++].length;
     }
     const message = new Uint8Array(size);

@@ -155,7 +155,10 @@ export function createTransferService<S extends TransferSnapshot>(
     const id = `${secondary.address}:${secondary.port}`;
     let entry = tracked.get(id);
     if (entry === undefined) {
-      tracked.set(id, entry = { notifyAckedSerial: null, notifyAckedAt: null, transferredSerial: null });
+      tracked.set(
+        id,
+        entry = { notifyAckedSerial: null, notifyAckedAt: null, transferredSerial: null },
+      );
     }
     return entry;
   };
@@ -254,7 +257,9 @@ export function createTransferService<S extends TransferSnapshot>(
         metrics.countTransfer(kind, "formerr");
         return sign(emptyResponse(head, DNS.RCODE_FORMERR), key, request);
       }
-      for (const secondary of secondariesAt(from)) track(secondary).transferredSerial = clientSerial;
+      for (const secondary of secondariesAt(from)) {
+        track(secondary).transferredSerial = clientSerial;
+      }
       const changes = journal.changesSince(zone.apex, clientSerial);
       if (transport === "udp" || ((clientSerial - snapshot.serial) | 0) >= 0) {
         kind = transport === "udp" ? kind : "ixfr_current";
@@ -279,7 +284,9 @@ export function createTransferService<S extends TransferSnapshot>(
     const messages = signAll(packTransfer(head, records), key, request);
     metrics.countTransfer(kind, "ok");
     if (kind !== "ixfr_udp") {
-      for (const secondary of secondariesAt(from)) track(secondary).transferredSerial = snapshot.serial;
+      for (const secondary of secondariesAt(from)) {
+        track(secondary).transferredSerial = snapshot.serial;
+      }
     }
     logger.info("zone transfer", {
       to: from,
@@ -314,7 +321,11 @@ export function createTransferService<S extends TransferSnapshot>(
       if (tsig !== null) {
         const found = currentKeys().get(tsig.keyName);
         if (found === undefined || found.algorithm !== tsig.algorithm) {
-          logger.warning("TSIG: unknown key", { from, key: tsig.keyName, algorithm: tsig.algorithm });
+          logger.warning("TSIG: unknown key", {
+            from,
+            key: tsig.keyName,
+            algorithm: tsig.algorithm,
+          });
           metrics.countTsigRejected("badkey");
           return appendUnsignedTsig(emptyResponse(head, RCODE_NOTAUTH), tsig, TSIG_ERROR.BADKEY);
         }
@@ -336,7 +347,10 @@ export function createTransferService<S extends TransferSnapshot>(
             emptyResponse(head, RCODE_NOTAUTH),
             found,
             tsig.mac,
-            { ...fields(tsig, TSIG_ERROR.BADTIME, serverTimeOther(nowSeconds())), timeSigned: tsig.timeSigned },
+            {
+              ...fields(tsig, TSIG_ERROR.BADTIME, serverTimeOther(nowSeconds())),
+              timeSigned: tsig.timeSigned,
+            },
           ).message;
         }
         key = found;
@@ -361,7 +375,11 @@ export function createTransferService<S extends TransferSnapshot>(
         if (snapshot?.transfer == null || secondaries.length === 0) return;
         notifier.notify(
           secondaries,
-          snapshot.transfer.map((zone) => ({ apex: zone.apex, soa: zone.soa, serial: soaSerial(zone.soa) })),
+          snapshot.transfer.map((zone) => ({
+            apex: zone.apex,
+            soa: zone.soa,
+            serial: soaSerial(zone.soa),
+          })),
         );
       }, NOTIFY_COALESCE_MS);
     },

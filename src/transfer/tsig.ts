@@ -137,7 +137,7 @@ function parseTsigRdata(
   let at = skipName(message, rdata);
   if (keyName === null || algorithm === null || at < 0 || at + 10 > end) return "formerr";
   const timeSigned = u16(message, at) * 2 ** 32 +
-    ((u16(message, at + 2) << 16) | u16(message, at + 4)) >>> 0;
+      ((u16(message, at + 2) << 16) | u16(message, at + 4)) >>> 0;
   const fudge = u16(message, at + 6);
   const macSize = u16(message, at + 8);
   at += 10;
@@ -227,7 +227,9 @@ export type TsigCheck = "ok" | "formerr" | "badsig" | "badtime";
  * Checks a signed message with `key` (the caller has matched its name and
  * algorithm): MAC length (a truncated MAC must keep at least half the hash
  * and 10 bytes, RFC 8945 §5.2.2.1), MAC, then time within the fudge. A
- * response is checked against the request's MAC as `priorMac`.
+ * response is checked against the request's MAC as `priorMac`; the second and
+ * later messages of a transfer against the previous message's MAC, with
+ * `timersOnly` (§5.3.1).
  */
 export function verifyTsig(
   message: Uint8Array,
@@ -235,10 +237,11 @@ export function verifyTsig(
   key: TsigKey,
   priorMac: Uint8Array | null,
   nowSeconds: number,
+  timersOnly = false,
 ): TsigCheck {
   const size = tsig.mac.length;
   if (size > key.macLength || size < Math.max(10, key.macLength / 2)) return "formerr";
-  const expected = computeMac(key, priorMac, unsignedPart(message, tsig), tsig, false);
+  const expected = computeMac(key, priorMac, unsignedPart(message, tsig), tsig, timersOnly);
   let difference = 0;
   for (let i = 0; i < size; i++) difference |= expected[i] ^ tsig.mac[i];
   if (difference !== 0) return "badsig";
@@ -246,7 +249,11 @@ export function verifyTsig(
   return "ok";
 }
 
-function tsigRecord(key: TsigKey, fields: TsigFields, mac: Uint8Array): Uint8Array {
+function tsigRecord(
+  key: Pick<TsigKey, "nameWire" | "algorithmWire">,
+  fields: TsigFields,
+  mac: Uint8Array,
+): Uint8Array {
   const rdata = [
     key.algorithmWire,
     time48(fields.timeSigned),
@@ -319,7 +326,7 @@ export function appendUnsignedTsig(message: Uint8Array, request: TsigRecord, err
   const key = {
     nameWire: nameToWire(request.keyName),
     algorithmWire: nameToWire(request.algorithm),
-  } as TsigKey;
+  };
   const fields = { ...request, error, other: new Uint8Array(0) };
   return appendRecord(message, tsigRecord(key, fields, new Uint8Array(0)));
 }

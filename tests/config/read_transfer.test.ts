@@ -9,10 +9,16 @@ describe("transfer config", () => {
   test("absent: null (AXFR/IXFR refused as before); algorithm and port get their defaults", async () => {
     assert.equal((await loadYaml(YAML_BASE)).transfer, null);
     const config = await loadYaml(
-      withTransfer(`  tsig_keys:\n${KEY}  secondaries:\n    - { address: 127.0.0.1, key: xfr-key }\n`),
+      withTransfer(
+        `  tsig_keys:\n${KEY}  secondaries:\n    - { address: 127.0.0.1, key: xfr-key }\n`,
+      ),
     );
     assert.deepEqual(config.transfer, {
-      tsigKeys: [{ name: "xfr-key", algorithm: "hmac-sha256", secret: "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0" }],
+      tsigKeys: [{
+        name: "xfr-key",
+        algorithm: "hmac-sha256",
+        secret: "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0",
+      }],
       secondaries: [{ address: "127.0.0.1", port: 53, key: "xfr-key" }],
       allow: [],
     });

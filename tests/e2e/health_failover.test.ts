@@ -4,26 +4,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RecordConfig } from "../../src/config/config.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { openBackends, type TcpBackend } from "../helpers/tcp_backend.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { decode, makeQuery } from "../helpers/zone_fixture.ts";
-
-/** Opens backends on every host at one shared port (a record has one health port). */
-async function openBackends(hosts: readonly string[]): Promise<TcpBackend[]> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const first = await openTcpBackend(hosts[0]);
-    const opened = [first];
-    try {
-      for (const host of hosts.slice(1)) opened.push(await openTcpBackend(host, first.port));
-      return opened;
-    } catch {
-      // That port is taken on another address: try another one.
-      for (const backend of opened) await backend.stop();
-    }
-  }
-  throw new Error(`no port free on all of ${hosts.join(", ")}`);
-}
 
 describe("health failover through the real server (real probes on loopback)", () => {
   let v4a: TcpBackend;

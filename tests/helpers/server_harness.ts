@@ -103,11 +103,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-/** Sends one UDP datagram to 127.0.0.1:`port`; resolves with the first reply or null after `timeoutMs`. */
+/** Sends one UDP datagram to `host` (default 127.0.0.1):`port`; resolves with the first reply or null after `timeoutMs`. */
 export function udpExchange(
   port: number,
   query: Uint8Array,
   timeoutMs = RESPONSE_TIMEOUT_MS,
+  host = "127.0.0.1",
 ): Promise<Uint8Array | null> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket("udp4");
@@ -120,7 +121,7 @@ export function udpExchange(
     const timer = setTimeout(() => finish(null), timeoutMs);
     socket.on("error", (error) => finish(null, error));
     socket.on("message", (message) => finish(new Uint8Array(message)));
-    socket.send(query, port, "127.0.0.1");
+    socket.send(query, port, host);
   });
 }
 

@@ -4,10 +4,11 @@
  * each with its own trust anchor (a DS record), and nothing reachable beyond
  * them (every other name is refused locally, so unbound never leaves loopback).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { endProcess } from "./end_process.ts";
 import { freePort, udpExchange } from "./server_harness.ts";
 import { decode, type Decoded, makeQuery, type QueryOptions } from "./zone_fixture.ts";
 
@@ -171,24 +172,4 @@ async function waitUntilAnswering(
       throw new Error(`unbound did not answer within ${START_TIMEOUT_MS} ms:\n${log()}`);
     }
   }
-}
-
-/** SIGTERM, then SIGKILL if the process is still there after 5 s; resolves once it is gone. */
-async function endProcess(
-  child: ChildProcess,
-  exited: Promise<void>,
-  done: () => boolean,
-): Promise<void> {
-  if (done()) return;
-  child.kill("SIGTERM");
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const killed = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve();
-    }, 5_000);
-  });
-  await Promise.race([exited, killed]);
-  clearTimeout(timer);
-  await exited;
 }

@@ -1,0 +1,129 @@
+/**
+ * A zone transfer client for tests: sends AXFR or IXFR over TCP (TSIG-signed
+ * when given a key), reads every message of the answer, checks the TSIG chain
+ * of a signed answer, and decodes the records.
+ */
+import dnsPacket from "dns-packet";
+import net from "node:net";
+import type { TsigKeyConfig } from "../../src/config/config.ts";
+import {
+  FUDGE,
+  readTsig,
+  signMessage,
+  type TsigKey,
+  tsigKeyTable,
+  verifyTsig,
+} from "../../src/transfer/tsig.ts";
+import { frame, tcpMessages } from "./server_harness.ts";
+import { decode, type DecodedRecord } from "./zone_fixture.ts";
+
+/** What a transfer returned. */
+export interface TransferResult {
+  /** RCODE of the first message. */
+  readonly rcode: number;
+  /** TSIG error of the first message's TSIG record, or null without one. */
+  readonly tsigError: number | null;
+  /** Every record of every message, TSIG excluded, in order. */
+  readonly records: readonly DecodedRecord[];
+  readonly messages: number;
+}
+
+/** The key of a config entry, ready for signing. */
+export function tsigKey(config: TsigKeyConfig): TsigKey {
+  return tsigKeyTable([config]).get(config.name)!;
+}
+
+/** Options of `transfer`. */
+export interface TransferOptions {
+  readonly host?: string;
+  readonly key?: TsigKey;
+  /** IXFR: the serial the client holds. */
+  readonly serial?: number;
+}
+
+/** One record as comparable text: owner, type, TTL and data. */
+export function recordText(record: DecodedRecord): string {
+  return `${record.name.toLowerCase()} ${record.type} ${record.ttl} ${JSON.stringify(record.data)}`;
+}
+
+/** Sends `type` for `zone` to `port` and reads the whole answer (10 s at most). */
+export async function transfer(
+  port: number,
+  zone: string,
+  type: "AXFR" | "IXFR",
+  options: TransferOptions = {},
+): Promise<TransferResult> {
+  const id = Math.floor(Math.random() * 0xffff);
+  const soa = {
+    mname: "ns.invalid",
+    rname: "x.invalid",
+    serial: options.serial ?? 0,
+    refresh: 0,
+    retry: 0,
+    expire: 0,
+    minimum: 0,
+  };
+  let query: Uint8Array = dnsPacket.encode({
+    type: "query",
+    id,
+    flags: 0,
+    questions: [{ type, name: zone, class: "IN" }],
+    authorities: type === "IXFR" ? [{ type: "SOA", name: zone, ttl: 0, data: soa }] : [],
+  });
+  let prior: Uint8Array | null = null;
+  const now = () => Math.floor(Date.now() / 1000);
+  if (options.key !== undefined) {
+    const signed = signMessage(query, options.key, null, {
+      timeSigned: now(),
+      fudge: FUDGE,
+      originalId: id,
+      error: 0,
+      other: new Uint8Array(0),
+    });
+    query = signed.message;
+    prior = signed.mac;
+  }
+  const socket = net.connect(port, options.host ?? "127.0.0.1");
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("error", reject);
+  });
+  try {
+    const reader = tcpMessages(socket);
+    socket.write(frame(query));
+    const records: DecodedRecord[] = [];
+    let rcode = -1;
+    let tsigError: number | null = null;
+    let messages = 0;
+    for (;;) {
+      const message = await reader.next(10_000);
+      if (message === null) break;
+      const tsig = readTsig(message);
+      if (messages === 0) {
+        rcode = message[3] & 0x0f;
+        tsigError = tsig === null || tsig === "formerr" ? null : tsig.error;
+      }
+      if (options.key !== undefined && prior !== null && rcode === 0) {
+        if (tsig === null || tsig === "formerr") {
+          throw new Error(`message ${messages} is not signed`);
+        }
+        const check = verifyTsig(message, tsig, options.key, prior, now(), messages > 0);
+        if (check !== "ok") throw new Error(`message ${messages}: TSIG ${check}`);
+        prior = tsig.mac;
+      }
+      messages++;
+      const decoded = decode(message);
+      records.push(...decoded.answers.filter((record) => record.type !== ("TSIG" as string)));
+      const first = records[0];
+      const last = records.at(-1);
+      const done = rcode !== 0 || records.length === 0 ||
+        (records.length === 1 && type === "IXFR") ||
+        (records.length > 1 && last?.type === "SOA" && first?.type === "SOA" &&
+          (last.data as { serial: number }).serial === (first.data as { serial: number }).serial);
+      if (done) break;
+    }
+    return { rcode, tsigError, records, messages };
+  } finally {
+    socket.destroy();
+  }
+}

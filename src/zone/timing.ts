@@ -8,8 +8,10 @@ const DAY = 86_400;
 const MIN_SOA_EXPIRE = 14 * DAY;
 /** Signature inception is backdated this much for clock skew (contract §3: at least 1 h). */
 const INCEPTION_BACKDATE = 3_600;
-/** Signatures are re-made once they are this old (plus the largest TTL kept in reserve). */
+/** A signature is used this long before it is re-made. */
 const SIGNATURE_REUSE = 7 * DAY;
+/** Slack on top of EXPIRE + largest TTL, so a late rebuild never lets served signatures run short. */
+const REFRESH_SLACK = DAY;
 
 /** Every TTL and timer of a snapshot, in seconds unless named otherwise. */
 export interface ZoneTiming {
@@ -62,7 +64,10 @@ export function zoneTiming(config: Config): ZoneTiming {
   const soaRetry = addressTtl;
   const soaMinimum = addressTtl;
   const maxTtl = Math.max(addressTtl, soaTtl, soaRefresh);
-  const signatureRefreshMargin = clamp(SIGNATURE_REUSE + maxTtl);
+  const soaExpire = clamp(Math.max(MIN_SOA_EXPIRE, 2 * (soaRefresh + soaRetry)));
+  // A secondary keeps serving the last zone it transferred for up to EXPIRE, and resolvers cache
+  // it for up to the largest TTL more: every signature keeps more validity than that.
+  const signatureRefreshMargin = clamp(soaExpire + maxTtl + REFRESH_SLACK);
   return Object.freeze({
     effectiveIntervalMs,
     addressTtl,
@@ -70,7 +75,7 @@ export function zoneTiming(config: Config): ZoneTiming {
     soaTtl,
     soaRefresh,
     soaRetry,
-    soaExpire: clamp(Math.max(MIN_SOA_EXPIRE, 2 * (soaRefresh + soaRetry))),
+    soaExpire,
     soaMinimum,
     dnskeyTtl: soaRefresh,
     negativeTtl: Math.min(soaTtl, soaMinimum),
@@ -115,8 +120,9 @@ export function signatureWindow(
 
 /**
  * When (ms) a signature expiring at `expiration` must be re-made: once only
- * the refresh margin (a week plus the largest TTL) is left, so a resolver
- * caching it for a full TTL never holds an expired signature.
+ * the refresh margin (SOA EXPIRE + the largest TTL + a day) is left, so
+ * neither a secondary serving it until EXPIRE nor a resolver caching it for a
+ * full TTL after that ever holds an expired signature.
  */
 export function signatureDueAt(expiration: number, nowMs: number, timing: ZoneTiming): number {
   const now = Math.floor(nowMs / 1000);

@@ -122,7 +122,7 @@ describe("signed snapshot: NSEC chain", () => {
       data: Rrsig;
     }).data;
     assert.equal(sig.inception, NOW / 1000 - 3600);
-    assert.equal(sig.expiration, NOW / 1000 + 14 * 86_400 + 1800);
+    assert.equal(sig.expiration, NOW / 1000 + 22 * 86_400 + 1800);
     assert.equal(s.refreshAt, NOW + 7 * 86_400_000);
   });
 });

@@ -107,15 +107,23 @@ describe("signature timing", () => {
   test("inception is backdated an hour; expiration covers the refresh margin plus a week", () => {
     const w = signatureWindow(now, t);
     assert.equal(w.inception, now / 1000 - 3600);
-    assert.equal(w.expiration - now / 1000, 14 * 86_400 + t.maxTtl);
+    assert.equal(w.expiration - now / 1000, 14 * 86_400 + t.maxTtl + 86_400 + 7 * 86_400);
+    assert.ok(t.signatureValidity > t.soaExpire + t.maxTtl, "validity > SOA EXPIRE + largest TTL");
   });
-  test("a fresh signature is due after a week, when a week plus the largest TTL is left", () => {
+  test("a fresh signature is due after a week, when EXPIRE + the largest TTL + a day is left", () => {
     const w = signatureWindow(now, t);
     const due = signatureDueAt(w.expiration, now, t);
     assert.equal(due - now, 7 * 86_400_000);
     assert.ok(
-      due / 1000 + t.maxTtl < w.expiration,
-      "at the refresh moment a full max TTL still fits",
+      due / 1000 + t.soaExpire + t.maxTtl < w.expiration,
+      "at the refresh moment a secondary may serve it until EXPIRE and a resolver cache it a full TTL",
     );
+  });
+  test("the margin follows EXPIRE when a long interval raises it above two weeks", () => {
+    const long = zoneTiming(
+      testConfig({ health: { ...testConfig().health, intervalMs: 86_400_000 } }),
+    );
+    assert.ok(long.soaExpire > 14 * 86_400);
+    assert.equal(long.signatureRefreshMargin, long.soaExpire + long.maxTtl + 86_400);
   });
 });

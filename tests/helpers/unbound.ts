@@ -30,8 +30,10 @@ export interface StubZone {
 
 /** Options of `startUnbound`. */
 export interface UnboundOptions {
-  /** The port of our server on 127.0.0.1. */
+  /** The port of the authoritative server (ours, or a secondary of ours). */
   readonly serverPort: number;
+  /** Its loopback address; default 127.0.0.1. */
+  readonly serverHost?: string;
   readonly zones: readonly StubZone[];
   /** Extra `server:` lines, e.g. `cache-max-ttl: 0`. */
   readonly extraServerLines?: readonly string[];
@@ -87,7 +89,11 @@ function unboundConfig(options: UnboundOptions, port: number, dir: string): stri
     ...(options.extraServerLines ?? []).map((line) => `  ${line}`),
     ...zones.flatMap((
       zone,
-    ) => ["stub-zone:", `  name: "${zone}."`, `  stub-addr: 127.0.0.1@${options.serverPort}`]),
+    ) => [
+      "stub-zone:",
+      `  name: "${zone}."`,
+      `  stub-addr: ${options.serverHost ?? "127.0.0.1"}@${options.serverPort}`,
+    ]),
     "",
   ].join("\n");
 }

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { createJournal, soaSerial } from "../../src/transfer/journal.ts";
+import type { ZoneRecords } from "../../src/zone/zone_records.ts";
+
+const soa = (serial: number) => {
+  const bytes = new Uint8Array(30);
+  new DataView(bytes.buffer).setUint32(10, serial);
+  return bytes;
+};
+const record = (n: number) => new Uint8Array([1, 2, n]);
+const zone = (serial: number, records: number[], apex = "example.test"): ZoneRecords => ({
+  apex,
+  soa: soa(serial),
+  records: records.map(record),
+});
+
+describe("journal", () => {
+  test("records the exact differences and chains them from any recorded serial", () => {
+    const journal = createJournal(10, 100);
+    const v1 = zone(1, [1, 2, 3]);
+    const v2 = zone(2, [1, 3, 4]);
+    const v3 = zone(3, [1, 4]);
+    journal.record([v1], [v2]);
+    journal.record([v2], [v3]);
+    const all = journal.changesSince("example.test", 1)!;
+    assert.deepEqual(
+      all.map((c) => [
+        c.fromSerial,
+        soaSerial(c.toSoa),
+        c.deleted.map((r) => r[2]),
+        c.added.map((r) => r[2]),
+      ]),
+      [
+        [1, 2, [2], [4]],
+        [2, 3, [3], []],
+      ],
+    );
+    assert.equal(journal.changesSince("example.test", 2)!.length, 1);
+    assert.equal(journal.changesSince("example.test", 0), null, "older than the journal");
+    assert.equal(journal.changesSince("example.net", 1), null, "another zone");
+  });
+
+  test("keeps at most maxChanges changes and maxRecords changed records, dropping the oldest", () => {
+    const byCount = createJournal(2, 100);
+    for (let serial = 1; serial < 5; serial++) {
+      byCount.record([zone(serial, [serial])], [zone(serial + 1, [serial + 1])]);
+    }
+    assert.equal(byCount.changesSince("example.test", 2), null);
+    assert.equal(byCount.changesSince("example.test", 3)!.length, 2);
+    const bySize = createJournal(100, 4);
+    for (let serial = 1; serial < 5; serial++) {
+      bySize.record([zone(serial, [serial])], [zone(serial + 1, [serial + 1])]);
+    }
+    assert.equal(bySize.changesSince("example.test", 3)!.length, 2, "2 changes × 2 records");
+  });
+
+  test("a zone no longer served is forgotten", () => {
+    const journal = createJournal(10, 100);
+    journal.record([zone(1, [1], "a.test"), zone(1, [1], "b.test")], [
+      zone(2, [2], "a.test"),
+      zone(2, [2], "b.test"),
+    ]);
+    journal.record([zone(2, [2], "a.test"), zone(2, [2], "b.test")], [zone(3, [3], "a.test")]);
+    assert.equal(journal.changesSince("b.test", 1), null);
+    assert.equal(journal.changesSince("a.test", 1)!.length, 2);
+  });
+});

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import dnsPacket from "dns-packet";
+import type { TsigAlgorithmName } from "../../src/config/config.ts";
+import { TSIG_ALGORITHMS } from "../../src/config/read_transfer.ts";
+import {
+  appendUnsignedTsig,
+  FUDGE,
+  readTsig,
+  signMessage,
+  TSIG_ERROR,
+  tsigKeyTable,
+  verifyTsig,
+} from "../../src/transfer/tsig.ts";
+
+const NOW = 1_796_000_000;
+const query = () =>
+  new Uint8Array(dnsPacket.encode({
+    type: "query",
+    id: 0x4242,
+    questions: [{ type: "AXFR", name: "example.test", class: "IN" }],
+  }));
+const keyOf = (algorithm: TsigAlgorithmName, secret = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0") =>
+  tsigKeyTable([{ name: "xfr-key", algorithm, secret }]).get("xfr-key")!;
+const fields = (timeSigned = NOW) => ({
+  timeSigned,
+  fudge: FUDGE,
+  originalId: 0x4242,
+  error: 0,
+  other: new Uint8Array(0),
+});
+
+describe("TSIG (RFC 8945)", () => {
+  test("every algorithm signs and verifies; the MAC has the hash's length", () => {
+    const lengths: Record<string, number> = {
+      "hmac-sha1": 20,
+      "hmac-sha224": 28,
+      "hmac-sha256": 32,
+      "hmac-sha384": 48,
+      "hmac-sha512": 64,
+    };
+    for (const algorithm of TSIG_ALGORITHMS) {
+      const key = keyOf(algorithm);
+      const signed = signMessage(query(), key, null, fields());
+      const tsig = readTsig(signed.message);
+      assert.ok(tsig !== null && tsig !== "formerr");
+      assert.equal(tsig.algorithm, algorithm);
+      assert.equal(tsig.mac.length, lengths[algorithm]);
+      assert.equal(verifyTsig(signed.message, tsig, key, null, NOW), "ok", algorithm);
+      assert.equal(signed.message[11], 1, "ARCOUNT counts the TSIG record");
+    }
+  });
+
+  test("a changed byte, another secret or another prior MAC is BADSIG; the clock outside the fudge BADTIME", () => {
+    const key = keyOf("hmac-sha256");
+    const signed = signMessage(query(), key, null, fields());
+    const tsig = readTsig(signed.message);
+    assert.ok(tsig !== null && tsig !== "formerr");
+    const tampered = signed.message.slice();
+    tampered[2] ^= 0x01; // RD
+    assert.equal(verifyTsig(tampered, tsig, key, null, NOW), "badsig");
+    assert.equal(
+      verifyTsig(signed.message, tsig, keyOf("hmac-sha256", "b3RoZXI="), null, NOW),
+      "badsig",
+    );
+    assert.equal(verifyTsig(signed.message, tsig, key, new Uint8Array(32), NOW), "badsig");
+    assert.equal(verifyTsig(signed.message, tsig, key, null, NOW + FUDGE), "ok");
+    assert.equal(verifyTsig(signed.message, tsig, key, null, NOW + FUDGE + 1), "badtime");
+    assert.equal(verifyTsig(signed.message, tsig, key, null, NOW - FUDGE - 1), "badtime");
+  });
+
+  test("a response chains to the request's MAC, later messages to the previous one with timers only", () => {
+    const key = keyOf("hmac-sha384");
+    const request = signMessage(query(), key, null, fields());
+    const first = signMessage(query(), key, request.mac, fields());
+    const second = signMessage(query(), key, first.mac, fields(), true);
+    const tsig1 = readTsig(first.message);
+    const tsig2 = readTsig(second.message);
+    assert.ok(tsig1 !== null && tsig1 !== "formerr" && tsig2 !== null && tsig2 !== "formerr");
+    assert.equal(verifyTsig(first.message, tsig1, key, request.mac, NOW), "ok");
+    assert.equal(verifyTsig(second.message, tsig2, key, first.mac, NOW, true), "ok");
+    assert.equal(verifyTsig(second.message, tsig2, key, first.mac, NOW, false), "badsig");
+    assert.equal(verifyTsig(second.message, tsig2, key, request.mac, NOW, true), "badsig");
+  });
+
+  test("a truncated MAC is checked on its prefix; shorter than half the hash (or 10 bytes) is FORMERR", () => {
+    const key = keyOf("hmac-sha256");
+    const signed = signMessage(query(), key, null, fields());
+    const tsig = readTsig(signed.message);
+    assert.ok(tsig !== null && tsig !== "formerr");
+    assert.equal(
+      verifyTsig(signed.message, { ...tsig, mac: tsig.mac.slice(0, 16) }, key, null, NOW),
+      "ok",
+    );
+    assert.equal(
+      verifyTsig(signed.message, { ...tsig, mac: tsig.mac.slice(0, 15) }, key, null, NOW),
+      "formerr",
+    );
+  });
+
+  test("TSIG anywhere but last in the additional section is FORMERR; none is null", () => {
+    assert.equal(readTsig(query()), null);
+    const key = keyOf("hmac-sha256");
+    const signed = signMessage(query(), key, null, fields()).message;
+    // Move the TSIG into the answer section: same bytes, counts say answer instead of additional.
+    const moved = signed.slice();
+    moved[7] = 1;
+    moved[11] = 0;
+    assert.equal(readTsig(moved), "formerr");
+    assert.equal(readTsig(signed.slice(0, signed.length - 3)), "formerr");
+  });
+
+  test("BADKEY/BADSIG answers carry an empty MAC and the error, naming the request's key", () => {
+    const signed = signMessage(query(), keyOf("hmac-sha256"), null, fields());
+    const tsig = readTsig(signed.message);
+    assert.ok(tsig !== null && tsig !== "formerr");
+    const answer = appendUnsignedTsig(query(), tsig, TSIG_ERROR.BADKEY);
+    const back = readTsig(answer);
+    assert.ok(back !== null && back !== "formerr");
+    assert.deepEqual(
+      [back.keyName, back.algorithm, back.error, back.mac.length, back.timeSigned],
+      ["xfr-key", "hmac-sha256", TSIG_ERROR.BADKEY, 0, NOW],
+    );
+  });
+});

@@ -77,6 +77,15 @@ describe("examples/*.yaml", () => {
     });
     assert.deepEqual(config.dnssec, { keyPath: "/e/zone.pem", algorithm: "ECDSAP256SHA256" });
     assert.deepEqual(config.http, { hostname: "127.0.0.1", port: 9153 });
+    assert.deepEqual(config.transfer, {
+      tsigKeys: [{
+        name: "xfr-key",
+        algorithm: "hmac-sha256",
+        secret: "bWFrZSB5b3VyIG93biB3aXRoIHRzaWcta2V5Z2VuIQ==",
+      }],
+      secondaries: [{ address: "192.0.2.53", port: 53, key: "xfr-key" }],
+      allow: [{ address: "203.0.113.0", prefix: 24 }],
+    });
     assert.deepEqual(config.records.map((record) => record.name), [
       "www",
       "api",

@@ -14,7 +14,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import dnsPacket from "dns-packet";
 import { loadConfig } from "../src/config/load_config.ts";
 import { SILENT_LOGGER } from "../src/observe/logger.ts";
 import { currentRuntime } from "../src/runtime/current_runtime.ts";
@@ -27,6 +26,7 @@ import {
 } from "../tests/helpers/secondary.ts";
 import { freePort, udpExchange } from "../tests/helpers/server_harness.ts";
 import { openBackends } from "../tests/helpers/tcp_backend.ts";
+import { decode, makeQuery } from "../tests/helpers/zone_fixture.ts";
 
 const TRIALS = 12;
 const INTERVAL_MS = 1000;
@@ -89,16 +89,14 @@ const targets = [
 
 /** Whether `target` serves VICTIM for www.example.test now. */
 async function serves(target: (typeof targets)[number]): Promise<boolean | null> {
-  const query = new Uint8Array(dnsPacket.encode({
-    type: "query",
-    id: 7,
-    questions: [{ type: "A", name: "www.example.test" }],
-  }));
-  const response = await udpExchange(target.port, query, 500, target.host);
+  const response = await udpExchange(
+    target.port,
+    makeQuery("www.example.test", "A"),
+    500,
+    target.host,
+  );
   if (response === null) return null;
-  return dnsPacket.decode(response as never).answers?.some((a) =>
-    (a as { data?: unknown }).data === VICTIM
-  ) ?? false;
+  return decode(response).answers.some((answer) => answer.data === VICTIM);
 }
 
 /** Ms from `start` until `target` stops (or starts) serving VICTIM; 10 s at most. */

@@ -128,6 +128,8 @@ function nsdConfig(o: SecondaryOptions, address: string, dir: string): string {
     `  zonelistfile: "${join(dir, "zone.list")}"`,
     `  xfrdir: "${dir}"`,
     "  server-count: 1",
+    // NSD applies transfers at most once per this many seconds (default 1): 0 for prompt failover.
+    "  xfrd-reload-timeout: 0",
     "  verbosity: 2",
     "  do-ip6: no",
     "remote-control:",

@@ -144,8 +144,45 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
       assert.ok(
         primary.logs.some((line) => /zone transfer refused .*reason="no TSIG key"/.test(line)),
       );
+      const metrics = primary.server.metrics.render();
+      assert.match(
+        metrics,
+        /^healthy_dns_zone_transfers_total\{type="axfr",outcome="refused"\} 1$/m,
+      );
+      assert.match(metrics, /^healthy_dns_tsig_rejected_total\{error="badkey"\} 1$/m);
+      assert.match(metrics, /^healthy_dns_tsig_rejected_total\{error="badsig"\} 1$/m);
     },
   );
+
+  test("metrics per secondary: NOTIFY acknowledged, serial transferred, no lag", {
+    timeout: 60_000,
+  }, async () => {
+    const serial = primary.server.serial;
+    await allOn(serial, 10_000);
+    const value = (name: string, secondary: Secondary) => {
+      const line = primary.server.metrics.render().split("\n").find((l) =>
+        l.startsWith(`${name}{secondary="${secondary.address}:${secondary.port}"}`)
+      );
+      return line === undefined ? null : Number(line.split(" ").at(-1));
+    };
+    await waitFor(
+      "every NOTIFY acknowledged",
+      () =>
+        secondaries.every((s) => value("healthy_dns_secondary_notify_acked_serial", s) === serial),
+      10_000,
+    );
+    for (const secondary of secondaries) {
+      const name = secondary.kind;
+      assert.equal(value("healthy_dns_secondary_transferred_serial", secondary), serial, name);
+      assert.equal(value("healthy_dns_secondary_lag_seconds", secondary), 0, name);
+      const acked = value("healthy_dns_secondary_notify_acked_timestamp_seconds", secondary)!;
+      assert.ok(Math.abs(acked - Date.now() / 1000) < 600, `${name}: acked at ${acked}`);
+    }
+    assert.match(
+      primary.server.metrics.render(),
+      /^healthy_dns_zone_transfers_total\{type="axfr",outcome="ok"\} [1-9]/m,
+    );
+  });
 
   test("a backend stops: every secondary drops it within the interval + 1 s, by IXFR", {
     timeout: 60_000,

@@ -19,11 +19,7 @@ import { SILENT_LOGGER } from "../src/observe/logger.ts";
 import { currentRuntime } from "../src/runtime/current_runtime.ts";
 import { DEFAULT_SERVER_DEPS } from "../src/server/default_server_deps.ts";
 import { startDnsServer } from "../src/server/dns_server.ts";
-import {
-  SECONDARY_ADDRESS,
-  type SecondaryKind,
-  startSecondary,
-} from "../tests/helpers/secondary.ts";
+import { type SecondaryKind, startSecondary, transferYaml } from "../tests/helpers/secondary.ts";
 import { freePort, udpExchange } from "../tests/helpers/server_harness.ts";
 import { openBackends } from "../tests/helpers/tcp_backend.ts";
 import { decode, makeQuery } from "../tests/helpers/zone_fixture.ts";
@@ -54,13 +50,7 @@ writeFileSync(
     `health: { interval: ${INTERVAL_MS}ms, timeout: 500ms }`,
     "records:",
     `  www: { addresses: [127.0.0.2, ${VICTIM}], health_port: ${backends[0].port} }`,
-    "transfer:",
-    "  tsig_keys:",
-    `    - { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
-    "  secondaries:",
-    ...KINDS.map((kind) =>
-      `    - { address: ${SECONDARY_ADDRESS[kind]}, port: ${ports[kind]}, key: ${key.name} }`
-    ),
+    ...transferYaml(key, KINDS.map((kind) => ({ kind, port: ports[kind] }))),
     "",
   ].join("\n"),
 );

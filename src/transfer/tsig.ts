@@ -9,6 +9,7 @@ import { sha1 } from "@noble/hashes/legacy.js";
 import { sha224, sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import type { TsigAlgorithmName, TsigKeyConfig } from "../config/config.ts";
 import { base64ToBytes } from "../dnssec/base64.ts";
+import { concatBytes } from "../dnssec/concat_bytes.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import { nameToWire } from "../wire/name_to_wire.ts";
 import { skipName } from "../wire/skip_name.ts";
@@ -274,19 +275,11 @@ function tsigRecord(
     u16Bytes(rdataLength),
     ...rdata,
   ];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 function appendRecord(message: Uint8Array, record: Uint8Array): Uint8Array {
-  const out = new Uint8Array(message.length + record.length);
-  out.set(message);
-  out.set(record, message.length);
+  const out = concatBytes(message, record);
   const arcount = u16(out, 10) + 1;
   out[10] = arcount >> 8;
   out[11] = arcount & 0xff;

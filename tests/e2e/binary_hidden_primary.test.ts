@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { ensureBinary } from "../helpers/binary.ts";
 import {
   type Secondary,
-  SECONDARY_ADDRESS,
   secondaryAvailable,
   startSecondary,
+  transferYaml,
 } from "../helpers/secondary.ts";
 import {
   type CliProcess,
@@ -66,11 +66,7 @@ describe("the binary as a hidden primary, NSD as its secondary", {
         "state_dir: state",
         "records:",
         "  www: [192.0.2.1]",
-        "transfer:",
-        "  tsig_keys:",
-        `    - { name: ${key.name}, secret: "${key.secret}" }`,
-        "  secondaries:",
-        `    - { address: ${SECONDARY_ADDRESS.nsd}, port: ${nsdPort}, key: ${key.name} }`,
+        ...transferYaml(key, [{ kind: "nsd", port: nsdPort }]),
         "",
       ].join("\n"),
     );

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { RCODE_NOTAUTH, TSIG_ERROR } from "../../src/transfer/tsig.ts";
 import {
   type Secondary,
-  SECONDARY_ADDRESS,
   secondaryAvailable,
   type SecondaryKind,
   startSecondary,
+  transferYaml,
 } from "../helpers/secondary.ts";
 import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { openBackends, type TcpBackend } from "../helpers/tcp_backend.ts";
@@ -66,14 +66,7 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
         "records:",
         `  www: { addresses: [127.0.0.2, 127.0.0.3], health_port: ${backends[0].port} }`,
         "  static: [192.0.2.10, 2001:db8::10]",
-        "transfer:",
-        "  tsig_keys:",
-        `    - { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
-        "  secondaries:",
-        ...KINDS.map((kind) =>
-          `    - { address: ${SECONDARY_ADDRESS[kind]}, port: ${ports[kind]}, key: ${key.name} }`
-        ),
-        "  allow: [127.0.0.1/32]",
+        ...transferYaml(key, KINDS.map((kind) => ({ kind, port: ports[kind] })), ["127.0.0.1/32"]),
         "",
       ].join("\n"),
     );

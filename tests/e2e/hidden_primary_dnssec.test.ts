@@ -12,9 +12,9 @@ import { loadConfig } from "../../src/config/load_config.ts";
 import { readFile } from "node:fs/promises";
 import {
   type Secondary,
-  SECONDARY_ADDRESS,
   secondaryAvailable,
   startSecondary,
+  transferYaml,
 } from "../helpers/secondary.ts";
 import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import {
@@ -81,12 +81,7 @@ describe("signed zone via Knot as a secondary", { skip }, () => {
     appendFileSync(
       setup.configPath,
       [
-        "transfer:",
-        "  tsig_keys:",
-        `    - { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
-        "  secondaries:",
-        `    - { address: ${SECONDARY_ADDRESS.knot}, port: ${knotPort}, key: ${key.name} }`,
-        "  allow: [127.0.0.1]",
+        ...transferYaml(key, [{ kind: "knot", port: knotPort }], ["127.0.0.1"]),
         "",
       ].join("\n"),
     );

@@ -253,3 +253,24 @@ export function readIfExists(path: string): string {
     return "";
   }
 }
+
+/**
+ * The `transfer:` section of a primary's YAML config for `key` and the given
+ * secondaries (each listed at its loopback address and port), plus `allow`.
+ */
+export function transferYaml(
+  key: SecondaryKey,
+  secondaries: readonly { readonly kind: SecondaryKind; readonly port: number }[],
+  allow: readonly string[] = [],
+): string[] {
+  return [
+    "transfer:",
+    "  tsig_keys:",
+    `    - { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
+    ...(secondaries.length === 0 ? [] : ["  secondaries:"]),
+    ...secondaries.map(({ kind, port }) =>
+      `    - { address: ${SECONDARY_ADDRESS[kind]}, port: ${port}, key: ${key.name} }`
+    ),
+    ...(allow.length === 0 ? [] : [`  allow: [${allow.join(", ")}]`]),
+  ];
+}

@@ -1,0 +1,182 @@
+import type { RateLimitConfig } from "../config/config.ts";
+import { readSourceAddress } from "./read_source_address.ts";
+
+/** What to do with a UDP response: send it, drop it, or send a slipped (truncated) form. */
+export type RateDecision = typeof SEND | typeof DROP | typeof SLIP;
+export const SEND = 0;
+export const DROP = 1;
+export const SLIP = 2;
+
+/** Response rate limiting (RRL) for UDP, as NSD and Knot DNS do it. */
+export interface RateLimiter {
+  /**
+   * Decides the fate of `response` (already built) to `source` at `nowMs`
+   * (monotonic milliseconds). Responses are grouped by source prefix and
+   * response kind: positive and no-data answers per question name and type,
+   * NXDOMAIN and errors per prefix alone (so random names cannot dodge the
+   * limit). Each group is a token bucket holding one second's worth of
+   * responses; past it a response is dropped, except every `slip`-th, which
+   * is slipped.
+   */
+  decide(source: string, response: Uint8Array, nowMs: number): RateDecision;
+  /** Responses over the limit so far (dropped or slipped). */
+  readonly limited: number;
+  /** Of those, slipped. */
+  readonly slipped: number;
+}
+
+/**
+ * Buckets in the table. The table is allocated once (2^16 slots x 24 bytes =
+ * 1.5 MiB) and never grows: a flood from a million spoofed sources recycles
+ * slots instead of adding memory. Two slots per hash (2-way associative); a
+ * new group evicts the fuller of the two buckets, so buckets that are
+ * limiting now (nearly empty) survive a flood of one-off sources.
+ */
+export const RATE_LIMIT_SLOTS = 1 << 16;
+
+const KIND_ANSWER = 1;
+const KIND_NODATA = 2;
+const KIND_NXDOMAIN = 3;
+const KIND_ERROR = 4;
+
+interface Prefix {
+  readonly length: 4 | 16;
+  readonly bytes: Uint8Array;
+  readonly bits: number;
+}
+
+// The two running hashes of `decide`, module-level so hashing allocates nothing.
+let h1 = 0;
+let h2 = 0;
+
+function mix(byte: number): void {
+  h1 = Math.imul(h1 ^ byte, 0x01000193);
+  h2 = Math.imul(h2 + byte, 0x85ebca6b);
+  h2 ^= h2 >>> 13;
+}
+
+/** Parses "192.0.2.0/24" (validated by the config) into bytes and a prefix length. */
+function parsePrefix(text: string): Prefix {
+  const slash = text.indexOf("/");
+  const bytes = new Uint8Array(16);
+  const length = readSourceAddress(slash < 0 ? text : text.slice(0, slash), bytes);
+  if (length === 0) throw new RangeError(`exempt prefix "${text}" is not an address`);
+  const bits = slash < 0 ? length * 8 : Number(text.slice(slash + 1));
+  return { length, bytes, bits };
+}
+
+/** Whether the first `bits` bits of a and b agree. */
+function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
+  const whole = bits >> 3;
+  for (let i = 0; i < whole; i++) if (a[i] !== b[i]) return false;
+  const rest = bits & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (a[whole] & mask) === (b[whole] & mask);
+}
+
+/** Creates a limiter for `config` (whose `responsesPerSecond` must be above 0). */
+export function createRateLimiter(
+  config: RateLimitConfig,
+  slots: number = RATE_LIMIT_SLOTS,
+): RateLimiter {
+  const rate = config.responsesPerSecond;
+  const perMs = rate / 1000;
+  const exempt = config.exempt.map(parsePrefix);
+  const keys1 = new Uint32Array(slots);
+  const keys2 = new Uint32Array(slots);
+  const credits = new Float64Array(slots);
+  const stamps = new Float64Array(slots);
+  const mask = (slots - 1) & ~1;
+  // A per-process seed: nobody outside can aim names at another client's bucket.
+  const seed = (Math.random() * 0x100000000) >>> 0;
+  const address = new Uint8Array(16);
+  let limited = 0;
+  let slipped = 0;
+  let slipCount = 0;
+
+  return {
+    get limited() {
+      return limited;
+    },
+    get slipped() {
+      return slipped;
+    },
+    decide(source, response, nowMs) {
+      const length = readSourceAddress(source, address);
+      if (length === 0 || response.length < 12) return SEND;
+      for (let i = 0; i < exempt.length; i++) {
+        const prefix = exempt[i];
+        if (prefix.length === length && samePrefix(address, prefix.bytes, prefix.bits)) {
+          return SEND;
+        }
+      }
+      // Two independent 32-bit hashes (FNV-1a and a multiply-xorshift) of
+      // family, masked prefix, kind and, for answers, the lowercased name and type.
+      h1 = 0x811c9dc5 ^ seed;
+      h2 = seed ^ 0x9e3779b9;
+      const bits = length === 4 ? config.ipv4Prefix : config.ipv6Prefix;
+      mix(length);
+      for (let i = 0; i < length; i++) {
+        const kept = bits >= 8 * (i + 1) ? 8 : Math.max(0, bits - 8 * i);
+        mix(address[i] & ((0xff << (8 - kept)) & 0xff));
+      }
+      const rcode = response[3] & 0x0f;
+      const answers = (response[6] << 8) | response[7];
+      const kind = rcode === 0
+        ? (answers > 0 ? KIND_ANSWER : KIND_NODATA)
+        : rcode === 3
+        ? KIND_NXDOMAIN
+        : KIND_ERROR;
+      mix(kind);
+      if (kind === KIND_ANSWER || kind === KIND_NODATA) {
+        // The echoed question: uncompressed labels, then QTYPE.
+        let at = 12;
+        while (at < response.length && response[at] !== 0) {
+          const end = Math.min(at + 1 + response[at], response.length);
+          mix(response[at]);
+          for (let i = at + 1; i < end; i++) {
+            const c = response[i];
+            mix(c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+          }
+          at = end;
+        }
+        mix(response[at + 1]);
+        mix(response[at + 2]);
+      }
+      const key1 = h1 >>> 0;
+      const key2 = (h2 | 1) >>> 0; // never 0, so an empty slot never matches
+      const first = key1 & mask;
+      let slot = -1;
+      if (keys1[first] === key1 && keys2[first] === key2) slot = first;
+      else if (keys1[first + 1] === key1 && keys2[first + 1] === key2) slot = first + 1;
+      if (slot < 0) {
+        // A new group: take the slot whose bucket is fuller now (or empty).
+        const a = keys2[first] === 0 ? Infinity : credits[first] + (nowMs - stamps[first]) * perMs;
+        const b = keys2[first + 1] === 0
+          ? Infinity
+          : credits[first + 1] + (nowMs - stamps[first + 1]) * perMs;
+        slot = b > a ? first + 1 : first;
+        keys1[slot] = key1;
+        keys2[slot] = key2;
+        credits[slot] = rate - 1;
+        stamps[slot] = nowMs;
+        return SEND;
+      }
+      const credit = Math.min(rate, credits[slot] + (nowMs - stamps[slot]) * perMs);
+      stamps[slot] = nowMs;
+      if (credit >= 1) {
+        credits[slot] = credit - 1;
+        return SEND;
+      }
+      credits[slot] = credit;
+      limited++;
+      if (config.slip > 0 && ++slipCount >= config.slip) {
+        slipCount = 0;
+        slipped++;
+        return SLIP;
+      }
+      return DROP;
+    },
+  };
+}

@@ -38,6 +38,10 @@ export const DNS = Object.freeze({
   RCODE_NXDOMAIN: 3,
   RCODE_NOTIMP: 4,
   RCODE_REFUSED: 5,
+  /** Extended RCODE 23 (RFC 7873 §8): upper 8 bits 1 in the OPT TTL, header RCODE 7. */
+  RCODE_BADCOOKIE: 23,
+  /** The EDNS COOKIE option (RFC 7873 §4). */
+  OPTION_COOKIE: 10,
   /** Extended RCODE 16 (RFC 6891 §6.1.3): upper 8 bits 1 in the OPT TTL, header RCODE 0. */
   RCODE_BADVERS: 16,
 

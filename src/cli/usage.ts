@@ -50,6 +50,8 @@ Server:
   --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel})
   --state-dir DIR            directory for state kept across restarts, e.g. operator
                              overrides (default: none, nothing persisted)
+  --rate-limit N             UDP responses a second per client network and response kind
+                             (default: ${DEFAULTS.rateLimit.responsesPerSecond}; 0 turns rate limiting off)
 
 Health checks (a TCP connect to each address's health port):
   --test-min-interval T      minimum time between check cycles (default: ${INTERVAL})
@@ -62,8 +64,9 @@ DNSSEC (off unless a key is given):
 
 Flags take "--flag value" or "--flag=value". Configuration errors exit with code 2.
 The YAML file also sets rise/fall (default ${RISE_FALL}), probe concurrency (default ${DEFAULTS.health.concurrency}),
-what to serve when all addresses are down, per-record timeouts, TCP limits and zone
-transfer to secondaries (transfer: tsig_keys, secondaries, allow):
+what to serve when all addresses are down, per-record timeouts, TCP limits, zone transfer
+to secondaries (transfer: tsig_keys, secondaries, allow), rate limiting (slip, prefixes,
+exempt clients) and DNS cookie secrets:
 see docs/configuration.md and examples/full.yaml.`;
 
 /** What every command that reads the serve configuration says about its flags. */

@@ -9,8 +9,10 @@ import { readListenAddress } from "./read_listen_address.ts";
 import { readListenList } from "./read_listen_list.ts";
 import { nameServerRecords } from "./name_server_records.ts";
 import { readNameServers } from "./read_name_servers.ts";
+import { readPrefixList } from "./read_prefix_list.ts";
 import { readRecords } from "./read_records.ts";
 import { readTransfer } from "./read_transfer.ts";
+import { readSecretList } from "./read_secret_list.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error", "critical"];
@@ -96,6 +98,30 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
       idleTimeoutMs: optional(settings.tcpIdleTimeout, readDuration, DEFAULTS.tcp.idleTimeoutMs),
       maxConnections: optional(settings.tcpMaxConnections, count, DEFAULTS.tcp.maxConnections),
     },
+    rateLimit: {
+      responsesPerSecond: optional(
+        settings.rateLimit,
+        (v, at) => readInteger(v, at, "countOrZero"),
+        DEFAULTS.rateLimit.responsesPerSecond,
+      ),
+      slip: optional(
+        settings.rateLimitSlip,
+        (v, at) => readInteger(v, at, "countOrZero"),
+        DEFAULTS.rateLimit.slip,
+      ),
+      ipv4Prefix: optional(
+        settings.rateLimitIpv4Prefix,
+        (v, at) => readInteger(v, at, "ipv4Prefix"),
+        DEFAULTS.rateLimit.ipv4Prefix,
+      ),
+      ipv6Prefix: optional(
+        settings.rateLimitIpv6Prefix,
+        (v, at) => readInteger(v, at, "ipv6Prefix"),
+        DEFAULTS.rateLimit.ipv6Prefix,
+      ),
+      exempt: optional(settings.rateLimitExempt, readPrefixList, DEFAULTS.rateLimit.exempt),
+    },
+    cookies: { secrets: optional(settings.cookieSecret, readSecretList, DEFAULTS.cookieSecrets) },
     http: optional(settings.http, (v, at) => readListenAddress(v, at, DEFAULTS.httpPort), null),
     transfer: optional(settings.transfer, readTransfer, null),
     configFile,

@@ -122,6 +122,30 @@ export interface TransferConfig {
   readonly allow: readonly AddressRange[];
 }
 
+/** Response rate limiting (RRL) on UDP, per source prefix and response kind. */
+export interface RateLimitConfig {
+  /** Responses per second per bucket; 0 turns rate limiting off. */
+  readonly responsesPerSecond: number;
+  /** Every `slip`-th limited response is sent truncated (TC=1) instead of dropped; 0 drops all. */
+  readonly slip: number;
+  /** Sources are grouped by this many leading bits: IPv4 (0-32)… */
+  readonly ipv4Prefix: number;
+  /** …and IPv6 (0-128). */
+  readonly ipv6Prefix: number;
+  /** Prefixes never limited, canonical "address/bits" text. */
+  readonly exempt: readonly string[];
+}
+
+/** DNS Cookies (RFC 7873, server cookies per RFC 9018). */
+export interface CookieConfig {
+  /**
+   * Server secrets, 32 hex digits each: the first makes new cookies, every
+   * one verifies (RFC 9018 §5 rollover). Empty: the `cookie_secret` file
+   * under `stateDir`, or a random secret per process when there is none.
+   */
+  readonly secrets: readonly string[];
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly hostedZone: string;
@@ -137,6 +161,8 @@ export interface Config {
   readonly health: HealthConfig;
   readonly dnssec: DnssecConfig | null;
   readonly tcp: TcpConfig;
+  readonly rateLimit: RateLimitConfig;
+  readonly cookies: CookieConfig;
   /** HTTP listener for /metrics and /healthz, or null for none. */
   readonly http: ListenAddress | null;
   /** Zone transfer to secondaries, or null: AXFR/IXFR refused as without it. */

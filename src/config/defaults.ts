@@ -49,6 +49,22 @@ export const DEFAULTS = Object.freeze({
     /** Port NOTIFY is sent to when a secondary gives none. */
     secondaryPort: 53,
   }),
+  /**
+   * Response rate limiting: NSD's defaults (rrl-ratelimit 200, rrl-slip 2,
+   * /24 and /56 prefixes). 200 identical answers a second is far more than
+   * any real resolver behind one /24 asks for (it caches), yet caps what a
+   * spoofed source can reflect at a victim; slip 2 lets half of the limited
+   * clients learn, by TC=1, to retry over TCP. Nothing exempt by default.
+   */
+  rateLimit: Object.freeze({
+    responsesPerSecond: 200,
+    slip: 2,
+    ipv4Prefix: 24,
+    ipv6Prefix: 56,
+    exempt: Object.freeze([]) as readonly string[],
+  }),
+  /** Cookie secrets: none configured (the state_dir file, else a random one). */
+  cookieSecrets: Object.freeze([]) as readonly string[],
   /** Port of the HTTP listener (/metrics, /healthz) when `--http` names only an address. */
   httpPort: 9153,
   /** `--state-dir` default: none, so nothing is persisted across restarts. */

@@ -20,6 +20,7 @@ const VALUE_FLAGS: Readonly<
   "--priv-key-alg": { key: "algorithm" },
   "--http": { key: "http" },
   "--state-dir": { key: "stateDir" },
+  "--rate-limit": { key: "rateLimit" },
 };
 
 /** What the command line says, before validation. */

@@ -30,6 +30,14 @@ const SECTIONS: Readonly<Record<string, Readonly<Record<string, keyof SettingsLa
   dnssec: { key: "keyPath", algorithm: "algorithm" },
   tcp: { idle_timeout: "tcpIdleTimeout", max_connections: "tcpMaxConnections" },
   http: { listen: "http" },
+  rate_limit: {
+    responses_per_second: "rateLimit",
+    slip: "rateLimitSlip",
+    ipv4_prefix: "rateLimitIpv4Prefix",
+    ipv6_prefix: "rateLimitIpv6Prefix",
+    exempt: "rateLimitExempt",
+  },
+  cookies: { secret: "cookieSecret" },
 };
 
 /** The first line of a yaml error, without its " at line L, column C:" tail (we print our own). */

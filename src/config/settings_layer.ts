@@ -34,4 +34,10 @@ export interface SettingsLayer {
   readonly http?: Sourced;
   readonly transfer?: Sourced;
   readonly stateDir?: Sourced;
+  readonly rateLimit?: Sourced;
+  readonly rateLimitSlip?: Sourced;
+  readonly rateLimitIpv4Prefix?: Sourced;
+  readonly rateLimitIpv6Prefix?: Sourced;
+  readonly rateLimitExempt?: Sourced;
+  readonly cookieSecret?: Sourced;
 }

@@ -32,6 +32,9 @@ const DIGITS = /^[0-9]+$/;
 const KINDS = {
   port: { min: 1, max: 65535, problem: "is not a port (1-65535)" },
   count: { min: 1, max: Number.MAX_SAFE_INTEGER, problem: "is not a positive whole number" },
+  countOrZero: { min: 0, max: Number.MAX_SAFE_INTEGER, problem: "is not a whole number ≥ 0" },
+  ipv4Prefix: { min: 0, max: 32, problem: "is not an IPv4 prefix length (0-32)" },
+  ipv6Prefix: { min: 0, max: 128, problem: "is not an IPv6 prefix length (0-128)" },
 } as const;
 
 /**

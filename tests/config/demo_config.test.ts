@@ -38,6 +38,8 @@ describe("the embedded demo config", () => {
       health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
+      rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
+      cookies: { secrets: [] },
       http: null,
       transfer: null,
       configFile: null,

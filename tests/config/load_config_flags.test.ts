@@ -21,6 +21,8 @@ describe("loadConfig from flags: defaults and values", () => {
       health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
+      rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
+      cookies: { secrets: [] },
       http: null,
       transfer: null,
       configFile: null,
@@ -143,6 +145,12 @@ describe("loadConfig from flags: defaults and values", () => {
   test("--state-dir: a directory path, taken as given", async () => {
     assert.equal((await load(withFlag("--state-dir", "var/state"))).stateDir, "var/state");
     assert.equal(await errorWith("--state-dir", ""), '--state-dir: "" is not a directory path');
+  });
+
+  test("--rate-limit: responses per second, 0 turns it off", async () => {
+    assert.equal((await load(withFlag("--rate-limit", "0"))).rateLimit.responsesPerSecond, 0);
+    assert.equal((await load(withFlag("--rate-limit", "20"))).rateLimit.responsesPerSecond, 20);
+    assert.equal(await errorWith("--rate-limit", "fast"), '--rate-limit: "fast" is not a whole number ≥ 0');
   });
 
   test("a repeated flag: the last value wins (as with argparse)", async () => {

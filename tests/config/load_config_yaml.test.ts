@@ -30,6 +30,13 @@ transfer:
     - { address: 192.0.2.53, port: 53, key: xfr-key }
     - { address: "2001:DB8::53", key: other.key }
   allow: [203.0.113.0/24, "2001:db8:1::/48", 198.51.100.7]
+rate_limit:
+  responses_per_second: 20
+  slip: 0
+  ipv4_prefix: 32
+  ipv6_prefix: 64
+  exempt: [192.0.2.0/24, "2001:DB8:0::/48", 198.51.100.7]
+cookies: { secret: [00112233445566778899AABBCCDDEEFF, ffeeddccbbaa99887766554433221100] }
 records:
   www:
     addresses: [192.0.2.1, 2001:db8::1]
@@ -73,6 +80,16 @@ describe("loadConfig from YAML", () => {
       health: { intervalMs: 60_000, timeoutMs: 1500, rise: 2, fall: 3, concurrency: 50 },
       dnssec: { keyPath: "/etc/hdns/keys/zone.pem", algorithm: "ECDSAP256SHA256" },
       tcp: { idleTimeoutMs: 5000, maxConnections: 20 },
+      rateLimit: {
+        responsesPerSecond: 20,
+        slip: 0,
+        ipv4Prefix: 32,
+        ipv6Prefix: 64,
+        exempt: ["192.0.2.0/24", "2001:db8::/48", "198.51.100.7/32"],
+      },
+      cookies: {
+        secrets: ["00112233445566778899aabbccddeeff", "ffeeddccbbaa99887766554433221100"],
+      },
       http: { hostname: "127.0.0.1", port: 9100 },
       transfer: {
         tsigKeys: [
@@ -221,6 +238,7 @@ describe("YAML errors name the path and the file", () => {
     assert.equal(
       await yamlError(`${YAML_BASE}zones: [x]\n`),
       "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, transfer, state_dir, health, dnssec, tcp, http)",
+      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, state_dir, health, dnssec, tcp, http, rate_limit, cookies)",
     );
     assert.equal(
       await yamlError(`${YAML_BASE}health: { intervall: 5s }\n`),
@@ -397,6 +415,34 @@ describe("YAML errors name the path and the file", () => {
     assert.equal(
       await yamlError(`${YAML_BASE}health: { when_all_down: [] }\n`),
       "health.when_all_down (in /etc/x.yaml): [] is empty; give at least one address",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}rate_limit: { responses_per_second: -1 }\n`),
+      "rate_limit.responses_per_second (in /etc/x.yaml): -1 is not a whole number ≥ 0",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}rate_limit: { ipv4_prefix: 33 }\n`),
+      "rate_limit.ipv4_prefix (in /etc/x.yaml): 33 is not an IPv4 prefix length (0-32)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}rate_limit: { ipv6_prefix: 129 }\n`),
+      "rate_limit.ipv6_prefix (in /etc/x.yaml): 129 is not an IPv6 prefix length (0-128)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}rate_limit: { exempt: [192.0.2.0/24, 192.0.2.7/24] }\n`),
+      'rate_limit.exempt[1] (in /etc/x.yaml): "192.0.2.7/24" has bits set past /24',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}rate_limit: { exempt: [10.0.0.0/33] }\n`),
+      'rate_limit.exempt[0] (in /etc/x.yaml): "10.0.0.0/33" is not an address prefix like 192.0.2.0/24 or 2001:db8::/32',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}cookies: { secret: not-hex-and-secret }\n`),
+      "cookies.secret (in /etc/x.yaml): a string of 18 characters is not a secret of 32 hex digits (openssl rand -hex 16)",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}state_dir: ""\n`),
+      'state_dir (in /etc/x.yaml): "" is not a directory path',
     );
     assert.equal(
       await yamlError(`${YAML_BASE}tcp: { max_connections: 0 }\n`),

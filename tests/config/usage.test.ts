@@ -36,6 +36,8 @@ describe("USAGE", () => {
         "--alias-zones",
         "--port",
         "--log-level",
+        "--rate-limit",
+        "--state-dir",
         "--test-min-interval",
         "--test-timeout",
         "--priv-key-path",

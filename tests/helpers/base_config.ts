@@ -1,4 +1,5 @@
 import type { Config } from "../../src/config/config.ts";
+import { DEFAULTS } from "../../src/config/defaults.ts";
 
 /**
  * The Config every test fixture starts from: hosted zone example.test with one
@@ -22,6 +23,9 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
     health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
     dnssec: null,
     tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
+    // Production defaults: tests that send bursts from 127.0.0.1 turn rate limiting off themselves.
+    rateLimit: DEFAULTS.rateLimit,
+    cookies: { secrets: [] },
     http: null,
     transfer: null,
     configFile: null,

@@ -195,6 +195,12 @@ interface ZoneOptions {
   addressesPerName?: number;
   /** Names without a health check (served as configured, never probed). */
   static?: boolean;
+  /**
+   * rate_limit.responses_per_second; default 0 (off): dnsperf sends everything
+   * from 127.0.0.1, and gdnsd has no RRL. A limit above what dnsperf reaches
+   * makes every response pass through the limiter without being limited.
+   */
+  rateLimit?: number;
 }
 
 function zoneYaml(names: number, opts: ZoneOptions): string {
@@ -204,6 +210,7 @@ function zoneYaml(names: number, opts: ZoneOptions): string {
     "name_servers: [ns1.example.test]",
     `listen: ["127.0.0.1:${opts.port}"]`,
     "log_level: warning",
+    `rate_limit: { responses_per_second: ${opts.rateLimit ?? 0} }`,
     "health:",
     `  interval: ${opts.intervalS ?? 10}s`,
     "  timeout: 1s",
@@ -325,6 +332,15 @@ async function queryPath(files: ReturnType<typeof queryFiles>, ecdsaKey: string,
       add(label(runtime), p, port, signed);
       port++;
     }
+  }
+  if (RUNTIMES.includes("bun")) {
+    // The cost of response rate limiting: every answer goes through a bucket, none is limited.
+    const yaml = join(OUT, "bun-rrl.yaml");
+    writeFileSync(yaml, zoneYaml(NAMES, { port, rateLimit: 100_000_000 }));
+    const p = await ours(`${label("bun")} RRL on`, command("bun"), yaml, port);
+    procs.push(p);
+    add(`${label("bun")}, RRL on`, p, port, false);
+    port++;
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) {

@@ -1,8 +1,11 @@
 /** The transports a query can arrive on. */
 export type MetricsTransport = "udp" | "tcp";
 
+/** What a query's DNS cookie was (RFC 7873): a client cookie alone, a valid or an invalid server cookie. */
+export type CookieResult = "new" | "valid" | "invalid";
+
 /** Why a query got no response. */
-export type DropReason = "not_ready" | "unanswerable" | "error";
+export type DropReason = "not_ready" | "unanswerable" | "error" | "rate_limited";
 
 /** One secondary's state as the hidden primary sees it (src/transfer/transfer_service.ts). */
 export interface SecondaryMetrics {
@@ -43,6 +46,10 @@ export interface Metrics {
   countTsigRejected(error: string): void;
   /** Where per-secondary state is read from when /metrics renders. */
   setSecondarySource(source: () => readonly SecondaryMetrics[]): void;
+  /** A UDP response over the rate limit: dropped, or `slipped` (sent truncated or BADCOOKIE). */
+  countRateLimited(slipped: boolean): void;
+  /** A query's COOKIE option: `result` as src/abuse/server_cookies.ts classifies it. */
+  countCookie(result: CookieResult): void;
   /** Prometheus text exposition format, version 0.0.4. */
   render(): string;
 }
@@ -56,13 +63,16 @@ const RCODE_NAMES: readonly string[] = [
   "REFUSED",
 ];
 const TRANSPORTS: readonly MetricsTransport[] = ["udp", "tcp"];
-const DROP_REASONS: readonly DropReason[] = ["not_ready", "unanswerable", "error"];
+const DROP_REASONS: readonly DropReason[] = ["not_ready", "unanswerable", "error", "rate_limited"];
+const COOKIE_RESULTS: readonly CookieResult[] = ["new", "valid", "invalid"];
+const COOKIE_SLOT: Readonly<Record<CookieResult, number>> = { new: 0, valid: 1, invalid: 2 };
 /** Slot of a transport in the per-query tables (a property read, no search). */
 const TRANSPORT_SLOT: Readonly<Record<MetricsTransport, number>> = { udp: 0, tcp: 1 };
 const REASON_SLOT: Readonly<Record<DropReason, number>> = {
   not_ready: 0,
   unanswerable: 1,
   error: 2,
+  rate_limited: 3,
 };
 
 /**
@@ -96,6 +106,9 @@ export function createMetrics(): Metrics {
   const tsigRejected = new Map<string, number>();
   let secondaries: () => readonly SecondaryMetrics[] = () => [];
   let tcpRejected = 0;
+  let limited = 0;
+  let slipped = 0;
+  const cookies = new Float64Array(COOKIE_RESULTS.length);
   let tcpOpen = 0;
   let serial = 0;
   let cycleMs = 0;
@@ -148,6 +161,13 @@ export function createMetrics(): Metrics {
     },
     setSecondarySource(source) {
       secondaries = source;
+    },
+    countRateLimited(wasSlipped) {
+      limited++;
+      if (wasSlipped) slipped++;
+    },
+    countCookie(result) {
+      cookies[COOKIE_SLOT[result]]++;
     },
     render() {
       const lines: string[] = [];
@@ -263,6 +283,24 @@ export function createMetrics(): Metrics {
         "gauge",
         "Seconds since the serial being served was published, for a secondary that has not transferred it yet; 0 when current.",
         perSecondary((row) => row.lagSeconds),
+      );
+      family(
+        "healthy_dns_rrl_limited_total",
+        "counter",
+        "UDP responses over the rate limit (dropped or slipped).",
+        [["", limited]],
+      );
+      family(
+        "healthy_dns_rrl_slipped_total",
+        "counter",
+        "Rate-limited UDP responses sent truncated (TC=1) or as BADCOOKIE instead of dropped.",
+        [["", slipped]],
+      );
+      family(
+        "healthy_dns_cookies_total",
+        "counter",
+        "Queries with a DNS cookie, by result: new (client cookie only), valid, invalid.",
+        COOKIE_RESULTS.map((result, slot) => [`result="${result}"`, cookies[slot]]),
       );
       return lines.join("\n") + "\n";
     },

@@ -17,6 +17,8 @@ import { formatAddress } from "./format_address.ts";
 import { createHttpHandler } from "./http_handler.ts";
 import { createListenerSet } from "./listener_set.ts";
 import { loadConfiguredKey } from "./load_configured_key.ts";
+import { loadCookieSecrets } from "./load_cookie_secrets.ts";
+import { createQueryGuard, NO_GUARD, type QueryGuard } from "./query_guard.ts";
 import { createQueryHandler } from "./query_handler.ts";
 import type { HealthMonitorControl, ServerDeps, SnapshotTiming, Transport } from "./server_deps.ts";
 import { startupLine } from "./startup_line.ts";
@@ -106,10 +108,11 @@ export async function startDnsServer<S extends SnapshotTiming>(
   let lastSerial: number | null = null;
   let stopped = false;
   let reloading: Promise<boolean> = Promise.resolve(true);
+  let guard: QueryGuard = NO_GUARD;
 
   // A getter, because TypeScript does not see the runner's closure assign `current`.
   const serving = (): S | null => current;
-  const handle = createQueryHandler(serving, deps.answerQuery, metrics, logger);
+  const handle = createQueryHandler(serving, deps.answerQuery, metrics, logger, () => guard);
   // Zone transfers and TSIG-signed queries take their own path; without a
   // `transfer` config `wants` is false at once and queries go straight to `handle`.
   const transfer = createTransferService({
@@ -137,13 +140,14 @@ export async function startDnsServer<S extends SnapshotTiming>(
   };
   const tcp = createTcpSessions(
     () => config.tcp,
-    (query, from) => transfer.wants(query) ? viaTransfer(query, "tcp", from) : handle(query, "tcp"),
+    (query, from) =>
+      transfer.wants(query) ? viaTransfer(query, "tcp", from) : handle(query, "tcp", from.hostname),
     metrics,
   );
   const onDatagram: UdpHandler = (data, from, endpoint) => {
     const response = transfer.wants(data)
       ? (viaTransfer(data, "udp", from) as Uint8Array | null)
-      : handle(data, "udp");
+      : handle(data, "udp", from.hostname);
     if (response === null) return;
     try {
       endpoint.send(response, from);
@@ -238,9 +242,12 @@ export async function startDnsServer<S extends SnapshotTiming>(
     if (stopped) return false;
     let next: Config;
     let nextKey: SigningKey | null;
+    let nextGuard: QueryGuard;
     try {
       next = await options.reloadConfig();
       nextKey = await loadConfiguredKey(next.dnssec, runtime.readTextFile, deps.loadSigningKey);
+      const { secrets } = await loadCookieSecrets(next.cookies, next.stateDir, runtime);
+      nextGuard = createQueryGuard(next.rateLimit, secrets, runtime.clock, guard);
       if (stopped) return false;
       await listeners.update(next.listen);
     } catch (error) {
@@ -259,6 +266,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     config = next;
     key = nextKey;
     await logWarnings(config, key);
+    guard = nextGuard;
     if (monitor !== null) setHealth(monitor.updateConfig(next));
     await runner.request();
     runtime.collectGarbage?.(); // the old zone and the config parse
@@ -282,7 +290,9 @@ export async function startDnsServer<S extends SnapshotTiming>(
       });
     }
     key = await loadConfiguredKey(config.dnssec, runtime.readTextFile, deps.loadSigningKey);
-    const started = startupLine(buildInfo(runtime), config, key);
+    const cookieSecrets = await loadCookieSecrets(config.cookies, config.stateDir, runtime);
+    guard = createQueryGuard(config.rateLimit, cookieSecrets.secrets, runtime.clock);
+    const started = startupLine(buildInfo(runtime), config, key, cookieSecrets.source);
     logger.info(started.message, started.fields);
     await logWarnings(config, key);
     await overrides.load();

@@ -52,8 +52,17 @@ export interface BuildInput<S> {
  */
 export interface ServerDeps<S extends SnapshotTiming> {
   buildSnapshot(input: BuildInput<S>): Promise<S>;
-  /** Pure hot path; null means drop. */
-  answerQuery(query: Uint8Array, snapshot: S, transport: Transport): Uint8Array | null;
+  /**
+   * Pure hot path; null means drop. `cookie`: the COOKIE option data to put
+   * in the OPT (client and server cookie), computed by the server; none when
+   * absent.
+   */
+  answerQuery(
+    query: Uint8Array,
+    snapshot: S,
+    transport: Transport,
+    cookie?: Uint8Array | null,
+  ): Uint8Array | null;
   loadSigningKey(pem: string, algorithm: DnssecAlgorithmName): Promise<SigningKey>;
   createHealthMonitor(
     config: Config,

@@ -20,7 +20,7 @@ describe("createQueryHandler", () => {
       metrics,
       createLogger("critical", () => {}),
     );
-    assert.equal(handle(QUERY, "udp"), null);
+    assert.equal(handle(QUERY, "udp", "192.0.2.1"), null);
     assert.equal(called, false);
     assert.match(
       metrics.render(),
@@ -40,9 +40,9 @@ describe("createQueryHandler", () => {
       createMetrics(),
       createLogger("critical", () => {}),
     );
-    handle(QUERY, "tcp");
+    handle(QUERY, "tcp", "192.0.2.1");
     current = { serial: 8, refreshAt: null };
-    handle(QUERY, "tcp");
+    handle(QUERY, "tcp", "192.0.2.1");
     assert.deepEqual(seen, [7, 8]);
   });
 
@@ -55,9 +55,9 @@ describe("createQueryHandler", () => {
       metrics,
       createLogger("critical", () => {}),
     );
-    handle(QUERY, "udp");
+    handle(QUERY, "udp", "192.0.2.1");
     reply = null;
-    handle(QUERY, "udp");
+    handle(QUERY, "udp", "192.0.2.1");
     const text = metrics.render();
     assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="NXDOMAIN"\} 1$/m);
     assert.match(text, /^healthy_dns_dropped_total\{transport="udp",reason="unanswerable"\} 1$/m);
@@ -74,7 +74,7 @@ describe("createQueryHandler", () => {
       metrics,
       createLogger("debug", (line) => lines.push(line)),
     );
-    for (let i = 0; i < 150; i++) assert.equal(handle(QUERY, "udp"), null);
+    for (let i = 0; i < 150; i++) assert.equal(handle(QUERY, "udp", "192.0.2.1"), null);
     assert.deepEqual(lines.map((line) => line.match(/occurrences=(\d+)/)?.[1]), ["1", "10", "100"]);
     assert.match(
       metrics.render(),

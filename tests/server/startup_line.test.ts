@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { DEFAULTS } from "../../src/config/defaults.ts";
 import type { SigningKey } from "../../src/dnssec/signing_key.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
 import { startupLine } from "../../src/server/startup_line.ts";
@@ -40,7 +41,7 @@ describe("startupLine", () => {
       dnssec: { keyPath: "/etc/healthy-dns/zone.pem", algorithm: "ECDSAP256SHA256" },
     });
     const key = { algorithm: 13, keyTag: 35706 } as SigningKey;
-    assert.deepEqual(startupLine(INFO, config, key), {
+    assert.deepEqual(startupLine(INFO, config, key, "state_dir"), {
       message: "starting healthy-dns " + INFO.version + " (3f2a1c9, bun 1.4.5, linux-x64-musl)",
       fields: {
         config: "/etc/healthy-dns/config.yaml",
@@ -50,17 +51,26 @@ describe("startupLine", () => {
         endpoints: 3,
         dnssec: "ECDSAP256SHA256",
         key_tag: 35706,
+        rate_limit: "200/s",
+        cookie_secret: "state_dir",
       },
     });
   });
 
   test("flags only, no aliases, unsigned: config none, dnssec off, no key tag", () => {
-    const { fields } = startupLine(INFO, baseConfig(), null);
+    const { fields } = startupLine(
+      INFO,
+      baseConfig({ rateLimit: { ...DEFAULTS.rateLimit, responsesPerSecond: 0 } }),
+      null,
+      "random",
+    );
     assert.equal(fields.config, "none");
     assert.equal(fields.aliases, undefined);
     assert.equal(fields.names, 1);
     assert.equal(fields.endpoints, 0);
     assert.equal(fields.dnssec, "off");
     assert.equal(fields.key_tag, undefined);
+    assert.equal(fields.rate_limit, "off");
+    assert.equal(fields.cookie_secret, "random");
   });
 });

@@ -1,0 +1,80 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
+import { loadCookieSecrets } from "../../src/server/load_cookie_secrets.ts";
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+describe("loadCookieSecrets", () => {
+  test("configured secrets win, in order", async () => {
+    const runtime = await currentRuntime();
+    const loaded = await loadCookieSecrets(
+      { secrets: ["00112233445566778899aabbccddeeff", "ffeeddccbbaa99887766554433221100"] },
+      "/nonexistent",
+      runtime,
+    );
+    assert.equal(loaded.source, "config");
+    assert.deepEqual(loaded.secrets.map(hex), [
+      "00112233445566778899aabbccddeeff",
+      "ffeeddccbbaa99887766554433221100",
+    ]);
+  });
+
+  test("without state_dir: a random secret per process", async () => {
+    const runtime = await currentRuntime();
+    const a = await loadCookieSecrets({ secrets: [] }, null, runtime);
+    const b = await loadCookieSecrets({ secrets: [] }, null, runtime);
+    assert.equal(a.source, "random");
+    assert.equal(a.secrets[0].length, 16);
+    assert.notEqual(hex(a.secrets[0]), hex(b.secrets[0]));
+  });
+
+  test("state_dir: created once (mode 0600), then the same secret after a restart", async () => {
+    const runtime = await currentRuntime();
+    const dir = mkdtempSync(join(tmpdir(), "hdns-cookie-"));
+    try {
+      const first = await loadCookieSecrets({ secrets: [] }, dir, runtime);
+      assert.equal(first.source, "state_dir");
+      const file = join(dir, "cookie_secret");
+      assert.equal(readFileSync(file, "utf8"), `${hex(first.secrets[0])}\n`);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const again = await loadCookieSecrets({ secrets: [] }, `${dir}/`, runtime);
+      assert.deepEqual(again.secrets.map(hex), first.secrets.map(hex));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("state_dir file: several secrets (rollover) and comments; garbage names the line", async () => {
+    const runtime = await currentRuntime();
+    const dir = mkdtempSync(join(tmpdir(), "hdns-cookie-"));
+    try {
+      const file = join(dir, "cookie_secret");
+      writeFileSync(file, "# new first\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n");
+      const loaded = await loadCookieSecrets({ secrets: [] }, dir, runtime);
+      assert.deepEqual(loaded.secrets.map(hex), ["a".repeat(32), "b".repeat(32)]);
+      writeFileSync(file, "a".repeat(32) + "\nnot a secret\n");
+      await assert.rejects(
+        loadCookieSecrets({ secrets: [] }, dir, runtime),
+        { name: "ConfigError", message: `${file}:2: is not a secret of 32 hex digits` },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a state_dir that cannot hold the file is a clear error", async () => {
+    const runtime = await currentRuntime();
+    await assert.rejects(
+      loadCookieSecrets({ secrets: [] }, "/nonexistent/healthy-dns", runtime),
+      (error: Error) =>
+        error.name === "ConfigError" &&
+        error.message.startsWith(
+          "/nonexistent/healthy-dns/cookie_secret: cannot read or create the cookie secret: ",
+        ),
+    );
+  });
+});

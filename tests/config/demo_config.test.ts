@@ -88,6 +88,14 @@ describe("examples/*.yaml", () => {
       secondaries: [{ address: "192.0.2.53", port: 53, key: "xfr-key" }],
       allow: [{ address: "203.0.113.0", prefix: 24 }],
     });
+    assert.deepEqual(config.rateLimit, {
+      responsesPerSecond: 200,
+      slip: 2,
+      ipv4Prefix: 24,
+      ipv6Prefix: 56,
+      exempt: ["192.0.2.0/24"],
+    });
+    assert.deepEqual(config.cookies, { secrets: ["0123456789abcdef0123456789abcdef"] });
     assert.deepEqual(config.records.map((record) => record.name), [
       "www",
       "api",

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createLogger } from "../../src/observe/logger.ts";
 import { createMetrics } from "../../src/observe/metrics.ts";
+import { createQueryGuard } from "../../src/server/query_guard.ts";
 import { createQueryHandler } from "../../src/server/query_handler.ts";
 
 const snapshot = Object.freeze({ serial: 7, refreshAt: null });
@@ -81,4 +82,78 @@ describe("createQueryHandler", () => {
       /^healthy_dns_dropped_total\{transport="udp",reason="error"\} 150$/m,
     );
   });
+
+  describe("with the abuse guard (rate limit 2/s, slip 2, cookies)", () => {
+    const clock = { now: () => 1_700_000_000_000, monotonic: () => 0 };
+    const secret = new Uint8Array(16).fill(7);
+    /** A query for www.example.test A with EDNS and, when given, a COOKIE option (hex). */
+    const query = (cookie: Uint8Array | null) => {
+      const name = [3, 119, 119, 119, 7, 101, 120, 97, 109, 112, 108, 101, 4, 116, 101, 115, 116, 0];
+      const option = cookie === null ? [] : [0, 10, 0, cookie.length, ...cookie];
+      return Uint8Array.from([
+        0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, ...name, 0, 1, 0, 1,
+        0, 0, 41, 4, 208, 0, 0, 0, 0, option.length >> 8, option.length & 0xff, ...option,
+      ]);
+    };
+    /** A fake answer path: echoes the question and OPT with the cookie it was handed, one answer counted. */
+    const answer = (q: Uint8Array, _s: unknown, _t: unknown, cookie: Uint8Array | null) => {
+      const opt = cookie === null ? [] : [0, 10, 0, cookie.length, ...cookie];
+      return Uint8Array.from([
+        q[0], q[1], 0x84, 0, 0, 1, 0, 1, 0, 0, 0, 1, ...q.subarray(12, 12 + 22),
+        0, 0, 41, 4, 208, 0, 0, 0, 0, opt.length >> 8, opt.length & 0xff, ...opt,
+      ]);
+    };
+    const setup = () => {
+      const metrics = createMetrics();
+      const rateLimit = { responsesPerSecond: 2, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] };
+      const guard = createQueryGuard(rateLimit, [secret], clock);
+      const handle = createQueryHandler(() => snapshot, answer, metrics, createLogger("critical", () => {}), () => guard);
+      return { metrics, handle };
+    };
+
+    test("UDP past the limit: dropped, every 2nd slipped with TC=1 and no records; TCP never limited", () => {
+      const { metrics, handle } = setup();
+      const results = Array.from({ length: 6 }, () => handle(query(null), "udp", "192.0.2.1"));
+      assert.equal(results.filter((r) => r !== null && (r[2] & 0x02) === 0).length, 2);
+      const slipped = results.filter((r) => r !== null && (r[2] & 0x02) !== 0);
+      assert.equal(slipped.length, 2);
+      assert.equal(slipped[0]![7], 0, "no answer in a slipped response");
+      assert.equal(results.filter((r) => r === null).length, 2);
+      for (let i = 0; i < 10; i++) assert.notEqual(handle(query(null), "tcp", "192.0.2.1"), null);
+      const text = metrics.render();
+      assert.match(text, /^healthy_dns_rrl_limited_total 4$/m);
+      assert.match(text, /^healthy_dns_rrl_slipped_total 2$/m);
+      assert.match(text, /^healthy_dns_dropped_total\{transport="udp",reason="rate_limited"\} 2$/m);
+    });
+
+    test("a client cookie gets a server cookie; with it the client is never limited", () => {
+      const { metrics, handle } = setup();
+      const client = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+      const first = handle(query(client), "udp", "192.0.2.1")!;
+      const cookie = first.subarray(first.length - 24);
+      assert.deepEqual(Array.from(cookie.subarray(0, 8)), Array.from(client));
+      assert.equal(cookie[8], 1, "RFC 9018 version 1");
+      for (let i = 0; i < 50; i++) {
+        const r = handle(query(cookie), "udp", "192.0.2.1");
+        assert.ok(r !== null && (r[2] & 0x02) === 0, `query ${i} answered in full`);
+      }
+      // From another address the same cookie is invalid, so that client is limited.
+      const elsewhere = Array.from({ length: 6 }, () => handle(query(cookie), "udp", "198.51.100.1"));
+      assert.ok(elsewhere.some((r) => r === null));
+      assert.match(metrics.render(), /^healthy_dns_cookies_total\{result="valid"\} 50$/m);
+    });
+
+    test("a limited client that sent only a client cookie is slipped as BADCOOKIE with a fresh cookie", () => {
+      const { handle } = setup();
+      const client = Uint8Array.from([9, 9, 9, 9, 9, 9, 9, 9]);
+      const results = Array.from({ length: 4 }, () => handle(query(client), "udp", "192.0.2.1"));
+      const slip = results[3]!;
+      assert.equal(slip[3] & 0x0f, 23 & 0x0f, "header RCODE of BADCOOKIE");
+      const opt = slip.length - 11 - 28;
+      assert.equal(slip[opt + 5], 23 >> 4, "OPT extended RCODE of BADCOOKIE");
+      assert.equal((slip[2] & 0x02), 0, "BADCOOKIE, not TC");
+      assert.equal(slip[slip.length - 24 + 8], 1, "a fresh server cookie");
+    });
+  });
 });
+

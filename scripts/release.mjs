@@ -24,9 +24,6 @@ const RELEASE_TARGETS = [
   "windows-x64",
 ];
 
-/** Extra `bun build` flags for released files (see BENCHMARKS.md, "Release files"). */
-const RELEASE_FLAGS = [];
-
 const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
 const outDir = join(root, "dist", "release");
 const fileName = (target) =>
@@ -46,7 +43,7 @@ for (const target of RELEASE_TARGETS) {
   const name = fileName(target);
   const outfile = join(outDir, name);
   const started = Date.now();
-  const built = compileWithBun({ outfile, target, flags: RELEASE_FLAGS, quiet: true });
+  const built = compileWithBun({ outfile, target, quiet: true });
   if (!built.ok) {
     console.error(`release: ${name}: bun build --compile --target=bun-${target} failed:`);
     console.error(built.text.trim());

@@ -10,6 +10,12 @@ import { createTcpFramer, frameTcpMessage, type TcpFramer } from "./tcp_framer.t
  */
 export const MAX_TCP_QUERY_BYTES = 4096;
 
+/**
+ * Idle limit after a zone transfer was queued: the secondary is still
+ * reading it, which the idle timer (reset only by incoming bytes) cannot see.
+ */
+const TRANSFER_IDLE_MS = 120_000;
+
 /** TCP handlers shared by every listener, plus a way to drop every connection. */
 export interface TcpSessions extends TcpHandlers {
   /** Open connections now. */
@@ -50,7 +56,8 @@ export function createTcpSessions(
     }
     conn.close();
   };
-  const idleTimer = (conn: TcpConnection) => setTimeout(() => end(conn), limits().idleTimeoutMs);
+  const idleTimer = (conn: TcpConnection, ms = limits().idleTimeoutMs) =>
+    setTimeout(() => end(conn), ms);
 
   return {
     get size() {
@@ -74,8 +81,13 @@ export function createTcpSessions(
       for (const message of messages) {
         const response = answer(message, conn.remote);
         if (response === null) continue;
-        if (response instanceof Uint8Array) conn.write(frameTcpMessage(response));
-        else for (const part of response) conn.write(frameTcpMessage(part));
+        if (response instanceof Uint8Array) {
+          conn.write(frameTcpMessage(response));
+          continue;
+        }
+        for (const part of response) conn.write(frameTcpMessage(part));
+        clearTimeout(session.timer);
+        session.timer = idleTimer(conn, Math.max(limits().idleTimeoutMs, TRANSFER_IDLE_MS));
       }
       if (close) end(conn);
     },

@@ -34,9 +34,13 @@ export function soaSerial(soa: Uint8Array): number {
   return new DataView(soa.buffer, soa.byteOffset + soa.length - 20, 4).getUint32(0);
 }
 
-/** Records in `a` that are not in `b`, each compared byte for byte. */
+/**
+ * Records in `a` that are not in `b`, each compared byte for byte. Copied:
+ * a snapshot's records are views into shared 64 KiB chunks, and a journal
+ * holding a few of them must not keep whole chunks of old snapshots alive.
+ */
 function minus(a: readonly Uint8Array[], b: ReadonlySet<string>): Uint8Array[] {
-  return a.filter((record) => !b.has(latin1(record)));
+  return a.filter((record) => !b.has(latin1(record))).map((record) => record.slice());
 }
 
 /**
@@ -56,13 +60,13 @@ export function createJournal(maxChanges: number, maxRecords: number): Journal {
       }
       for (const zone of after) {
         const previous = old.get(zone.apex);
-        if (previous === undefined || previous.soa === zone.soa) continue;
+        if (previous === undefined || soaSerial(previous.soa) === soaSerial(zone.soa)) continue;
         const oldSet = new Set(previous.records.map(latin1));
         const newSet = new Set(zone.records.map(latin1));
         const change: ZoneChange = Object.freeze({
-          fromSoa: previous.soa,
+          fromSoa: previous.soa.slice(),
           fromSerial: soaSerial(previous.soa),
-          toSoa: zone.soa,
+          toSoa: zone.soa.slice(),
           deleted: minus(previous.records, newSet),
           added: minus(zone.records, oldSet),
         });

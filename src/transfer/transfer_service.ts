@@ -18,6 +18,7 @@ import {
   signMessage,
   TSIG_ERROR,
   type TsigKey,
+  tsigLength,
   tsigKeyTable,
   type TsigRecord,
   verifyTsig,
@@ -113,6 +114,32 @@ function ixfrClientSerial(query: Uint8Array, head: QueryHead): number | null {
   if (at >= 0) at = skipName(query, at);
   if (at < 0 || at + 4 > query.length) return null;
   return new DataView(query.buffer, query.byteOffset + at, 4).getUint32(0);
+}
+
+/**
+ * The largest UDP response the client takes: its EDNS payload size between
+ * 512 and our 1232 (as the answer path computes it), or 512 without EDNS.
+ */
+function udpLimit(query: Uint8Array, head: QueryHead): number {
+  let at = head.questionEnd;
+  const records = u16(query, 6) + u16(query, 8) + u16(query, 10);
+  for (let i = 0; i < records && at >= 0 && at + 10 <= query.length; i++) {
+    at = skipName(query, at);
+    if (at < 0 || at + 10 > query.length) break;
+    if (u16(query, at) === DNS.TYPE_OPT) {
+      return Math.min(Math.max(u16(query, at + 2), DNS.CLASSIC_UDP_SIZE), DNS.EDNS_UDP_SIZE);
+    }
+    at += 10 + u16(query, at + 8);
+  }
+  return DNS.CLASSIC_UDP_SIZE;
+}
+
+/** The response cut to header and question with TC set, for a signature that would not fit. */
+function truncated(response: Uint8Array, head: QueryHead): Uint8Array {
+  const out = response.slice(0, DNS.HEADER_LENGTH + head.question.length);
+  out[2] |= DNS.FLAG_TC;
+  out.fill(0, 6, 12);
+  return out;
 }
 
 /** The query without its TSIG record (ARCOUNT − 1), as the answer path expects it. */
@@ -264,7 +291,7 @@ export function createTransferService<S extends TransferSnapshot>(
       if (transport === "udp" || ((clientSerial - snapshot.serial) | 0) >= 0) {
         kind = transport === "udp" ? kind : "ixfr_current";
         records = [zone.soa]; // current (or ahead): the SOA alone (RFC 1995 §2, §4)
-      } else if (changes === null || changes.at(-1)?.toSoa !== zone.soa) {
+      } else if (changes === null || soaSerial(changes.at(-1)!.toSoa) !== snapshot.serial) {
         kind = "ixfr_full"; // older than the journal: the whole zone, AXFR-style
         records = [zone.soa, ...zone.records, zone.soa];
       } else {
@@ -362,7 +389,11 @@ export function createTransferService<S extends TransferSnapshot>(
       const snapshot = deps.current();
       if (snapshot === null) return null;
       const response = deps.answerQuery(plain, snapshot, transport);
-      return response === null ? null : sign(response, key, tsig);
+      if (response === null || key === null) return response;
+      // The answer path sized the response without our signature; over UDP it must still fit.
+      const fits = transport === "tcp" ||
+        response.length + tsigLength(key) <= udpLimit(plain, head);
+      return sign(fits ? response : truncated(response, head), key, tsig);
     },
     published(before, after) {
       publishedAt = clock.now();

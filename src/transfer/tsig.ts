@@ -166,6 +166,11 @@ function u16Bytes(value: number): Uint8Array {
   return new Uint8Array([value >> 8, value & 0xff]);
 }
 
+/** Length of the TSIG record `key` signs with (RFC 8945 §4.2), for fitting a response. */
+export function tsigLength(key: TsigKey): number {
+  return key.nameWire.length + 10 + key.algorithmWire.length + 16 + key.macLength;
+}
+
 /** What a TSIG record carries besides the MAC. */
 export interface TsigFields {
   readonly timeSigned: number;

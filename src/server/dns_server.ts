@@ -1,3 +1,4 @@
+import { SEND } from "../abuse/rate_limiter.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import type { OperatorOverride } from "../config/operator_overrides.ts";
@@ -7,6 +8,7 @@ import { buildInfo } from "../observe/build_info.ts";
 import type { Logger } from "../observe/logger.ts";
 import { createMetrics, type Metrics } from "../observe/metrics.ts";
 import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
+import { createTransferService } from "../transfer/transfer_service.ts";
 import { bindDnsListener } from "./bind_dns_listener.ts";
 import { bindErrorReason } from "./bind_error_reason.ts";
 import { createCoalescingRunner } from "./coalescing_runner.ts";
@@ -21,10 +23,9 @@ import { loadCookieSecrets } from "./load_cookie_secrets.ts";
 import { createQueryGuard, NO_GUARD, type QueryGuard } from "./query_guard.ts";
 import { createQueryHandler } from "./query_handler.ts";
 import type { HealthMonitorControl, ServerDeps, SnapshotTiming, Transport } from "./server_deps.ts";
+import { readSerialState, writeSerialState } from "./serial_state.ts";
 import { startupLine } from "./startup_line.ts";
 import { createTcpSessions } from "./tcp_sessions.ts";
-import { readSerialState, writeSerialState } from "./serial_state.ts";
-import { createTransferService } from "../transfer/transfer_service.ts";
 
 /** Delay before retrying a failed rebuild while an older zone keeps serving. */
 const BUILD_RETRY_MS = 30_000;
@@ -129,8 +130,21 @@ export async function startDnsServer<S extends SnapshotTiming>(
     try {
       const response = transfer.answer(query, transport, from);
       const first = response instanceof Uint8Array ? response : response?.[0];
-      if (first === undefined || first.length < 4) metrics.countDropped(transport, "unanswerable");
-      else metrics.countResponse(transport, first[3] & 0x0f);
+      if (first === undefined || first.length < 4) {
+        metrics.countDropped(transport, "unanswerable");
+        return null;
+      }
+      // Over UDP the rate limit applies here too (forged TSIG records must not reflect unlimited).
+      const { limiter, clock } = guard;
+      if (
+        transport === "udp" && limiter !== null &&
+        limiter.decide(from.hostname, first, clock.monotonic()) !== SEND
+      ) {
+        metrics.countRateLimited(false);
+        metrics.countDropped(transport, "rate_limited");
+        return null;
+      }
+      metrics.countResponse(transport, first[3] & 0x0f);
       return response;
     } catch (error) {
       metrics.countDropped(transport, "error");

@@ -3,6 +3,7 @@
 // the server's time), and a signed UDP answer that must still fit.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import dgram from "node:dgram";
 import { ALL_HEALTHY } from "../../src/health/health_view.ts";
 import {
   FUDGE,
@@ -123,5 +124,44 @@ describe("RFC 8945 TSIG", () => {
     const overTcp =
       (await server.query(signed(makeQuery("many.example.test", "A")).message, "tcp"))!;
     assert.equal(decode(overTcp).answers.length, MANY.length);
+  });
+
+  test("forged TSIG records over UDP are rate-limited like any answer (no unlimited reflection)", {
+    timeout: 30_000,
+  }, async () => {
+    const limited = await startTestServer({
+      args: [
+        "--hosted-zone",
+        "example.test",
+        "--ns",
+        '["ns1.example.test"]',
+        "--zone-resolutions",
+        '{"www":["192.0.2.1"]}',
+      ],
+      overrides: {
+        transfer: { tsigKeys: [KEY], secondaries: [], allow: [] },
+        rateLimit: { responsesPerSecond: 5, slip: 0, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
+      },
+      health: ALL_HEALTHY,
+    });
+    try {
+      const forged = signed(
+        makeQuery("example.test", "SOA"),
+        now(),
+        tsigKey({ ...KEY, name: "forged" }),
+      );
+      // 40 at once from one socket, then count the answers that came within a second.
+      const socket = dgram.createSocket("udp4");
+      let answered = 0;
+      socket.on("message", () => answered++);
+      await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
+      for (let i = 0; i < 40; i++) socket.send(forged.message, limited.port, "127.0.0.1");
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      socket.close();
+      assert.ok(answered > 0 && answered < 20, `${answered} of 40 BADKEY answers sent`);
+      assert.match(limited.server.metrics.render(), /reason="rate_limited"\} [1-9]/);
+    } finally {
+      await limited.stop();
+    }
   });
 });

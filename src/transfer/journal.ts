@@ -35,12 +35,13 @@ export function soaSerial(soa: Uint8Array): number {
 }
 
 /**
- * Records in `a` that are not in `b`, each compared byte for byte. Copied:
- * a snapshot's records are views into shared 64 KiB chunks, and a journal
- * holding a few of them must not keep whole chunks of old snapshots alive.
+ * Appends to `out` the records of `a` that are not in `b`, each compared byte
+ * for byte. Copied: a snapshot's records are views into shared 64 KiB chunks,
+ * and a journal holding a few of them must not keep whole chunks of old
+ * snapshots alive.
  */
-function minus(a: readonly Uint8Array[], b: ReadonlySet<string>): Uint8Array[] {
-  return a.filter((record) => !b.has(latin1(record))).map((record) => record.slice());
+function addMissing(out: Uint8Array[], a: readonly Uint8Array[], b: ReadonlySet<string>): void {
+  for (const record of a) if (!b.has(latin1(record))) out.push(record.slice());
 }
 
 /**
@@ -61,14 +62,25 @@ export function createJournal(maxChanges: number, maxRecords: number): Journal {
       for (const zone of after) {
         const previous = old.get(zone.apex);
         if (previous === undefined || soaSerial(previous.soa) === soaSerial(zone.soa)) continue;
-        const oldSet = new Set(previous.records.map(latin1));
-        const newSet = new Set(zone.records.map(latin1));
+        const deleted: Uint8Array[] = [];
+        const added: Uint8Array[] = [];
+        // Only names whose stamp changed are compared record by record.
+        for (const entry of zone.names) {
+          const was = previous.byName.get(entry.name);
+          if (was === entry || was?.stamp === entry.stamp) continue;
+          const oldRecords = was?.records ?? [];
+          addMissing(deleted, oldRecords, new Set(entry.records.map(latin1)));
+          addMissing(added, entry.records, new Set(oldRecords.map(latin1)));
+        }
+        for (const entry of previous.names) {
+          if (!zone.byName.has(entry.name)) addMissing(deleted, entry.records, new Set());
+        }
         const change: ZoneChange = Object.freeze({
           fromSoa: previous.soa.slice(),
           fromSerial: soaSerial(previous.soa),
           toSoa: zone.soa.slice(),
-          deleted: minus(previous.records, newSet),
-          added: minus(zone.records, oldSet),
+          deleted,
+          added,
         });
         const changes = byZone.get(zone.apex) ?? [];
         changes.push(change);

@@ -4,7 +4,7 @@ import type { Metrics } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress, Runtime } from "../runtime/runtime.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import { skipName } from "../wire/skip_name.ts";
-import type { ZoneRecords } from "../zone/zone_records.ts";
+import { allRecords, type ZoneRecords } from "../zone/zone_records.ts";
 import { inRange, peerAddress } from "./address_range.ts";
 import { createJournal, soaSerial } from "./journal.ts";
 import { createNotifier } from "./notifier.ts";
@@ -18,8 +18,8 @@ import {
   signMessage,
   TSIG_ERROR,
   type TsigKey,
-  tsigLength,
   tsigKeyTable,
+  tsigLength,
   type TsigRecord,
   verifyTsig,
 } from "./tsig.ts";
@@ -293,7 +293,7 @@ export function createTransferService<S extends TransferSnapshot>(
         records = [zone.soa]; // current (or ahead): the SOA alone (RFC 1995 §2, §4)
       } else if (changes === null || soaSerial(changes.at(-1)!.toSoa) !== snapshot.serial) {
         kind = "ixfr_full"; // older than the journal: the whole zone, AXFR-style
-        records = [zone.soa, ...zone.records, zone.soa];
+        records = [zone.soa, ...allRecords(zone), zone.soa];
       } else {
         const diff = [zone.soa];
         for (const change of changes) {
@@ -306,7 +306,7 @@ export function createTransferService<S extends TransferSnapshot>(
         records = diff;
       }
     } else {
-      records = [zone.soa, ...zone.records, zone.soa];
+      records = [zone.soa, ...allRecords(zone), zone.soa];
     }
     const messages = signAll(packTransfer(head, records), key, request);
     metrics.countTransfer(kind, "ok");

@@ -11,7 +11,7 @@ import { signZones } from "./sign_zones.ts";
 import { timeSlicer } from "./time_slicer.ts";
 import type { NameEntry, Snapshot, ZoneIndex } from "./snapshot.ts";
 import { nextSerial, zoneTiming } from "./timing.ts";
-import { zoneRecords } from "./zone_records.ts";
+import { type ZoneRecords, zoneRecords } from "./zone_records.ts";
 
 function sameKey(a: Uint8Array | null, b: Uint8Array | null): boolean {
   if (a === null || b === null) return a === b;
@@ -88,9 +88,15 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     : await signZones(models, key, timing, now, previous, collectGarbage);
   collectGarbage?.();
   // Zone transfers need the records themselves; without secondaries they are not kept.
-  const transfer = config.transfer === null
-    ? null
-    : models.map((model, i) => zoneRecords(model, signed?.byName[i] ?? null));
+  let transfer: ZoneRecords[] | null = null;
+  if (config.transfer !== null) {
+    const slice = timeSlicer();
+    transfer = [];
+    for (const [i, model] of models.entries()) {
+      const before = previous?.transfer?.find((zone) => zone.apex === model.apex) ?? null;
+      transfer.push(await zoneRecords(model, signed?.byName[i] ?? null, before, slice));
+    }
+  }
   const names = new Map<string, NameEntry>();
   const context = {
     timing,

@@ -9,13 +9,28 @@ const soa = (serial: number) => {
   return bytes;
 };
 const record = (n: number) => new Uint8Array([1, 2, n]);
-const zone = (serial: number, records: number[], apex = "example.test"): ZoneRecords => ({
-  apex,
-  soa: soa(serial),
-  records: records.map(record),
-});
+/** A zone version whose names each hold one record (name `r<n>`, stamp `<n>`). */
+const zone = (serial: number, records: number[], apex = "example.test"): ZoneRecords => {
+  const names = records.map((n) => ({ name: `r${n}`, stamp: String(n), records: [record(n)] }));
+  return { apex, soa: soa(serial), names, byName: new Map(names.map((e) => [e.name, e])) };
+};
 
 describe("journal", () => {
+  test("compares records only where a name's stamp changed", () => {
+    const journal = createJournal(10, 100);
+    const before = zone(1, [1, 2]);
+    // r2 changes its record but keeps its stamp: not compared, so not a change.
+    const names = [before.names[0], { name: "r2", stamp: "2", records: [record(9)] }];
+    journal.record([before], [{
+      ...before,
+      soa: soa(2),
+      names,
+      byName: new Map(names.map((e) => [e.name, e])),
+    }]);
+    const [change] = journal.changesSince("example.test", 1)!;
+    assert.deepEqual([change.deleted.length, change.added.length], [0, 0]);
+  });
+
   test("records the exact differences and chains them from any recorded serial", () => {
     const journal = createJournal(10, 100);
     const v1 = zone(1, [1, 2, 3]);

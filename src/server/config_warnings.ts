@@ -119,11 +119,46 @@ function keyWarnings(config: Config, key: SigningKey | null, keyFile: FileStat |
   return warnings;
 }
 
+/** Secrets shorter than the hash output weaken the MAC (RFC 8945 §6). */
+const TSIG_HASH_BYTES: Readonly<Record<string, number>> = {
+  "hmac-sha1": 20,
+  "hmac-sha224": 28,
+  "hmac-sha256": 32,
+  "hmac-sha384": 48,
+  "hmac-sha512": 64,
+};
+
+/** Secondaries without a state directory, and TSIG secrets shorter than their hash. */
+function transferWarnings(config: Config): string[] {
+  if (config.transfer === null) return [];
+  const warnings: string[] = [];
+  if (config.stateDir === null && config.transfer.secondaries.length > 0) {
+    warnings.push(
+      "transfer.secondaries: no state_dir (--state-dir), so the SOA serial is not kept across " +
+        "restarts; after a restart it restarts from the clock, which can be lower than the last " +
+        "serial, and secondaries then ignore changes until the clock catches up",
+    );
+  }
+  for (const key of config.transfer.tsigKeys) {
+    const bytes = Math.floor((key.secret.replace(/=+$/, "").length * 3) / 4);
+    const wanted = TSIG_HASH_BYTES[key.algorithm];
+    if (bytes < wanted) {
+      warnings.push(
+        `transfer.tsig_keys: the secret of ${quoteValue(key.name)} is ${bytes} bytes, shorter ` +
+          `than the ${wanted}-byte output of ${key.algorithm} (RFC 8945 §6); ` +
+          "healthy-dns tsig-keygen makes a full-length one",
+      );
+    }
+  }
+  return warnings;
+}
+
 /**
  * What is valid but probably wrong in a loaded configuration and key, one
  * line each: an in-zone name server without an address, a record name that
  * looks absolute, a probe timeout not shorter than the check interval, a key
- * file readable by group or others, an RSA key under 2048 bits. `serve` logs
+ * file readable by group or others, an RSA key under 2048 bits, secondaries
+ * without a state directory, a TSIG secret shorter than its hash. `serve` logs
  * them at start-up; `checkconf` prints them (and fails on them with `--strict`).
  *
  * @param keyFile the key file's stat (for its permissions), or null.
@@ -139,5 +174,6 @@ export function configWarnings(
     ...absoluteLookingNames(config, zones),
     ...slowTimeouts(config),
     ...keyWarnings(config, key, keyFile),
+    ...transferWarnings(config),
   ];
 }

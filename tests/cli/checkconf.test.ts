@@ -135,6 +135,18 @@ describe("healthy-dns checkconf", () => {
       /^warning: dnssec\.key \(--priv-key-path\): ".*open\.pem" is readable by group or others \(mode 0644\)/,
     ],
     [
+      "secondaries without a state directory (a restart could lower the serial)",
+      `${CLEAN}\ntransfer: {tsig_keys: [{name: k, secret: "${
+        "a".repeat(44)
+      }"}], secondaries: [{address: 192.0.2.53, key: k}]}`,
+      /^warning: transfer\.secondaries: no state_dir \(--state-dir\), so the SOA serial is not kept across restarts/,
+    ],
+    [
+      "a TSIG secret shorter than its hash",
+      `${CLEAN}\ntransfer: {tsig_keys: [{name: k, algorithm: hmac-sha512, secret: "c2hvcnQ="}], allow: [10.0.0.0/8]}`,
+      /^warning: transfer\.tsig_keys: the secret of "k" is 5 bytes, shorter than the 64-byte output of hmac-sha512/,
+    ],
+    [
       "an RSA key under 2048 bits",
       `${CLEAN}\ndnssec: {key: rsa1024.pem, algorithm: RSASHA256}`,
       /^warning: dnssec\.key \(--priv-key-path\): ".*rsa1024\.pem" is an RSA key of 1024 bits; 2048 or more is recommended/,

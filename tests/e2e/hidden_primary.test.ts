@@ -211,6 +211,11 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
       const bind = secondaries.find((s) => s.kind === "bind")!.log().slice(marks[2]);
       assert.match(bind, /IXFR/);
       assert.doesNotMatch(bind, /requesting AXFR|AXFR started/);
+      // NSD does not name the transfer type; it would log falling back to AXFR, and the
+      // primary's log above shows what it asked for.
+      const nsd = secondaries.find((s) => s.kind === "nsd")!.log().slice(marks[1]);
+      assert.match(nsd, /received update to serial/);
+      assert.doesNotMatch(nsd, /starting AXFR|bad transfer/);
     } finally {
       await backends[1].start();
     }

@@ -13,6 +13,7 @@ export interface QueryHead {
   /** The question section as sent (name, type, class). */
   readonly question: Uint8Array;
   readonly qtype: number;
+  readonly qclass: number;
   /** Question name, dotted lowercase. */
   readonly qname: string;
   /** Offset just past the question. */
@@ -39,6 +40,7 @@ export function readQueryHead(query: Uint8Array): QueryHead | null {
     flags: query[2],
     question: query.slice(DNS.HEADER_LENGTH, questionEnd),
     qtype: (query[at + 1] << 8) | query[at + 2],
+    qclass: (query[at + 3] << 8) | query[at + 4],
     qname: labels.join(".").toLowerCase(),
     questionEnd,
   };

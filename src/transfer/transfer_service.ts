@@ -268,6 +268,9 @@ export function createTransferService<S extends TransferSnapshot>(
       return sign(emptyResponse(head, DNS.RCODE_NOTIMP), key, request);
     }
     if (key === null) return refuse(head, kind, from, "no TSIG key", null, null);
+    if (head.qclass !== DNS.CLASS_IN) {
+      return refuse(head, kind, from, `class ${head.qclass} is not IN`, key, request);
+    }
     if (!allowed(from, key)) {
       return refuse(head, kind, from, `key ${key.name} not allowed from here`, key, request);
     }

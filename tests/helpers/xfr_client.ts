@@ -14,7 +14,7 @@ import {
   tsigKeyTable,
   verifyTsig,
 } from "../../src/transfer/tsig.ts";
-import { frame, tcpMessages } from "./server_harness.ts";
+import { frame, tcpMessages, udpExchange } from "./server_harness.ts";
 import { decode, type DecodedRecord } from "./zone_fixture.ts";
 
 /** What a transfer returned. */
@@ -26,6 +26,8 @@ export interface TransferResult {
   /** Every record of every message, TSIG excluded, in order. */
   readonly records: readonly DecodedRecord[];
   readonly messages: number;
+  /** Every message as received. */
+  readonly raw: readonly Uint8Array[];
 }
 
 /** The key of a config entry, ready for signing. */
@@ -39,6 +41,10 @@ export interface TransferOptions {
   readonly key?: TsigKey;
   /** IXFR: the serial the client holds. */
   readonly serial?: number;
+  /** Send over UDP (one answer) instead of TCP. */
+  readonly udp?: boolean;
+  /** The question's class; default IN. */
+  readonly qclass?: "IN" | "CH";
 }
 
 /** One record as comparable text: owner, type, TTL and data. */
@@ -67,7 +73,7 @@ export async function transfer(
     type: "query",
     id,
     flags: 0,
-    questions: [{ type, name: zone, class: "IN" }],
+    questions: [{ type, name: zone, class: options.qclass ?? "IN" }],
     authorities: type === "IXFR" ? [{ type: "SOA", name: zone, ttl: 0, data: soa }] : [],
   });
   let prior: Uint8Array | null = null;
@@ -83,6 +89,18 @@ export async function transfer(
     query = signed.message;
     prior = signed.mac;
   }
+  if (options.udp) {
+    const response = await udpExchange(port, query, 2_000, options.host ?? "127.0.0.1");
+    if (response === null) throw new Error(`no UDP answer to ${type} ${zone}`);
+    const tsig = readTsig(response);
+    return {
+      rcode: response[3] & 0x0f,
+      tsigError: tsig === null || tsig === "formerr" ? null : tsig.error,
+      records: decode(response).answers,
+      messages: 1,
+      raw: [response],
+    };
+  }
   const socket = net.connect(port, options.host ?? "127.0.0.1");
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
@@ -92,6 +110,7 @@ export async function transfer(
     const reader = tcpMessages(socket);
     socket.write(frame(query));
     const records: DecodedRecord[] = [];
+    const raw: Uint8Array[] = [];
     let rcode = -1;
     let tsigError: number | null = null;
     let messages = 0;
@@ -112,6 +131,7 @@ export async function transfer(
         prior = tsig.mac;
       }
       messages++;
+      raw.push(message);
       const decoded = decode(message);
       records.push(...decoded.answers.filter((record) => record.type !== ("TSIG" as string)));
       const first = records[0];
@@ -122,7 +142,7 @@ export async function transfer(
           (last.data as { serial: number }).serial === (first.data as { serial: number }).serial);
       if (done) break;
     }
-    return { rcode, tsigError, records, messages };
+    return { rcode, tsigError, records, messages, raw };
   } finally {
     socket.destroy();
   }

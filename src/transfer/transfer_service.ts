@@ -27,6 +27,10 @@ import {
 /** Changes kept per zone for IXFR, and changed records kept in all per zone. */
 const JOURNAL_CHANGES = 1_000;
 const JOURNAL_RECORDS = 200_000;
+/** A refused source is logged at most once in this long (scanners probe AXFR all day). */
+const REFUSAL_LOG_EVERY_MS = 60_000;
+/** Sources remembered for that; beyond this many the memory starts afresh. */
+const REFUSAL_LOG_SOURCES = 1_024;
 /** Changes landing within this long share one NOTIFY. */
 const NOTIFY_COALESCE_MS = 20;
 
@@ -239,6 +243,7 @@ export function createTransferService<S extends TransferSnapshot>(
     });
   };
 
+  const lastLogged = new Map<string, number>();
   const refuse = (
     head: QueryHead,
     kind: TransferKind,
@@ -249,7 +254,13 @@ export function createTransferService<S extends TransferSnapshot>(
     rcode: number = DNS.RCODE_REFUSED,
   ) => {
     metrics.countTransfer(kind, rcode === DNS.RCODE_REFUSED ? "refused" : "notauth");
-    logger.warning("zone transfer refused", { from, zone: head.qname, type: kind, reason });
+    const now = clock.monotonic();
+    const last = lastLogged.get(from);
+    if (last === undefined || now - last >= REFUSAL_LOG_EVERY_MS) {
+      if (lastLogged.size >= REFUSAL_LOG_SOURCES) lastLogged.clear();
+      lastLogged.set(from, now);
+      logger.warning("zone transfer refused", { from, zone: head.qname, type: kind, reason });
+    }
     return sign(emptyResponse(head, rcode), key, request);
   };
 

@@ -108,6 +108,26 @@ describe("RFC 5936 AXFR and RFC 1995 IXFR", () => {
         udp: true,
       });
       assert.equal(udp.rcode, DNS.RCODE_NOTIMP);
+      const chaos = await transfer(server.port, "example.test", "AXFR", {
+        key: tsigKey(KEY),
+        qclass: "CH",
+      });
+      assert.equal(chaos.rcode, DNS.RCODE_REFUSED, "class CH");
     },
   );
+
+  test("without a key: REFUSED every time, logged once a minute per source, each counted", {
+    timeout: 30_000,
+  }, async () => {
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await transfer(server.port, "example.test", "AXFR")).rcode, DNS.RCODE_REFUSED);
+    }
+    // With the class CH refusal above: six refusals from 127.0.0.1 within a minute, one line.
+    const logged = server.logs.filter((line) => line.includes("zone transfer refused"));
+    assert.equal(logged.length, 1, logged.join("\n"));
+    assert.match(
+      server.server.metrics.render(),
+      /^healthy_dns_zone_transfers_total\{type="axfr",outcome="refused"\} 6$/m,
+    );
+  });
 });

@@ -89,6 +89,13 @@ describe("RFC 5936 AXFR and RFC 1995 IXFR", () => {
       });
       assert.deepEqual(tcp.records.map((r) => r.type), ["SOA"]);
       assert.equal((tcp.records[0].data as { serial: number }).serial, serial);
+      const udp = await transfer(server.port, "example.test", "IXFR", {
+        key: tsigKey(KEY),
+        serial: (serial - 10) >>> 0,
+        udp: true,
+      });
+      assert.equal(udp.rcode, 0);
+      assert.deepEqual(udp.records.map((r) => r.type), ["SOA"], "an older serial over UDP");
     },
   );
 

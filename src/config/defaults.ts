@@ -4,6 +4,7 @@ import type {
   LogLevel,
   TsigAlgorithmName,
 } from "./config.ts";
+import type { CheckFormat, CheckRequirement } from "./check_options.ts";
 
 /**
  * Every default of healthy-dns, in one place. Nothing else in the code base
@@ -69,4 +70,12 @@ export const DEFAULTS = Object.freeze({
   httpPort: 9153,
   /** `--state-dir` default: none, so nothing is persisted across restarts. */
   stateDir: null as string | null,
+  /**
+   * `healthy-dns check`: a name passes with one healthy address (what DNS
+   * needs to answer it), the report is a table; without `--wait` one round.
+   */
+  check: Object.freeze({
+    require: "any" as CheckRequirement,
+    format: "table" as CheckFormat,
+  }),
 });

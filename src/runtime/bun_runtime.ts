@@ -355,6 +355,10 @@ export const bunRuntime: Runtime = Object.freeze({
     await chmod(temporary, mode); // writeFile's mode is subject to the umask
     await rename(temporary, path);
   },
+  writeStderr(text: string): void {
+    process.stderr.write(text);
+  },
+  stderrIsTerminal: () => process.stderr.isTTY === true,
   env: (name: string) => process.env[name],
   exit: (code: number): never => process.exit(code),
   // Hands back what a one-off job (the YAML parse, a zone build) left, before the next allocates.

@@ -260,6 +260,13 @@ export const denoRuntime: Runtime = Object.freeze({
     await Deno.chmod(temporary, mode); // writeTextFile's mode is subject to the umask
     await Deno.rename(temporary, path);
   },
+  writeStderr(text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    for (let written = 0; written < bytes.length;) {
+      written += Deno.stderr.writeSync(bytes.subarray(written));
+    }
+  },
+  stderrIsTerminal: () => Deno.stderr.isTerminal(),
   env: (name: string) => Deno.env.get(name),
   exit: (code: number): never => Deno.exit(code),
 });

@@ -110,6 +110,10 @@ export interface Runtime {
    * half-written file.
    */
   replaceFile(path: string, data: string, mode: number): Promise<void>;
+  /** Writes text to stderr as is, without adding a newline (progress lines). */
+  writeStderr(text: string): void;
+  /** Whether stderr is a terminal (a live progress line) rather than a file or pipe (a CI log). */
+  stderrIsTerminal(): boolean;
   env(name: string): string | undefined;
   exit(code: number): never;
   /**

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
+import { readCheckFlags } from "../config/read_check_flags.ts";
 import { buildInfo, formatBuildInfo } from "../observe/build_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { runServe } from "../server/run_serve.ts";
@@ -20,9 +21,16 @@ const COMMANDS: Readonly<
 > = {
   serve: runServe,
   async check(args, runtime) {
-    const json = args.includes("--json");
-    const config = await loadConfig(args.filter((arg) => arg !== "--json"), runtime.readTextFile);
-    return runCheck(config, runtime.dial, runtime.clock, out, json);
+    const { options, configArgs } = readCheckFlags(args);
+    const config = await loadConfig(configArgs, runtime.readTextFile);
+    return runCheck(config, options, {
+      dial: runtime.dial,
+      clock: runtime.clock,
+      out,
+      progress: { live: runtime.stderrIsTerminal(), write: runtime.writeStderr },
+      replaceFile: runtime.replaceFile,
+      build: buildInfo(runtime),
+    });
   },
   checkconf: (args, runtime) =>
     runCheckconf(args, { readTextFile: runtime.readTextFile, statFile: runtime.statFile, out }),
@@ -42,12 +50,14 @@ const COMMANDS: Readonly<
 
 /**
  * The `healthy-dns` command line: `[serve] [flags]` (no subcommand means
- * serve, so the original's command lines work unchanged), `check [--json]`,
- * `keygen`, `tsig-keygen`, `ds`, `--help`, `--version`.
+ * serve, so the original's command lines work unchanged), `check`, `checkconf`,
+ * `override`, `keygen`, `tsig-keygen`, `ds`, `--help`, `--version`.
  *
- * @returns the exit code: 0 success, 1 unexpected failure (or `check` found a
- *   name with no healthy address), 2 a user error, printed as one line on
- *   stderr without a stack trace. `serve` resolves only once stopped by a signal.
+ * @returns the exit code: 0 success, 1 `check` found a required name
+ *   failing (or `checkconf --strict` a warning), 2 a user error (configuration or usage), printed as one line on
+ *   stderr without a stack trace, 3 an internal error (anything unexpected:
+ *   a bug, or the platform failing), also one line. `serve` resolves only
+ *   once stopped by a signal.
  */
 export async function runCli(runtime: Runtime): Promise<number> {
   const [first = "", ...rest] = runtime.args;
@@ -81,7 +91,7 @@ export async function runCli(runtime: Runtime): Promise<number> {
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
-    err(`healthy-dns ${command}: ${message.split("\n")[0]}`);
-    return 1;
+    err(`healthy-dns ${command}: internal error: ${message.split("\n")[0]}`);
+    return 3;
   }
 }

@@ -11,8 +11,9 @@ export const USAGE: string = `healthy-dns: a health-aware authoritative DNS serv
 
 Usage:
   healthy-dns [serve] [FLAGS]          serve DNS (the default command)
-  healthy-dns check [FLAGS] [--json]   probe every health-checked address once and report;
-                                       exit 1 if a health-checked name has no healthy address
+  healthy-dns check [FLAGS] [CHECK FLAGS]
+                                       probe the health-checked names as serve would and report
+                                       (for CI: exit 0 all pass, 1 one fails, 2 usage, 3 internal)
   healthy-dns checkconf [FLAGS] [--strict]
                                        validate the config and key without serving: ok or
                                        every problem; exit 2 on errors (1 on warnings if --strict)
@@ -80,19 +81,30 @@ export const KEYGEN_SYNOPSIS =
 /** `healthy-dns COMMAND --help`: each command's flags and defaults (from defaults.ts). */
 export const COMMAND_USAGE: Readonly<Record<string, string>> = Object.freeze({
   serve: USAGE,
-  check: `Usage: healthy-dns check [FLAGS] [--json]
+  check: `Usage: healthy-dns check [FLAGS] [CHECK FLAGS]
 
-Probes every health-checked address once (no rise/fall), without serving, and prints
-one row per name and address: state, latency, and why a probe failed.
+Probes the health-checked names exactly as serve would (same probes, per-record timeouts,
+concurrency), without serving, and reports each name's verdict and each address's result.
+For CI pipelines: see docs/ci.md.
 
-  --json                     one JSON document {ok, durationMs, rows} instead of the table
+  --wait T                   probe in rounds until every name passes, for at most T; rise/fall
+                             apply between rounds as in serve (default: probe once)
+  --every T                  time between rounds with --wait (default: --test-min-interval,
+                             ${INTERVAL})
+  --require any|all          a name passes with one healthy address, or only with all of them
+                             (default: ${DEFAULTS.check.require})
+  --names a,b                check only these names, relative (www) or full (www.example.com)
+  --format F                 table, json, junit or github (workflow commands)
+                             (default: ${DEFAULTS.check.format}); --json is --format json
+  --output FILE              write the report to FILE; the table then goes to stdout
   --test-timeout T           connect timeout of each probe (default: ${TIMEOUT});
                              a record's own timeout in the YAML file wins
 
 ${CONFIG_FLAGS}
 At most ${DEFAULTS.health.concurrency} probes are in flight (YAML health.concurrency).
-Exit codes: 0 every health-checked name has a healthy address, 1 some name has none,
-2 a configuration error.`,
+Progress of --wait goes to stderr: one line per round, or a live line on a terminal.
+Exit codes: 0 every required name passes, 1 some name fails, 2 a configuration or
+usage error, 3 an internal error.`,
   checkconf: `Usage: healthy-dns checkconf [FLAGS] [--strict]
 
 Reads the configuration, the DNSSEC key and the override file exactly as serve would,

@@ -67,8 +67,8 @@ describe("healthy-dns command line (main.ts)", () => {
     const report = JSON.parse(stdout);
     assert.equal(report.ok, false);
     assert.ok(
-      report.rows.some((row: { name: string; healthy: boolean }) =>
-        row.name.startsWith("api") && !row.healthy
+      report.names.some((name: { name: string; ok: boolean }) =>
+        name.name.startsWith("api") && !name.ok
       ),
     );
   });

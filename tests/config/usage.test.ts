@@ -71,7 +71,19 @@ describe("USAGE", () => {
       "tsig-keygen",
     ]);
     const expected: Record<string, string[]> = {
-      check: ["healthy-dns check [FLAGS] [--json]", "--json", "(default: 2s)", "1000"],
+      check: [
+        "healthy-dns check [FLAGS] [CHECK FLAGS]",
+        "--wait T",
+        "--every T",
+        "(default: any)",
+        "--names a,b",
+        "(default: table)",
+        "--json is --format json",
+        "--output FILE",
+        "(default: 2s)",
+        "1000",
+        "3 an internal error",
+      ],
       checkconf: ["healthy-dns checkconf", "--strict", "warning: ", "RSA key under 2048 bits"],
       keygen: ["--algorithm ALG", "(default: RSASHA256", "--out FILE"],
       ds: ["--priv-key-path PEM", "(default: RSASHA256)", "--hosted-zone NAME"],

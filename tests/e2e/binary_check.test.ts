@@ -9,6 +9,8 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** performance.now() when the process ended. */
+  endedAt: number;
 }
 
 /** Runs the binary to completion (killed after 20 s). */
@@ -22,7 +24,7 @@ function run(binary: string, args: readonly string[]): Promise<Run> {
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, endedAt: performance.now() });
     });
   });
 }
@@ -83,9 +85,9 @@ describe("healthy-dns check (compiled binary)", () => {
     const parsed = JSON.parse(result.stdout);
     assert.equal(parsed.ok, false);
     assert.deepEqual(
-      parsed.rows.map((
-        row: Record<string, unknown>,
-      ) => [row.name, row.address, row.port, row.healthy, row.reason]),
+      parsed.names.flatMap((name: { name: string; addresses: Record<string, unknown>[] }) =>
+        name.addresses.map((a) => [name.name, a.address, a.port, a.healthy, a.result])
+      ),
       [["api.example.test", "127.0.0.3", down.port, false, "refused"]],
     );
   });
@@ -95,6 +97,73 @@ describe("healthy-dns check (compiled binary)", () => {
     assert.equal(result.code, 2);
     assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
     assert.match(result.stderr, /^--zone-resolutions: .*"300\.1\.1\.1" is not an IP address/);
+    assert.equal(result.stdout, "");
+  });
+
+  test("--wait 10s exits 0 shortly after a listener that opens 1 s late comes up", async () => {
+    const late = await openTcpBackend("127.0.0.2");
+    await late.stop();
+    let openedAt = Infinity;
+    const opener = setTimeout(() => late.start().then(() => (openedAt = performance.now())), 1_000);
+    try {
+      const startedAt = performance.now();
+      const result = await run(binary, [
+        ...flags({ late: { ips: ["127.0.0.2"], health_port: late.port } }),
+        "--test-min-interval",
+        "200ms",
+        "--wait",
+        "10s",
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(
+        result.endedAt - startedAt >= 1_000,
+        `exited after ${result.endedAt - startedAt} ms`,
+      );
+      assert.ok(
+        result.endedAt - openedAt < 1_500,
+        `exited ${result.endedAt - openedAt} ms after the listener opened`,
+      );
+      // Not a terminal: one progress line per round on stderr, the last one passing.
+      const rounds = result.stderr.trimEnd().split("\n");
+      assert.ok(rounds.length >= 2, result.stderr);
+      assert.ok(rounds.every((line, i) => line.includes(`: round ${i + 1}: `)), result.stderr);
+      assert.match(rounds.at(-1)!, /: 1 of 1 names pass$/);
+      assert.match(result.stdout, /^late\.example\.test +127\.0\.0\.2 +\d+ +healthy /m);
+    } finally {
+      clearTimeout(opener);
+      await late.stop();
+    }
+  });
+
+  test("--wait 10s exits 1 at the deadline when the listener never comes; github format names it", async () => {
+    const startedAt = performance.now();
+    const result = await run(binary, [
+      ...flags({ never: { ips: ["127.0.0.3"], health_port: down.port } }),
+      "--wait",
+      "10s",
+      "--every",
+      "1s",
+      "--format",
+      "github",
+    ]);
+    const ms = result.endedAt - startedAt;
+    assert.equal(result.code, 1, result.stderr);
+    assert.ok(ms >= 10_000 && ms < 13_000, `exited after ${ms} ms`);
+    assert.match(result.stderr.trimEnd().split("\n").at(-1)!, /; deadline reached$/);
+    assert.match(
+      result.stdout,
+      /^::error title=healthy-dns check::never\.example\.test fails: no healthy address%0A127\.0\.0\.3 port \d+ unhealthy: refused /m,
+    );
+  });
+
+  test("exit 2 and one line naming the flag for a bad check option", async () => {
+    const result = await run(binary, [
+      ...flags({ www: { ips: ["127.0.0.2"], health_port: up.port } }),
+      "--require",
+      "most",
+    ]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim(), `--require: "most" is not one of any, all`);
     assert.equal(result.stdout, "");
   });
 });

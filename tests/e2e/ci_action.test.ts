@@ -9,11 +9,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import pkg from "../../package.json" with { type: "json" };
 import { ensureBinary } from "../helpers/binary.ts";
 import { REPO_ROOT } from "../helpers/server_harness.ts";
 import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 
-const VERSION = "0.1.0";
+/** The release laid out for the script: this checkout's version. */
+const VERSION = pkg.version;
 /** This machine as the release names it (the test machines run glibc Linux). */
 const PLATFORM = `linux-${process.arch === "arm64" ? "arm64" : "x64"}`;
 
@@ -57,7 +59,7 @@ describe("the GitHub action's script (scripts/ci_check.sh)", () => {
 
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), "healthy-dns-action-"));
-    // <releases>/v0.1.0/healthy-dns-0.1.0-<platform> and SHA256SUMS, as a GitHub release serves them.
+    // <releases>/v<version>/healthy-dns-<version>-<platform> and SHA256SUMS, as a GitHub release serves them.
     releases = join(scratch, "releases");
     const files = join(releases, `v${VERSION}`);
     mkdirSync(files, { recursive: true });
@@ -200,14 +202,14 @@ describe("the GitHub action's script (scripts/ci_check.sh)", () => {
           `::error title=healthy-dns action::release v${VERSION} has no ${file} (SHA256SUMS does not list it)`,
         );
       }
-      // Windows x64 is listed: it gets as far as downloading healthy-dns-0.1.0-windows-x64.exe.
+      // Windows x64 is listed: it gets as far as downloading the .exe.
       const windows = await runScript({ ...common, RUNNER_OS: "Windows", RUNNER_ARCH: "X64" });
       assert.match(
         windows.stdout,
         new RegExp(`cannot download .*/v${VERSION}/healthy-dns-${VERSION}-windows-x64\\.exe`),
       );
       const musl = await runScript({ ...common, HDNS_PLATFORM: "linux-x64-musl" });
-      assert.match(musl.stdout, /has no healthy-dns-0\.1\.0-linux-x64-musl /);
+      assert.match(musl.stdout, new RegExp(`has no healthy-dns-${VERSION}-linux-x64-musl `));
     },
   );
 

@@ -16,6 +16,7 @@ import { systemClock } from "../../src/runtime/system_clock.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";
+import { openLateBackend } from "../helpers/late_backend.ts";
 import { openTcpBackend } from "../helpers/tcp_backend.ts";
 import { parseXml } from "../helpers/xmllint.ts";
 
@@ -257,14 +258,8 @@ describe("healthy-dns check", () => {
 
   for (const { name, dial } of dialers) {
     test(`--wait 10s: exit 0 shortly after a listener that opens 1 s late comes up (${name})`, async () => {
-      const late = await openTcpBackend("127.0.0.2");
-      await late.stop();
+      const late = await openLateBackend("127.0.0.2", 1_000);
       const config = healthConfig([{ name: "late", addresses: ["127.0.0.2"], port: late.port }]);
-      let openedAt = Infinity;
-      const opener = setTimeout(
-        () => late.start().then(() => (openedAt = performance.now())),
-        1_000,
-      );
       try {
         const startedAt = performance.now();
         const { code, lines, progress } = await check(
@@ -276,8 +271,8 @@ describe("healthy-dns check", () => {
         assert.equal(code, 0, `${lines.join("\n")}\n${progress}`);
         assert.ok(endedAt - startedAt >= 1_000, `returned after ${endedAt - startedAt} ms`);
         assert.ok(
-          endedAt - openedAt < 1_000,
-          `returned ${endedAt - openedAt} ms after the listener opened`,
+          endedAt - late.openedAt < 1_000,
+          `returned ${endedAt - late.openedAt} ms after the listener opened`,
         );
         const rounds = progress.trimEnd().split("\n");
         assert.ok(rounds.length >= 3, progress);
@@ -294,8 +289,7 @@ describe("healthy-dns check", () => {
           new RegExp(`1 of 1 .*; 1 addresses, ${rounds.length} rounds in`),
         );
       } finally {
-        clearTimeout(opener);
-        await late.stop();
+        await late.close();
       }
     });
 

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { ensureBinary } from "../helpers/binary.ts";
+import { openLateBackend } from "../helpers/late_backend.ts";
 import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 
 interface Run {
@@ -107,13 +108,7 @@ describe("healthy-dns check (compiled binary)", () => {
     "--wait 10s exits 0 shortly after a listener that opens 1 s late comes up",
     waiting,
     async () => {
-      const late = await openTcpBackend("127.0.0.2");
-      await late.stop();
-      let openedAt = Infinity;
-      const opener = setTimeout(
-        () => late.start().then(() => (openedAt = performance.now())),
-        1_000,
-      );
+      const late = await openLateBackend("127.0.0.2", 1_000);
       try {
         const startedAt = performance.now();
         const result = await run(binary, [
@@ -129,8 +124,8 @@ describe("healthy-dns check (compiled binary)", () => {
           `exited after ${result.endedAt - startedAt} ms`,
         );
         assert.ok(
-          result.endedAt - openedAt < 1_500,
-          `exited ${result.endedAt - openedAt} ms after the listener opened`,
+          result.endedAt - late.openedAt < 1_500,
+          `exited ${result.endedAt - late.openedAt} ms after the listener opened`,
         );
         // Not a terminal: one progress line per round on stderr, the last one passing.
         const rounds = result.stderr.trimEnd().split("\n");
@@ -139,8 +134,7 @@ describe("healthy-dns check (compiled binary)", () => {
         assert.match(rounds.at(-1)!, /: 1 of 1 names pass$/);
         assert.match(result.stdout, /^late\.example\.test +127\.0\.0\.2 +\d+ +healthy /m);
       } finally {
-        clearTimeout(opener);
-        await late.stop();
+        await late.close();
       }
     },
   );

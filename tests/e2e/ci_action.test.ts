@@ -5,12 +5,21 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pkg from "../../package.json" with { type: "json" };
 import { ensureBinary } from "../helpers/binary.ts";
+import { RELEASE_DIR, releaseFileName, releaseSkipReason } from "../helpers/release.ts";
 import { REPO_ROOT } from "../helpers/server_harness.ts";
 import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 
@@ -46,6 +55,29 @@ function runScript(env: Record<string, string>): Promise<Run> {
 
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
+/** Writes a config with www (127.0.0.2, up) and api (127.0.0.3, refused) probed at `port`; returns its path. */
+function writeZoneConfig(dir: string, port: number): string {
+  const file = join(dir, "zone.yaml");
+  writeFileSync(
+    file,
+    [
+      "zone: example.test",
+      "name_servers: [ns1.example.test]",
+      "health:",
+      "  timeout: 1s",
+      "records:",
+      "  www:",
+      "    addresses: [127.0.0.2]",
+      `    health_port: ${port}`,
+      "  api:",
+      "    addresses: [127.0.0.3]",
+      `    health_port: ${port}`,
+      "",
+    ].join("\n"),
+  );
+  return file;
+}
+
 /** Each run copies and hashes a ~100 MB binary: more than Bun's default 5 s per test on a loaded machine. */
 const SLOW = { timeout: 60_000 };
 
@@ -63,33 +95,16 @@ describe("the GitHub action's script (scripts/ci_check.sh)", () => {
     releases = join(scratch, "releases");
     const files = join(releases, `v${VERSION}`);
     mkdirSync(files, { recursive: true });
-    const name = `healthy-dns-${VERSION}-${PLATFORM}`;
+    const name = releaseFileName(PLATFORM);
     copyFileSync(ensureBinary(), join(files, name));
     writeFileSync(
       join(files, "SHA256SUMS"),
-      `${"0".repeat(64)}  healthy-dns-${VERSION}-windows-x64.exe\n${
+      `${"0".repeat(64)}  ${releaseFileName("windows-x64")}\n${
         sha256(join(files, name))
       }  ${name}\n`,
     );
     backend = await openTcpBackend("127.0.0.2");
-    config = join(scratch, "zone.yaml");
-    writeFileSync(
-      config,
-      [
-        "zone: example.test",
-        "name_servers: [ns1.example.test]",
-        "health:",
-        "  timeout: 1s",
-        "records:",
-        "  www:",
-        "    addresses: [127.0.0.2]",
-        `    health_port: ${backend.port}`,
-        "  api:",
-        "    addresses: [127.0.0.3]",
-        `    health_port: ${backend.port}`,
-        "",
-      ].join("\n"),
-    );
+    config = writeZoneConfig(scratch, backend.port);
     common = {
       HDNS_RELEASE_URL: pathToFileURL(releases).href,
       HDNS_VERSION: `v${VERSION}`,
@@ -222,3 +237,52 @@ describe("the GitHub action's script (scripts/ci_check.sh)", () => {
     );
   });
 });
+
+describe(
+  "the action's script with the files `npm run release` made",
+  { skip: releaseSkipReason() },
+  () => {
+    let scratch: string;
+    let backend: TcpBackend;
+    before(async () => {
+      scratch = mkdtempSync(join(tmpdir(), "healthy-dns-action-release-"));
+      const files = join(scratch, "releases", `v${VERSION}`);
+      mkdirSync(files, { recursive: true });
+      for (const name of ["SHA256SUMS", releaseFileName(PLATFORM)]) {
+        symlinkSync(join(RELEASE_DIR, name), join(files, name));
+      }
+      backend = await openTcpBackend("127.0.0.2");
+    });
+    after(async () => {
+      await backend.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    });
+
+    test(
+      "downloads this machine's release file, verifies it against the real SHA256SUMS and runs check",
+      SLOW,
+      async () => {
+        const result = await runScript({
+          HDNS_RELEASE_URL: pathToFileURL(join(scratch, "releases")).href,
+          HDNS_VERSION: VERSION,
+          RUNNER_TEMP: join(scratch, "runner"),
+          HDNS_CONFIG: writeZoneConfig(scratch, backend.port),
+          HDNS_NAMES: "www",
+          HDNS_FORMAT: "json",
+        });
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const [first, ...report] = result.stdout.split("\n");
+        assert.match(
+          first,
+          new RegExp(
+            `^healthy-dns ${VERSION.replaceAll(".", "\\.")} \\(${PLATFORM}\\): .* verified$`,
+          ),
+        );
+        const parsed = JSON.parse(report.join("\n"));
+        assert.equal(parsed.ok, true);
+        assert.equal(parsed.target, PLATFORM, "the release file reports its own target");
+        assert.match(parsed.commit, /^[0-9a-f]{7,40}(-dirty)?$/);
+      },
+    );
+  },
+);

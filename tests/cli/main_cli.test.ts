@@ -39,7 +39,8 @@ describe("healthy-dns command line (main.ts)", () => {
     assert.doesNotMatch(keygen.stdout, /--zone-resolutions/);
     const check = await runCliProcess(["check", "--help"]);
     assert.equal(check.code, 0);
-    assert.match(check.stdout, /^Usage: healthy-dns check \[FLAGS\] \[--json\]/);
+    assert.match(check.stdout, /^Usage: healthy-dns check \[FLAGS\] \[CHECK FLAGS\]/);
+    assert.match(check.stdout, /--wait T +probe in rounds until every name passes/);
     assert.match(check.stdout, /--test-timeout T +connect timeout of each probe \(default: 2s\)/);
   });
 

@@ -72,6 +72,8 @@ function notifyMessage(id: number, zone: NotifyZone): Uint8Array {
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { logger } = deps;
   const pending = new Map<string, Pending>();
+  /** Refusals already logged as warnings: secondary, zone and RCODE. */
+  const refusals = new Set<string>();
   const sockets = new Map<"v4" | "v6", Promise<UdpEndpoint>>();
   let stopped = false;
 
@@ -97,11 +99,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         // A definite answer (e.g. NOTAUTH: the secondary does not serve this zone): no retry helps.
         clearTimeout(entry.timer);
         pending.delete(slot);
-        logger.warning("NOTIFY refused by the secondary", {
+        // Said once per secondary, zone and RCODE; a secondary serving only some zones would
+        // otherwise add a warning to every change.
+        const said = `${slot}|${rcode}`;
+        (refusals.has(said) ? logger.debug : logger.warning)("NOTIFY refused by the secondary", {
           secondary: `${address}:${entry.secondary.port}`,
           zone: entry.zone.apex,
           rcode,
         });
+        refusals.add(said);
         return;
       }
       clearTimeout(entry.timer);

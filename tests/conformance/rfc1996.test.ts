@@ -31,6 +31,8 @@ describe("RFC 1996 NOTIFY to a secondary", () => {
   let server: TestServer;
   /** Whether the fake secondary acknowledges what it receives. */
   let acknowledge = false;
+  /** The RCODE it answers with. */
+  let rcode = 0;
 
   const notifies = (zone: string) =>
     received.filter((r) => decode(r.bytes).questions?.[0]?.name === zone);
@@ -49,6 +51,7 @@ describe("RFC 1996 NOTIFY to a secondary", () => {
       while (bytes[end] !== 0) end += bytes[end] + 1;
       const reply = bytes.slice(0, end + 5);
       reply[2] |= DNS.FLAG_QR;
+      reply[3] = rcode;
       reply.fill(0, 6, 12);
       const signed = signMessage(reply, tsigKey(KEY), tsig.mac, {
         timeSigned: Math.floor(Date.now() / 1000),
@@ -154,4 +157,31 @@ describe("RFC 1996 NOTIFY to a secondary", () => {
     const soa = decode(fresh[0].bytes).answers.find((r) => r.type === "SOA");
     assert.equal((soa?.data as { serial: number }).serial, server.server.serial);
   });
+
+  test(
+    "a secondary refusing the NOTIFY (REFUSED) gets no retries, and one warning per zone, not one per change",
+    {
+      timeout: 30_000,
+    },
+    async () => {
+      rcode = 5; // REFUSED
+      const warnings = () =>
+        server.logs.filter((l) => l.includes("NOTIFY refused by the secondary"));
+      for (const [round, down] of [["192.0.2.1"], ["192.0.2.2"]].entries()) {
+        const count = notifies("example.test").length;
+        server.setHealth(healthWithDown(...down));
+        await waitFor(
+          `round ${round}: a NOTIFY`,
+          () => notifies("example.test").length > count,
+          5_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1_500)); // a retry would come at +1 s
+        assert.equal(notifies("example.test").length, count + 1, `round ${round}: no retry`);
+      }
+      assert.equal(
+        warnings().filter((l) => / warning /.test(l) || /level=warning/.test(l)).length,
+        2,
+      );
+    },
+  );
 });

@@ -82,7 +82,12 @@ export function createJournal(maxChanges: number, maxRecords: number): Journal {
           deleted,
           added,
         });
-        const changes = byZone.get(zone.apex) ?? [];
+        // A gap (versions served while transfer records were not kept) breaks the chain: start anew.
+        const kept = byZone.get(zone.apex) ?? [];
+        const last = kept.at(-1);
+        const changes = last === undefined || soaSerial(last.toSoa) === change.fromSerial
+          ? kept
+          : [];
         changes.push(change);
         while (changes.length > maxChanges || (changes.length > 1 && size(changes) > maxRecords)) {
           changes.shift();

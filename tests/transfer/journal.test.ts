@@ -80,4 +80,12 @@ describe("journal", () => {
     assert.equal(journal.changesSince("b.test", 1), null);
     assert.equal(journal.changesSince("a.test", 1)!.length, 2);
   });
+
+  test("a gap between recorded versions starts the chain anew (no IXFR across it)", () => {
+    const journal = createJournal(10, 100);
+    journal.record([zone(1, [1])], [zone(2, [2])]);
+    journal.record([zone(5, [5])], [zone(6, [6])]); // 2 -> 5 was never recorded
+    assert.equal(journal.changesSince("example.test", 1), null);
+    assert.equal(journal.changesSince("example.test", 5)!.length, 1);
+  });
 });

@@ -1,0 +1,112 @@
+// `healthy-dns tsig-keygen`: one random key printed as the healthy-dns YAML
+// entry and as Knot, NSD and BIND key stanzas, each of which the daemon's
+// own config checker accepts (when installed), and the YAML entry loads.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runTsigKeygen } from "../../src/cli/tsig_keygen.ts";
+import { loadYaml, YAML_BASE } from "../config/load_helpers.ts";
+
+function keygen(args: readonly string[], fill = 7) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runTsigKeygen(args, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    random: (bytes) => bytes.fill(fill),
+  });
+  return { code, out: out.join("\n"), err };
+}
+
+/** The lines of one section of the output (after its `# ...` title, up to the next blank line). */
+function section(output: string, title: string): string {
+  const start = output.indexOf(title);
+  assert.ok(start >= 0, title);
+  const body = output.slice(output.indexOf("\n", start) + 1);
+  const end = body.indexOf("\n\n");
+  return end < 0 ? body : body.slice(0, end);
+}
+
+const checkers = {
+  knot: "/usr/sbin/knotc",
+  nsd: "/usr/sbin/nsd-checkconf",
+  bind: "/usr/bin/named-checkconf",
+};
+const has = (path: string) => spawnSync(path, ["-h"], { stdio: "ignore" }).error === undefined;
+
+describe("healthy-dns tsig-keygen", () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "healthy-dns-tsig-keygen-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("a secret as long as the hash, the same in every form; the YAML entry loads", async () => {
+    for (
+      const [algorithm, bytes] of [["hmac-sha256", 32], ["hmac-sha512", 64], [
+        "hmac-sha1",
+        20,
+      ]] as const
+    ) {
+      const { code, out } = keygen(["xfr-key", "--algorithm", algorithm]);
+      assert.equal(code, 0);
+      const secret = btoa(String.fromCharCode(...new Uint8Array(bytes).fill(7)));
+      assert.equal(out.split(secret).length - 1, 4, `${algorithm}: the secret in all four forms`);
+      const yaml = `${YAML_BASE}transfer:\n${
+        section(out, "# healthy-dns").replace(/^/gm, "  ")
+      }\n  allow: [10.0.0.0/8]\n`;
+      const config = await loadYaml(yaml);
+      assert.deepEqual(config.transfer?.tsigKeys, [{ name: "xfr-key", algorithm, secret }]);
+    }
+    assert.equal(
+      keygen(["Xfr-Key."]).out.includes("name: xfr-key,"),
+      true,
+      "name lowercased, no dot",
+    );
+    assert.match(keygen(["k"]).out, /algorithm: hmac-sha256/, "hmac-sha256 by default");
+  });
+
+  test("usage errors: exit 2 with one line", () => {
+    for (
+      const [args, message] of [
+        [[], /^NAME: required; usage: healthy-dns tsig-keygen NAME/],
+        [["k", "--algorithm", "hmac-md5"], /^--algorithm: "hmac-md5" is not one of hmac-sha256, /],
+        [["k", "extra"], /^"extra": unexpected argument/],
+        [["bad..name"], /^NAME: "bad\.\.name" is not a valid key name/],
+      ] as const
+    ) {
+      const { code, err } = keygen(args);
+      assert.equal(code, 2, String(args));
+      assert.equal(err.length, 1);
+      assert.match(err[0], message);
+    }
+  });
+
+  test("Knot, NSD and BIND accept their stanza (their own config checkers)", {
+    skip: Object.values(checkers).every(has)
+      ? false
+      : "knotc, nsd-checkconf or named-checkconf missing",
+  }, () => {
+    const { out } = keygen(["xfr-key", "--algorithm", "hmac-sha384"]);
+    const knot = join(dir, "knot.conf");
+    writeFileSync(knot, `${section(out, "# Knot DNS")}\n`);
+    const nsd = join(dir, "nsd.conf");
+    writeFileSync(nsd, `${section(out, "# NSD")}\n`);
+    const bind = join(dir, "named.conf");
+    writeFileSync(bind, `${section(out, "# BIND")}\n`);
+    for (
+      const [path, args] of [
+        [checkers.knot, ["-c", knot, "conf-check"]],
+        [checkers.nsd, [nsd]],
+        [checkers.bind, [bind]],
+      ] as const
+    ) {
+      const run = spawnSync(path, args, { encoding: "utf8", timeout: 10_000 });
+      assert.equal(run.status, 0, `${path}: ${run.stdout}${run.stderr}`);
+    }
+    // The checkers must be able to fail: a stanza with a broken secret is refused.
+    writeFileSync(bind, `${section(out, "# BIND").replace(/secret "[^"]+"/, 'secret "%%%"')}\n`);
+    assert.notEqual(spawnSync(checkers.bind, [bind], { encoding: "utf8" }).status, 0);
+  });
+});

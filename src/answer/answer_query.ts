@@ -104,7 +104,7 @@ export function answerQuery(
         );
       }
     }
-    const proof = dnssecOk && entry.proof >= 0 ? zone.chainProofs[entry.proof] : null;
+    const proof = dnssecOk && entry.proof >= 0 ? zone.chainProofs.at(entry.proof) : null;
     return respond(
       query,
       questionEnd,
@@ -144,8 +144,8 @@ export function answerQuery(
     // NSEC covering the name, and NSEC covering the wildcard at the closest encloser (RFC 4035 §3.1.3.2).
     const covering = predecessor(zone.chainKeys, canonicalKey(query, DNS.HEADER_LENGTH));
     const wildcard = predecessor(zone.chainKeys, canonicalKey(query, encloserAt) + WILDCARD_LABEL);
-    first = zone.chainProofs[covering];
-    second = wildcard === covering ? null : zone.chainProofs[wildcard];
+    first = zone.chainProofs.at(covering);
+    second = wildcard === covering ? null : zone.chainProofs.at(wildcard);
   }
   return respond(
     query,

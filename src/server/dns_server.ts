@@ -103,7 +103,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     clock: runtime.clock,
     logger,
     metrics,
-    onChange: () => void runner.request(),
+    onChange: () => void requestBuild(),
   });
   /** The serial the last run published (state file), for the first build to exceed. */
   let lastSerial: number | null = null;
@@ -177,10 +177,18 @@ export async function startDnsServer<S extends SnapshotTiming>(
     clearTimeout(refreshTimer);
     if (at === null) return;
     const wait = Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_MS, at - runtime.clock.now()));
-    refreshTimer = setTimeout(() => void runner.request(), wait);
+    refreshTimer = setTimeout(() => void requestBuild(), wait);
+  };
+  /** When the oldest change not yet in a served zone became known (ms, monotonic), for the log. */
+  let changedAt: number | null = null;
+  const requestBuild = () => {
+    changedAt ??= runtime.clock.monotonic();
+    return runner.request();
   };
   const runner = createCoalescingRunner(async () => {
     if (stopped || health === null) return;
+    const since = changedAt ?? runtime.clock.monotonic();
+    changedAt = null;
     try {
       const next = await deps.buildSnapshot({
         config,
@@ -206,7 +214,11 @@ export async function startDnsServer<S extends SnapshotTiming>(
           );
           if (stopped) return;
         }
-        logger.info("zone built", { serial: next.serial });
+        // ms: from the change being known to the new zone serving (waiting for a build in flight included).
+        logger.info("zone built", {
+          serial: next.serial,
+          ms: Math.round((runtime.clock.monotonic() - since) * 100) / 100,
+        });
       }
       current = next;
       if (next !== before) transfer.published(before, next);
@@ -282,7 +294,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     await logWarnings(config, key);
     guard = nextGuard;
     if (monitor !== null) setHealth(monitor.updateConfig(next));
-    await runner.request();
+    await requestBuild();
     runtime.collectGarbage?.(); // the old zone and the config parse
     metrics.countReload(true);
     logger.info("configuration reloaded", {
@@ -315,12 +327,12 @@ export async function startDnsServer<S extends SnapshotTiming>(
     }
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
-      void runner.request();
+      void requestBuild();
     });
     setHealth(await monitor.start());
     // The config's parse and the first health cycle's sockets, before the build allocates.
     runtime.collectGarbage?.();
-    await runner.request();
+    await requestBuild();
     if (serving() === null) throw new Error(`first zone build failed: ${String(lastBuildError)}`);
     runtime.collectGarbage?.(); // the build's scratch space
   } catch (error) {

@@ -5,6 +5,22 @@ import { packBytes } from "./pack_bytes.ts";
 /** Where the question name starts in every message. */
 const QUESTION_NAME_OFFSET = 12;
 const NO_RELOCS = new Uint16Array(0);
+/** Pointer lists made so far, by content: the NSEC answers of a zone share a handful of them. */
+const relocLists = new Map<string, Uint16Array>();
+/** Bound on `relocLists`, so an odd zone cannot grow it without end. */
+const MAX_RELOC_LISTS = 4096;
+
+/** `relocs` as a shared Uint16Array (a separate one costs an ArrayBuffer per fragment). */
+function relocList(relocs: readonly number[]): Uint16Array {
+  if (relocs.length === 0) return NO_RELOCS;
+  const key = relocs.join(",");
+  let list = relocLists.get(key);
+  if (list === undefined) {
+    list = Uint16Array.from(relocs);
+    if (relocLists.size < MAX_RELOC_LISTS) relocLists.set(key, list);
+  }
+  return list;
+}
 
 /**
  * Encodes resource records into a `Fragment`, compressing names against the
@@ -128,13 +144,25 @@ export class FragmentWriter {
     this.#u16(value & 0xffff);
   }
 
+  /**
+   * Whether the records written so far equal the plain part of `fragment`
+   * byte for byte (written for the same question name, they are the same
+   * records), so the builder can keep an old fragment instead of a new one.
+   */
+  matchesPlain(fragment: Fragment): boolean {
+    if (this.#count !== fragment.plainCount || this.#length !== fragment.plainLength) return false;
+    const bytes = fragment.bytes;
+    for (let i = 0; i < this.#length; i++) if (this.#bytes[i] !== bytes[i]) return false;
+    return true;
+  }
+
   /** The fragment written so far, its bytes packed into a shared chunk. */
   finish(): Fragment {
     const plain = this.#plainLength >= 0;
     return Object.freeze({
       bytes: packBytes(this.#bytes.subarray(0, this.#length)),
       count: this.#count,
-      relocs: this.#relocs.length === 0 ? NO_RELOCS : Uint16Array.from(this.#relocs),
+      relocs: relocList(this.#relocs),
       plainLength: plain ? this.#plainLength : this.#length,
       plainCount: plain ? this.#plainCount : this.#count,
     });

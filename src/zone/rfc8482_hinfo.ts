@@ -1,4 +1,4 @@
-import type { RRsetModel } from "./model_zone.ts";
+import type { RRsetModel } from "./name_rrsets.ts";
 import { DNS } from "../wire/dns_constants.ts";
 
 /** HINFO RDATA: CPU "RFC8482", OS "" (RFC 8482 §4.2). */

@@ -1,4 +1,9 @@
+import type { Config } from "../config/config.ts";
+import type { OverrideLookup } from "../config/operator_overrides.ts";
+import type { HealthView } from "../health/health_view.ts";
 import type { Fragment } from "../wire/fragment.ts";
+import type { ChunkedList } from "./chunked_list.ts";
+import type { NameTable } from "./name_table.ts";
 import type { ZoneRecords } from "./zone_records.ts";
 
 /** What the answer path needs about one served zone. */
@@ -15,14 +20,14 @@ export interface ZoneIndex {
   /** Canonical sort keys (src/wire/canonical_key.ts) of the NSEC owners, ascending; empty when unsigned. */
   readonly chainKeys: readonly string[];
   /** Per chain entry: its NSEC record and RRSIG, relocatable (the owner's own NSEC answer). */
-  readonly chainProofs: readonly Fragment[];
+  readonly chainProofs: ChunkedList<Fragment>;
 }
 
 /**
  * Everything prepared for one existing name (owner of data, or empty
  * non-terminal). Entries hold no reference to their zone's index, so an
- * entry whose records and signatures did not change is reused as is by the
- * next build (the zone's SOA changes with every serial).
+ * entry whose records and signatures did not change is shared as is by the
+ * next snapshot (the zone's SOA changes with every serial).
  */
 export interface NameEntry {
   /** Position of its zone in `Snapshot.zones`. */
@@ -36,24 +41,63 @@ export interface NameEntry {
    * RRSIGs) for DO=1. Every other type is NODATA.
    */
   readonly answers: readonly Fragment[];
-  /** Builder-internal: identity of the records and signatures encoded here, to decide reuse. */
-  readonly stamp: string;
 }
 
-/** A signature kept for reuse by the next build. */
-export interface CachedSignature {
-  /** RRSIG RDATA. */
-  readonly rdata: Uint8Array;
-  /** Its expiration, u32 seconds. */
-  readonly expiration: number;
+/** The records of one RRset as a snapshot serves them, in canonical form. */
+export interface RRsetData {
+  readonly ttl: number;
+  /** RDATA of each record, names in it uncompressed and lowercase, in the order served. */
+  readonly rdatas: readonly Uint8Array[];
+  /** RDATA of its RRSIG in a signed zone, else null. */
+  readonly rrsig: Uint8Array | null;
+}
+
+/**
+ * One RRset of the zone data (the RFC 8482 HINFO, synthesised for ANY, is
+ * not zone data and never listed) that differs between a snapshot and the
+ * one it replaced: added (`before` null), removed (`after` null), or changed
+ * in its records or only in its signature (a re-sign).
+ */
+export interface RRsetChange {
+  /** Position of its zone in `Snapshot.zones` (the same apex in both snapshots). */
+  readonly zone: number;
+  /** Owner name, absolute, dotted, lowercase. */
+  readonly owner: string;
+  readonly type: number;
+  readonly before: RRsetData | null;
+  readonly after: RRsetData | null;
+}
+
+/**
+ * How a snapshot differs from the one it replaced, RRset by RRset: what a
+ * zone transfer (IXFR: deletions are the `before`s, additions the `after`s),
+ * a log or a metric needs. Every serial lists its SOA (the serial is in its
+ * RDATA). The changes between serial A and a later B are those of the
+ * snapshots after A up to B, in order; a consumer that needs them keeps them
+ * as the snapshots arrive (a snapshot holds only its own step, never the
+ * previous snapshot).
+ */
+export interface SnapshotChanges {
+  /** Serial of the snapshot these changes apply to. */
+  readonly since: number;
+  /** Changed RRsets, zone by zone. */
+  readonly rrsets: readonly RRsetChange[];
+}
+
+/** The inputs a snapshot was built from, kept so the next build can tell what changed. */
+export interface SnapshotSource {
+  readonly config: Config;
+  readonly health: HealthView;
+  readonly overrides: OverrideLookup;
 }
 
 /**
  * The immutable result of one zone build: what every query is answered from.
  * Produced only by `buildSnapshot`; swapped by the server in one assignment.
- * Objects are frozen. Maps, arrays and byte arrays are typed read-only and
+ * Objects are frozen. Maps, lists and byte arrays are typed read-only and
  * never written after the build; arrays are not frozen because JavaScriptCore
  * (Bun) reads frozen arrays several times slower, and they are on the hot path.
+ * Consecutive snapshots share every entry, answer and proof that did not change.
  */
 export interface Snapshot {
   /** SOA serial shared by every served zone. */
@@ -65,13 +109,17 @@ export interface Snapshot {
   /** Served zones, hosted zone first. */
   readonly zones: readonly ZoneIndex[];
   /** Existing names keyed by `wireKey` of their lowercase wire form. */
-  readonly names: ReadonlyMap<string, NameEntry>;
+  readonly names: NameTable<NameEntry>;
   /** DNSKEY RDATA the signatures were made with, or null when unsigned. */
   readonly dnskey: Uint8Array | null;
-  /** Builder-internal: signatures by RRset identity (see sign_zones.ts), for incremental re-signing. */
-  readonly signatures: ReadonlyMap<string, CachedSignature>;
-  /** Builder-internal: identity of the served data apart from serial and signatures (build_snapshot.ts). */
-  readonly content: string;
+  /**
+   * The RRsets changed since the previous snapshot, or null when there is
+   * nothing to compare with: the first snapshot, or one whose served zones
+   * or key differ from the previous one's (treat every RRset as new).
+   */
+  readonly changes: SnapshotChanges | null;
   /** Every record of each served zone (same order as `zones`) for zone transfers, or null without a `transfer` config. */
   readonly transfer: readonly ZoneRecords[] | null;
+  /** Builder-internal: the config, health view and overrides this snapshot was built from. */
+  readonly source: SnapshotSource;
 }

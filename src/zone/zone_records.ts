@@ -1,14 +1,16 @@
 import { DNS } from "../wire/dns_constants.ts";
 import { nameToWire } from "../wire/name_to_wire.ts";
 import { packBytes } from "../wire/pack_bytes.ts";
-import type { ZoneModel } from "./model_zone.ts";
-import type { CachedSignature } from "./snapshot.ts";
+import { wireKey } from "../wire/wire_key.ts";
+import { fragmentSignature } from "./fragment_signature.ts";
+import { nameRRsets, type ZoneSource } from "./name_rrsets.ts";
+import type { NameEntry } from "./snapshot.ts";
 
 /** The records of one name in a zone transfer, and what they were made from. */
 export interface NameRecords {
   /** Absolute, dotted, lowercase. */
   readonly name: string;
-  /** Identity of its RRsets and signatures: equal stamps, equal records. */
+  /** Identity of this version of its records: equal stamps, equal records. */
   readonly stamp: string;
   /** Uncompressed wire records (owner, type, class IN, TTL, RDLENGTH, RDATA), RRSIG after its RRset. */
   readonly records: readonly Uint8Array[];
@@ -24,13 +26,13 @@ export interface ZoneRecords {
   readonly apex: string;
   /** The SOA record, which opens and closes a transfer (not in `names`). */
   readonly soa: Uint8Array;
-  /** Every other record by name, in canonical name order (the SOA's RRSIG is the apex's). */
+  /**
+   * Every other record by name, in canonical name order (the SOA's RRSIG is
+   * the apex's); a name without records (all addresses down in an unsigned
+   * zone, an empty non-terminal) is absent, so the journal sees its records go.
+   */
   readonly names: readonly NameRecords[];
   readonly byName: ReadonlyMap<string, NameRecords>;
-}
-
-function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 function resourceRecord(owner: Uint8Array, type: number, ttl: number, rdata: Uint8Array) {
@@ -53,57 +55,53 @@ export function allRecords(zone: ZoneRecords): Uint8Array[] {
 }
 
 /**
- * The records of one zone for transfers: its model plus, when signed, the
- * build's signature of each RRset (`signatures` per name, one per RRset in
- * order; the synthesised HINFO's, last, is not part of the zone). Names
- * whose RRsets and signatures equal those in `previous` keep its records.
- * Awaits `slice` between names, so queries are answered during a long build.
+ * The records of one zone for transfers, from the zone's source and the
+ * snapshot's entries: every RRset of every name, derived again, and when
+ * signed each one's RRSIG as served (read from the name's answers). The
+ * synthesised RFC 8482 HINFO is not part of the zone. A name for which
+ * `remade(name)` is false keeps its records from `previous` (its entry, so
+ * its records and signatures, did not change); `stamp` marks the names made
+ * now (the serial does: the records of one serial never change).
  */
-export async function zoneRecords(
-  model: ZoneModel,
-  signatures: readonly (readonly CachedSignature[])[] | null,
+export function zoneRecords(
+  source: ZoneSource,
+  names: ReadonlyMap<string, NameEntry>,
   previous: ZoneRecords | null,
-  slice: () => Promise<void> | undefined,
-): Promise<ZoneRecords> {
+  remade: (name: string) => boolean,
+  stamp: string,
+): ZoneRecords {
+  const { shape } = source;
   let soa: Uint8Array | null = null;
-  const names: NameRecords[] = [];
+  const list: NameRecords[] = [];
   const byName = new Map<string, NameRecords>();
-  for (const [n, { name, rrsets }] of model.names.entries()) {
-    await slice();
-    let stamp = "";
-    for (const [r, { type, ttl, rdatas }] of rrsets.entries()) {
-      stamp += `${type}/${ttl}`;
-      for (const rdata of rdatas) stamp += `/${latin1(rdata)}`;
-      const signature = signatures?.[n][r];
-      // The expiration and the signature's last bytes tell signatures apart.
-      if (signature !== undefined) {
-        stamp += `@${signature.expiration}/${latin1(signature.rdata.subarray(-8))}`;
-      }
-      stamp += "\n";
-    }
-    const old = previous?.byName.get(name);
-    let entry: NameRecords;
-    if (old !== undefined && old.stamp === stamp && name !== model.apex) {
-      entry = old;
+  for (const [i, name] of shape.sorted.entries()) {
+    let entry: NameRecords | undefined;
+    if (previous !== null && name !== shape.apex && !remade(name)) {
+      entry = previous.byName.get(name);
     } else {
       const owner = nameToWire(name);
+      const answers = names.get(wireKey(owner, 0, owner.length));
+      if (answers === undefined) throw new Error(`zone ${shape.apex}: ${name} has no entry`);
       const records: Uint8Array[] = [];
-      for (const [r, rrset] of rrsets.entries()) {
+      for (const rrset of nameRRsets(source, name, shape.chainIndex[i])) {
         for (const rdata of rrset.rdatas) {
           const record = resourceRecord(owner, rrset.type, rrset.ttl, rdata);
           if (rrset.type === DNS.TYPE_SOA) soa = record;
           else records.push(record);
         }
-        const signature = signatures?.[n][r];
-        if (signature !== undefined) {
-          records.push(resourceRecord(owner, DNS.TYPE_RRSIG, rrset.ttl, signature.rdata));
+        if (source.dnskey !== null) {
+          const answer = answers.answers[answers.types.indexOf(rrset.type)];
+          records.push(
+            resourceRecord(owner, DNS.TYPE_RRSIG, rrset.ttl, fragmentSignature(answer)),
+          );
         }
       }
-      entry = Object.freeze({ name, stamp, records });
+      if (records.length > 0) entry = Object.freeze({ name, stamp, records });
     }
-    if (entry.records.length > 0) names.push(entry);
+    if (entry === undefined) continue;
+    list.push(entry);
     byName.set(name, entry);
   }
-  if (soa === null) throw new Error(`zone ${model.apex} has no SOA`);
-  return Object.freeze({ apex: model.apex, soa, names, byName });
+  if (soa === null) throw new Error(`zone ${shape.apex} has no SOA`);
+  return Object.freeze({ apex: shape.apex, soa, names: list, byName });
 }

@@ -20,10 +20,9 @@ describe("collectEndpoints", () => {
         ["192.0.2.1", 25, 100, ["mail"]],
       ],
     );
-    assert.ok(
-      Object.isFrozen(endpoints) && Object.isFrozen(endpoints[0]) &&
-        Object.isFrozen(endpoints[0].names),
-    );
+    // The list and each endpoint are frozen; name lists only typed read-only (a frozen array is
+    // stored sparse by JavaScriptCore, ~160 bytes more each).
+    assert.ok(Object.isFrozen(endpoints) && Object.isFrozen(endpoints[0]));
   });
 
   test("skips static records and returns nothing when nothing is checked", () => {

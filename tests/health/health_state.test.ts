@@ -38,4 +38,35 @@ describe("HealthState", () => {
     assert.equal(pruned.isHealthy("192.0.2.1", 80), false);
     assert.equal(pruned.isHealthy("2001:db8::1", 80), true);
   });
+
+  test("changedSince: the endpoints flipped between two states of one base; null when it cannot tell", () => {
+    const up = HealthState.EMPTY.with(
+      Array.from({ length: 1000 }, (_, i) => [endpointKey(`10.0.${i >> 8}.${i & 255}`, 80), true]),
+    );
+    const c = endpointKey("10.0.0.7", 80);
+    const one = up.with([[a, true]]);
+    const two = one.with([[c, false]]);
+    assert.deepEqual([...two.changedSince(up)!].sort(), [a, c].sort());
+    assert.deepEqual([...two.changedSince(one)!].sort(), [a, c].sort(), "a superset is allowed");
+    assert.equal(two.changedSince({ isHealthy: () => true }), null);
+    assert.equal(two.isHealthy("10.0.0.7", 80), false);
+    assert.equal(two.healthyCount, 1000);
+  });
+
+  test("many flips fold into a new base: answers and counts stay exact", () => {
+    const keys = Array.from(
+      { length: 2000 },
+      (_, i) => endpointKey(`10.1.${i >> 8}.${i & 255}`, 80),
+    );
+    let state = HealthState.EMPTY.with(keys.map((key) => [key, true]));
+    const start = state;
+    for (let i = 0; i < 1500; i += 3) state = state.with([[keys[i], false]]);
+    assert.equal(state.healthyCount, 1500);
+    assert.equal(state.changedSince(start), null, "folded: another base");
+    for (const [i, key] of keys.entries()) {
+      const [address] = key.split(" ");
+      assert.equal(state.isHealthy(address, 80), !(i < 1500 && i % 3 === 0), key);
+    }
+    assert.equal(state.with([[keys[0], false]]), state);
+  });
 });

@@ -3,11 +3,17 @@
  *   query    gdnsd, our compiled Bun binary and our server on Deno (from source), all running at
  *            once, measured with dnsperf in interleaved rounds (positive / mixed, DO=0 / DO=1);
  *   flip     loss and correctness while a 10,000-name signed zone is rebuilt every second;
- *   startup  time to first answer and RSS at 10,000 names, each its own health endpoint.
+ *   startup  time to first answer and RSS at 10,000 names, each its own health endpoint;
+ *   flap     the 10-minute run: 10,000 ECDSA-signed names, one name flipping
+ *            every second under dnsperf load; RSS through start-up and the run, queries/s against
+ *            steady phases before and after, build latency from the server's "zone built" lines;
+ *   big      start-up at 100,000 Ed25519-signed names, each its own health
+ *            endpoint: time to first answer, RSS, and a reload (full rebuild) to the new serial.
  *
  * Run through `scripts/bench` (which builds the binary and installs the tools), or directly:
- *   npx bun scripts/bench_dns.ts [--rounds 3] [--seconds 8] [--only query,flip,startup]
+ *   npx bun scripts/bench_dns.ts [--rounds 3] [--seconds 8] [--only query,flip,startup,flap,big]
  *                                [--runtimes bun,deno] [--binary dist/healthy-dns] [--out FILE]
+ *                                [--flap-minutes 10] [--flap-runtimes bun] [--big-runtimes bun]
  * Prints Markdown tables (progress on stderr); `--out FILE` also writes them there.
  * Only loopback addresses are used; every process started is stopped at the end.
  */
@@ -35,8 +41,8 @@ const ROUNDS = Number(flag("--rounds", "3"));
 const BUILT = flag("--binary", BUILT_DEFAULT);
 const SECONDS = Number(flag("--seconds", "8"));
 const OUT_FILE = flag("--out", "");
-/** Sections to run: query, flip, startup (comma-separated). */
-const ONLY = new Set(flag("--only", "query,flip,startup").split(","));
+/** Sections to run: query, flip, startup, flap, big (comma-separated). */
+const ONLY = new Set(flag("--only", "query,flip,startup,flap,big").split(","));
 /** Runtimes of our server to measure: bun (the compiled binary), deno (from source). */
 const RUNTIMES = flag("--runtimes", "bun,deno").split(",");
 // Fixed ports below Linux's ephemeral range (32768-60999), so no socket of another job can hold them.
@@ -47,6 +53,12 @@ const HEALTH_PORT = 28080;
 const FLIP_PORT = 28081;
 const NAMES = 100;
 const BIG = 10_000;
+const HUGE = 100_000;
+/** Length of the flapping run, minutes. */
+const FLAP_MINUTES = Number(flag("--flap-minutes", "10"));
+/** Runtimes for the long sections (each adds their full length). */
+const FLAP_RUNTIMES = flag("--flap-runtimes", "bun").split(",");
+const BIG_RUNTIMES = flag("--big-runtimes", "bun").split(",");
 
 const lines: string[] = [];
 const began = performance.now();
@@ -107,11 +119,17 @@ interface Proc {
   started: number;
 }
 
-function start(command: string, args: string[]): Proc {
+/** Starts a process; `onLine` receives each line of its stderr (the server's log). */
+function start(command: string, args: string[], onLine?: (line: string) => void): Proc {
   const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
+  let partial = "";
   child.stderr?.on("data", (d) => {
     err = (err + d).slice(-4000);
+    if (onLine === undefined) return;
+    const lines = (partial + d).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
   });
   child.on("exit", (code) => {
     if (code && code !== 0 && code !== 143) console.error(`${command} exited ${code}: ${err}`);
@@ -201,6 +219,9 @@ interface ZoneOptions {
    * makes every response pass through the limiter without being limited.
    */
   rateLimit?: number;
+  logLevel?: string;
+  /** One distinct address per name (127.1.0.0 up), for more than 65,536 names. */
+  distinct?: boolean;
 }
 
 function zoneYaml(names: number, opts: ZoneOptions): string {
@@ -209,7 +230,7 @@ function zoneYaml(names: number, opts: ZoneOptions): string {
     "zone: example.test",
     "name_servers: [ns1.example.test]",
     `listen: ["127.0.0.1:${opts.port}"]`,
-    "log_level: warning",
+    `log_level: ${opts.logLevel ?? "warning"}`,
     `rate_limit: { responses_per_second: ${opts.rateLimit ?? 0} }`,
     "health:",
     `  interval: ${opts.intervalS ?? 10}s`,
@@ -218,7 +239,9 @@ function zoneYaml(names: number, opts: ZoneOptions): string {
   if (opts.key) out.push("dnssec:", `  key: ${opts.key}`, `  algorithm: ${opts.algorithm}`);
   out.push("records:");
   for (let i = 0; i < names; i++) {
-    const addrs = Array.from({ length: per }, (_, k) => `127.${1 + k}.${(i >> 8) & 255}.${(i & 255) || 1}`);
+    const addrs = opts.distinct
+      ? [`127.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`]
+      : Array.from({ length: per }, (_, k) => `127.${1 + k}.${(i >> 8) & 255}.${(i & 255) || 1}`);
     if (opts.static) out.push(`  h${i}: [${addrs.join(", ")}]`);
     else out.push(`  h${i}:`, `    addresses: [${addrs.join(", ")}]`, `    health_port: ${HEALTH_PORT}`);
   }
@@ -519,6 +542,189 @@ async function startup(procs: Proc[]): Promise<void> {
   say();
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The SOA serial `port` serves for example.test, or null without an answer within 2 s. */
+async function soaSerial(port: number): Promise<number | null> {
+  const socket = createSocket("udp4");
+  try {
+    return await new Promise<number | null>((ok) => {
+      const timer = setTimeout(() => ok(null), 2000);
+      socket.on("message", (msg: Uint8Array) => {
+        if (((msg[6] << 8) | msg[7]) !== 1) return;
+        const rdata = skipWireName(msg, 12) + 4 + 12;
+        const at = skipWireName(msg, skipWireName(msg, rdata));
+        clearTimeout(timer);
+        ok(((msg[at] << 24) | (msg[at + 1] << 16) | (msg[at + 2] << 8) | msg[at + 3]) >>> 0);
+      });
+      socket.send(queryPacket("example.test", 6), port, "127.0.0.1");
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+/** Samples a process's RSS every `everyMs`; `stop()` returns the highest sample (MiB). */
+function rssSampler(pid: number, everyMs: number): { stop(): number } {
+  let highest = 0;
+  const sample = () => {
+    try {
+      highest = Math.max(highest, memory(pid).now);
+    } catch {
+      // the process has exited
+    }
+  };
+  const timer = setInterval(sample, everyMs);
+  sample();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return highest;
+    },
+  };
+}
+
+/** Section 4: the long flapping run (issue "Incremental zone updates"). */
+async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, procs: Proc[]): Promise<void> {
+  say(`### ${FLAP_MINUTES}-minute flapping run (${BIG.toLocaleString("en")} ECDSA-signed names, one name flipping every second, under load)`);
+  say();
+  say(`One server process from start to end. After start-up, dnsperf (DO=1, 90 % static names, 10 % \`flip\`) runs without pause: 30 s steady, then ${FLAP_MINUTES} minutes in 30-s windows while the health listener of \`flip\` is opened and closed every second (so the zone changes about once a second), then 30 s steady again. The poller of the section above checks \`flip\`, \`h1\` and the SOA every 20 ms throughout. RSS is sampled every second; the peak is the kernel's high-water mark (VmHWM), start-up included. Build latency is what the server logs per new zone: from the health change being known to the new snapshot serving.`);
+  say();
+  const port = OUR_PORT + 30;
+  for (const runtime of FLAP_RUNTIMES) {
+    const yaml = join(OUT, `flap-long-${runtime}.yaml`);
+    writeFileSync(yaml, zoneYaml(BIG, { port, key: ecdsaKey, algorithm: "ECDSAP256SHA256", intervalS: 1, flip: true, static: true, addressesPerName: 1, logLevel: "info" }));
+    const builds: number[] = [];
+    let ready = false;
+    const cmd = command(runtime);
+    progress(`flap run ${runtime}: starting`);
+    const t0 = performance.now();
+    const p = start(cmd[0], [...cmd.slice(1), "--config", yaml], (line) => {
+      const built = / zone built .*\bms=([\d.]+)/.exec(line);
+      if (built && ready) builds.push(Number(built[1]));
+    });
+    procs.push(p);
+    const pid = p.child.pid!;
+    if (!(await waitForAnswer(port, "h1.example.test", 180_000))) throw new Error(`${label(runtime)} did not answer`);
+    const startSeconds = (performance.now() - t0) / 1000;
+    ready = true;
+    await sleep(3000);
+    const afterReady = memory(pid);
+    const sampler = rssSampler(pid, 1000);
+    const poller = new Poller(port);
+    poller.start();
+    const phase = async (seconds: number) => {
+      const cpu = cpuSeconds(pid);
+      const result = await dnsperf(port, files.flip, true, seconds);
+      return { result, cpu: cpuSeconds(pid) - cpu };
+    };
+    const before = rssSampler(pid, 1000);
+    const steady = [await phase(30)];
+    const highestSteady = before.stop();
+    let listener: Server | null = null;
+    let busy = false;
+    let toggles = 0;
+    const flipper = setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      if (listener) {
+        const s = listener;
+        listener = null;
+        await closeServer(s);
+      } else {
+        listener = await healthListener(FLIP_PORT);
+      }
+      toggles++;
+      busy = false;
+    }, 1000);
+    const flipping: Awaited<ReturnType<typeof phase>>[] = [];
+    const end = performance.now() + FLAP_MINUTES * 60_000;
+    for (let left = end - performance.now(); left > 5000; left = end - performance.now()) {
+      progress(`flap run ${runtime}: ${(left / 60_000).toFixed(1)} min left, ${builds.length} builds so far`);
+      flipping.push(await phase(Math.min(30, Math.round(left / 1000))));
+    }
+    clearInterval(flipper);
+    if (listener) await closeServer(listener);
+    const buildsWhileFlipping = builds.length;
+    steady.push(await phase(30));
+    poller.stop();
+    await sleep(1500);
+    poller.close();
+    const highest = sampler.stop();
+    await sleep(2000);
+    const last = memory(pid);
+    await stop(p);
+
+    const qps = (xs: typeof steady) => median(xs.map((x) => x.result.qps));
+    const row = (name: string, xs: typeof steady) => {
+      const sent = xs.reduce((a, x) => a + x.result.sent, 0);
+      const lost = xs.reduce((a, x) => a + x.result.lost, 0);
+      const cpu = xs.reduce((a, x) => a + x.cpu, 0);
+      const values = xs.map((x) => x.result.qps);
+      say(`| ${label(runtime)} | ${name} | ${xs.length} | ${fmt(qps(xs))} | ${fmt(Math.min(...values))}–${fmt(Math.max(...values))} | ${fmt(median(xs.map((x) => x.result.latencyMs)), 3)} | ${lost} / ${sent} | ${fmt((cpu / (sent - lost)) * 1e5, 2)} |`);
+    };
+    say("| server | phase | dnsperf windows | qps median | qps range | avg latency ms | lost / sent | server CPU s per 100k answers |");
+    say("|---|---|---|---|---|---|---|---|");
+    row("steady (before and after)", steady);
+    row("flipping", flipping);
+    say();
+    const sorted = [...builds].sort((a, b) => a - b);
+    const q = (x: number) => sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))];
+    say(`- ${label(runtime)}: start-up ${fmt(startSeconds, 2)} s; RSS 3 s after ready ${fmt(afterReady.now, 1)} MiB (peak so far ${fmt(afterReady.peak, 1)}); highest sampled in the first steady phase (load, no flips) ${fmt(highestSteady, 1)} MiB, during the whole run ${fmt(highest, 1)} MiB; at the end ${fmt(last.now, 1)} MiB; peak (VmHWM, start-up included) ${fmt(last.peak, 1)} MiB.`);
+    say(`- queries/s flipping ÷ steady: ${fmt(qps(flipping) / qps(steady), 3)}; listener toggles ${toggles}; zones built while flipping ${buildsWhileFlipping} (${builds.length} in all after ready); build latency, change known → serving: median ${fmt(q(0.5), 2)} ms, p99 ${fmt(q(0.99), 2)} ms, max ${fmt(sorted.at(-1) ?? NaN, 2)} ms.`);
+    say(`- poller: ${poller.sent} queries, ${poller.sent - poller.received} unanswered, ${poller.wrong.length} wrong${poller.wrong.length ? ` (${poller.wrong.slice(0, 3).join("; ")})` : ""}; ${poller.serials.size} SOA serials and ${Math.max(0, poller.flipStates.length - 1)} \`flip\` state changes seen.`);
+    say();
+  }
+}
+
+/** Section 5: start-up and a reload at 100,000 Ed25519-signed names, each its own health endpoint. */
+async function bigStartup(procs: Proc[]): Promise<void> {
+  say(`### Start-up at ${HUGE.toLocaleString("en")} names (ED25519, 1 address each, each its own health endpoint)`);
+  say();
+  say(`Time from process start to the first answer for the last name (the first health cycle connects to all ${HUGE.toLocaleString("en")} endpoints, 1,000 at a time, then the first zone is built and signed); RSS sampled every 250 ms (highest) and read 3 s after ready. Then one record's address is changed in the file and SIGHUP sent: reload time is until the SOA serial changes (config read, full rebuild keeping every unchanged answer and signature).`);
+  say();
+  say("| server | time to first answer s | highest RSS during start-up MiB | RSS after ready MiB | reload to new serial s | RSS after reload MiB | peak RSS (VmHWM) MiB |");
+  say("|---|---|---|---|---|---|---|");
+  const port = OUR_PORT + 40;
+  const key = keygen("ED25519");
+  for (const runtime of BIG_RUNTIMES) {
+    const yaml = join(OUT, `huge-${runtime}.yaml`);
+    const opts: ZoneOptions = { port, key, algorithm: "ED25519", addressesPerName: 1, distinct: true, intervalS: 60 };
+    writeFileSync(yaml, zoneYaml(HUGE, opts));
+    progress(`start-up ${runtime} ${HUGE} names`);
+    const t0 = performance.now();
+    const cmd = command(runtime);
+    const p = start(cmd[0], [...cmd.slice(1), "--config", yaml]);
+    procs.push(p);
+    const sampler = rssSampler(p.child.pid!, 250);
+    const ok = await waitForAnswer(port, `h${HUGE - 1}.example.test`, 300_000);
+    const seconds = (performance.now() - t0) / 1000;
+    const highest = sampler.stop();
+    await sleep(3000);
+    const ready = memory(p.child.pid!);
+    let reload = NaN;
+    const before = ok ? await soaSerial(port) : null;
+    if (before !== null) {
+      writeFileSync(yaml, zoneYaml(HUGE, opts).replace("h0:\n    addresses: [127.1.0.0]", "h0:\n    addresses: [127.250.0.1]"));
+      const t1 = performance.now();
+      p.child.kill("SIGHUP");
+      for (const deadline = t1 + 300_000; performance.now() < deadline; await sleep(50)) {
+        const serial = await soaSerial(port);
+        if (serial !== null && serial !== before) {
+          reload = (performance.now() - t1) / 1000;
+          break;
+        }
+      }
+    }
+    await sleep(3000);
+    const after = memory(p.child.pid!);
+    await stop(p);
+    say(`| ${label(runtime)} | ${ok ? fmt(seconds, 2) : "no answer in 300 s"} | ${fmt(highest, 1)} | ${fmt(ready.now, 1)} | ${fmt(reload, 2)} | ${fmt(after.now, 1)} | ${fmt(after.peak, 1)} |`);
+  }
+  say();
+}
+
 async function main(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -532,6 +738,8 @@ async function main(): Promise<void> {
     if (ONLY.has("query")) await queryPath(files, ecdsaKey, procs);
     if (ONLY.has("flip")) await flipping(files, ecdsaKey, procs);
     if (ONLY.has("startup")) await startup(procs);
+    if (ONLY.has("flap")) await flapRun(files, ecdsaKey, procs);
+    if (ONLY.has("big")) await bigStartup(procs);
   } finally {
     for (const p of procs) await stop(p);
     await closeServer(health);

@@ -103,7 +103,7 @@ function knotConfig(o: SecondaryOptions, address: string, dir: string): string {
     `    storage: "${dir}"`,
     "    zonefile-sync: -1",
     "    zonefile-load: none",
-    "    journal-content: changes",
+    "    journal-content: all",
     "    semantic-checks: off",
     "zone:",
     ...o.zones.flatMap((zone) => [

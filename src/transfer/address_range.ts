@@ -11,8 +11,9 @@ export function peerAddress(hostname: string): string {
   return canonicalIp(mapped ? mapped[1] : hostname) ?? hostname;
 }
 
-/** Whether canonical `address` lies in `range` (families must match). */
+/** Whether `address` lies in `range` (families must match; not an address: false). */
 export function inRange(address: string, range: AddressRange): boolean {
+  if (canonicalIp(address) === null) return false;
   if (address.includes(":") !== range.address.includes(":")) return false;
   const a = addressToRdata(address);
   const b = addressToRdata(range.address);

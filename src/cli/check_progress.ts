@@ -36,6 +36,8 @@ export class CheckProgress {
   readonly #waitMs: number;
   #body = "";
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** A write failed (stderr closed): progress stops, the check goes on. */
+  #broken = false;
 
   /** @param waitMs the deadline, in milliseconds after now. */
   constructor(sink: ProgressSink, clock: Clock, waitMs: number) {
@@ -52,13 +54,13 @@ export class CheckProgress {
       (waiting === "" ? "" : `; waiting for ${waiting}`);
     const done = waiting === "";
     if (!this.#sink.live) {
-      this.#sink.write(`${this.#line(done)}\n`);
+      this.#write(`${this.#line(done)}\n`);
       return;
     }
-    this.#sink.write(CLEAR_LINE + this.#line(done));
-    if (!done) {
+    this.#write(CLEAR_LINE + this.#line(done));
+    if (!done && !this.#broken) {
       this.#timer ??= setInterval(
-        () => this.#sink.write(CLEAR_LINE + this.#line(false)),
+        () => this.#write(CLEAR_LINE + this.#line(false)),
         LIVE_REFRESH_MS,
       );
     }
@@ -68,7 +70,21 @@ export class CheckProgress {
   end(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    if (this.#sink.live && this.#body !== "") this.#sink.write("\n");
+    if (this.#sink.live && this.#body !== "") this.#write("\n");
+  }
+
+  /**
+   * Writes to the sink; the first failure (a closed terminal or pipe) ends all
+   * progress output, since a check's verdict must not depend on its stderr.
+   */
+  #write(text: string): void {
+    if (this.#broken) return;
+    try {
+      this.#sink.write(text);
+    } catch {
+      this.#broken = true;
+      clearInterval(this.#timer);
+    }
   }
 
   #line(done: boolean): string {

@@ -46,6 +46,8 @@ export interface CheckReport {
   readonly runtime: string;
   /** The platform, in release-file words, e.g. `linux-x64`. */
   readonly target: string;
+  /** The `--config` file checked, as given; null when the config came from flags only. */
+  readonly config: string | null;
   /** The zone the names are in. */
   readonly zone: string;
   /** Wall-clock start, ISO 8601 UTC. */
@@ -143,6 +145,7 @@ export function buildCheckReport(
     commit: info.build.commit,
     runtime: `${info.build.runtime} ${info.build.runtimeVersion}`,
     target: info.build.target,
+    config: config.configFile,
     zone: config.hostedZone,
     startedAt: new Date(info.startedAt).toISOString(),
     durationMs: round1(last.endMs),

@@ -16,10 +16,13 @@ function escapeProperty(text: string): string {
 /**
  * The report as GitHub Actions workflow commands: one `::error` per failing
  * name (its addresses and why, one per line of the annotation) and one
- * `::notice` per passing name, then the summary as a plain log line.
+ * `::notice` per passing name, then the summary as a plain log line. With a
+ * config file, the annotations are attached to it (`file=`), so a pull
+ * request that changes it shows them there.
  */
 export function formatCheckGithub(report: CheckReport): string[] {
-  const title = `title=${escapeProperty(TITLE)}`;
+  const file = report.config === null ? "" : `file=${escapeProperty(report.config)},`;
+  const title = `${file}title=${escapeProperty(TITLE)}`;
   return [
     ...report.names.map((name) => {
       if (name.ok) {

@@ -187,6 +187,9 @@ describe("healthy-dns check", () => {
     assert.deepEqual(dialed, ["127.0.0.2"]);
     assert.match(lines.at(-1)!, /^1 of 1 health-checked names /);
     assert.equal((await check(oneDead(), ["--names", "www,dead"], spy)).code, 1);
+    dialed.length = 0;
+    assert.equal((await check(oneDead(), ["--names", "www.alias.test"], spy)).code, 0);
+    assert.deepEqual(dialed, ["127.0.0.2"], "a name under an alias zone is the same record");
   });
 
   test("--names with a name that is not health-checked is a usage error naming it", async () => {
@@ -242,6 +245,13 @@ describe("healthy-dns check", () => {
       "::notice title=healthy-dns check::www.example.test passes: 1 of 1 addresses healthy",
     ]);
     assert.match(lines.at(-1)!, /; failing: dead\.example\.test$/);
+    // With a config file, annotations are attached to it (`:` and `,` escaped as GitHub does).
+    const withFile = { ...oneDead(), configFile: "dns/zone,v2.yaml" };
+    const annotated = await check(withFile, ["--format", "github"], dialers[0].dial);
+    assert.match(
+      annotated.lines[0],
+      /^::notice file=dns\/zone%2Cv2\.yaml,title=healthy-dns check::www\.example\.test passes/,
+    );
   });
 
   test("--output: the report goes to the file, the table to stdout", async () => {

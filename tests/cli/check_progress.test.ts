@@ -62,4 +62,27 @@ describe("CheckProgress", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     assert.equal(writes.length, count, "no writes after end()");
   });
+
+  test("a terminal that went away ends the progress output instead of failing the check", async () => {
+    const clock = manualClock();
+    let attempts = 0;
+    const progress = new CheckProgress(
+      {
+        live: true,
+        write: () => {
+          if (++attempts > 1) throw new Error("EPIPE: terminal closed");
+        },
+      },
+      clock,
+      60_000,
+    );
+    try {
+      progress.round({ number: 1, passed: 0, total: 1, waiting: [api] });
+      await waitFor("the clock's first tick", () => attempts >= 2, 5_000);
+      progress.round({ number: 2, passed: 0, total: 1, waiting: [api] });
+    } finally {
+      progress.end();
+    }
+    assert.equal(attempts, 2, "no write after the first failure");
+  });
 });

@@ -144,7 +144,7 @@ describe("the GitHub action's script (scripts/ci_check.sh)", () => {
         `healthy-dns ${VERSION} (${PLATFORM}): ${binary}, sha256 ${sha256(binary)} verified`,
       );
       assert.deepEqual(lines.slice(1, -1), [
-        "::notice title=healthy-dns check::www.example.test passes: 1 of 1 addresses healthy",
+        `::notice file=${config},title=healthy-dns check::www.example.test passes: 1 of 1 addresses healthy`,
       ]);
       assert.match(lines.at(-1)!, /^1 of 1 health-checked names have every address healthy; /);
       assert.match(result.stderr, /^check [\d.]+ s: round 1: 1 of 1 names pass$/m);
@@ -168,7 +168,7 @@ describe("the GitHub action's script (scripts/ci_check.sh)", () => {
       assert.equal(github.code, 1);
       assert.match(
         github.stdout,
-        /^::error title=healthy-dns check::api\.example\.test fails: no healthy address%0A127\.0\.0\.3 port /m,
+        /^::error file=[^,]+,title=healthy-dns check::api\.example\.test fails: no healthy address%0A127\.0\.0\.3 port /m,
       );
     },
   );

@@ -61,7 +61,7 @@ const COMMANDS: Readonly<
  */
 export async function runCli(runtime: Runtime): Promise<number> {
   const [first = "", ...rest] = runtime.args;
-  const command = first.startsWith("-") || first === "" ? "serve" : first;
+  const command = commandOf(runtime.args);
   const args = command === first ? rest : runtime.args;
   if (args.includes("--help") || args.includes("-h") || first === "help") {
     // `healthy-dns check --help`: that command's own flags; `--help` alone: everything.
@@ -90,8 +90,36 @@ export async function runCli(runtime: Runtime): Promise<number> {
       err(error.message.replace(/\s*\n\s*/g, " "));
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    err(`healthy-dns ${command}: internal error: ${message.split("\n")[0]}`);
-    return 3;
+    err(internalErrorLine(command, error));
+    return INTERNAL_ERROR;
   }
+}
+
+/** The subcommand the arguments ask for: the first one, or `serve` when it is a flag or absent. */
+function commandOf(args: readonly string[]): string {
+  const [first = ""] = args;
+  return first.startsWith("-") || first === "" ? "serve" : first;
+}
+
+/** The exit code of an internal error: anything unexpected, as opposed to a user error (2). */
+const INTERNAL_ERROR = 3;
+
+/** One stderr line for an internal error: `healthy-dns check: internal error: ...`. */
+function internalErrorLine(command: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `healthy-dns ${command}: internal error: ${message.split("\n")[0]}`;
+}
+
+/**
+ * Makes an error that escapes every caller (in a timer or callback, where
+ * `runCli` cannot catch it) end the process like any internal error: one
+ * line on stderr and exit code 3, never the runtime's 1, which `check` uses
+ * for "a name fails". main.ts calls it once, before `runCli`.
+ */
+export function exitOnUncaughtError(runtime: Runtime): void {
+  const command = commandOf(runtime.args);
+  runtime.onUncaughtError((error) => {
+    err(internalErrorLine(command, error));
+    runtime.exit(INTERNAL_ERROR);
+  });
 }

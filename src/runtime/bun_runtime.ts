@@ -359,6 +359,10 @@ export const bunRuntime: Runtime = Object.freeze({
     process.stderr.write(text);
   },
   stderrIsTerminal: () => process.stderr.isTTY === true,
+  onUncaughtError(handler: (error: unknown) => void): void {
+    process.on("uncaughtException", handler);
+    process.on("unhandledRejection", handler);
+  },
   env: (name: string) => process.env[name],
   exit: (code: number): never => process.exit(code),
   // Hands back what a one-off job (the YAML parse, a zone build) left, before the next allocates.

@@ -267,6 +267,16 @@ export const denoRuntime: Runtime = Object.freeze({
     }
   },
   stderrIsTerminal: () => Deno.stderr.isTerminal(),
+  onUncaughtError(handler: (error: unknown) => void): void {
+    globalThis.addEventListener("error", (event) => {
+      event.preventDefault();
+      handler(event.error);
+    });
+    globalThis.addEventListener("unhandledrejection", (event) => {
+      event.preventDefault();
+      handler(event.reason);
+    });
+  },
   env: (name: string) => Deno.env.get(name),
   exit: (code: number): never => Deno.exit(code),
 });

@@ -114,6 +114,12 @@ export interface Runtime {
   writeStderr(text: string): void;
   /** Whether stderr is a terminal (a live progress line) rather than a file or pipe (a CI log). */
   stderrIsTerminal(): boolean;
+  /**
+   * Calls `handler` instead of the runtime's default (a stack trace, exit
+   * code 1) when an exception escapes every caller or a rejected promise is
+   * never handled; the handler decides how the process ends.
+   */
+  onUncaughtError(handler: (error: unknown) => void): void;
   env(name: string): string | undefined;
   exit(code: number): never;
   /**

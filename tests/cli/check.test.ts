@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ import { healthConfig } from "../helpers/health_config.ts";
 import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";
 import { openLateBackend } from "../helpers/late_backend.ts";
 import { openTcpBackend } from "../helpers/tcp_backend.ts";
+import { REPO_ROOT } from "../helpers/server_harness.ts";
 import { parseXml } from "../helpers/xmllint.ts";
 
 const dialers = await dialersUnderTest();
@@ -362,4 +364,18 @@ describe("healthy-dns check exit codes (runCli with the runtime)", () => {
     };
     assert.equal(await runCli({ ...runtime, clock, args: flags(80) }), 3);
   });
+
+  for (const mode of ["throw", "reject"]) {
+    test(`exit 3 for an error that escapes every caller (${mode}), as main.ts installs it`, () => {
+      const fixture = join(REPO_ROOT, "tests", "cli", "fixtures", "uncaught_error.ts");
+      const args = runtime.name === "deno" ? ["run", "-A", fixture] : [fixture];
+      const result = spawnSync(process.execPath, [...args, "check", mode], {
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      assert.equal(result.status, 3, result.stderr);
+      const what = mode === "throw" ? "boom in a timer" : "boom in a promise";
+      assert.equal(result.stderr.trim(), `healthy-dns check: internal error: ${what}`);
+    });
+  }
 });

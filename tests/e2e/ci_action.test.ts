@@ -4,7 +4,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import {
   copyFileSync,
   mkdirSync,
@@ -18,15 +17,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pkg from "../../package.json" with { type: "json" };
-import { ensureBinary } from "../helpers/binary.ts";
+import {
+  HOST_PLATFORM as PLATFORM,
+  layOutRelease,
+  sha256File as sha256,
+  writeZoneConfig,
+} from "../helpers/local_release.ts";
 import { RELEASE_DIR, releaseFileName, releaseSkipReason } from "../helpers/release.ts";
 import { REPO_ROOT } from "../helpers/server_harness.ts";
 import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 
 /** The release laid out for the script: this checkout's version. */
 const VERSION = pkg.version;
-/** This machine as the release names it (the test machines run glibc Linux). */
-const PLATFORM = `linux-${process.arch === "arm64" ? "arm64" : "x64"}`;
 
 interface Run {
   code: number | null;
@@ -53,31 +55,6 @@ function runScript(env: Record<string, string>): Promise<Run> {
   });
 }
 
-const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
-
-/** Writes a config with www (127.0.0.2, up) and api (127.0.0.3, refused) probed at `port`; returns its path. */
-function writeZoneConfig(dir: string, port: number): string {
-  const file = join(dir, "zone.yaml");
-  writeFileSync(
-    file,
-    [
-      "zone: example.test",
-      "name_servers: [ns1.example.test]",
-      "health:",
-      "  timeout: 1s",
-      "records:",
-      "  www:",
-      "    addresses: [127.0.0.2]",
-      `    health_port: ${port}`,
-      "  api:",
-      "    addresses: [127.0.0.3]",
-      `    health_port: ${port}`,
-      "",
-    ].join("\n"),
-  );
-  return file;
-}
-
 /** Each run copies and hashes a ~100 MB binary: more than Bun's default 5 s per test on a loaded machine. */
 const SLOW = { timeout: 60_000 };
 
@@ -91,22 +68,12 @@ describe("the GitHub action's script (scripts/ci_check.sh)", () => {
 
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), "healthy-dns-action-"));
-    // <releases>/v<version>/healthy-dns-<version>-<platform> and SHA256SUMS, as a GitHub release serves them.
     releases = join(scratch, "releases");
-    const files = join(releases, `v${VERSION}`);
-    mkdirSync(files, { recursive: true });
-    const name = releaseFileName(PLATFORM);
-    copyFileSync(ensureBinary(), join(files, name));
-    writeFileSync(
-      join(files, "SHA256SUMS"),
-      `${"0".repeat(64)}  ${releaseFileName("windows-x64")}\n${
-        sha256(join(files, name))
-      }  ${name}\n`,
-    );
+    const url = layOutRelease(releases);
     backend = await openTcpBackend("127.0.0.2");
-    config = writeZoneConfig(scratch, backend.port);
+    config = writeZoneConfig(join(scratch, "zone.yaml"), backend.port);
     common = {
-      HDNS_RELEASE_URL: pathToFileURL(releases).href,
+      HDNS_RELEASE_URL: url,
       HDNS_VERSION: `v${VERSION}`,
       RUNNER_TEMP: join(scratch, "runner"),
       HDNS_CONFIG: config,
@@ -266,7 +233,7 @@ describe(
           HDNS_RELEASE_URL: pathToFileURL(join(scratch, "releases")).href,
           HDNS_VERSION: VERSION,
           RUNNER_TEMP: join(scratch, "runner"),
-          HDNS_CONFIG: writeZoneConfig(scratch, backend.port),
+          HDNS_CONFIG: writeZoneConfig(join(scratch, "zone.yaml"), backend.port),
           HDNS_NAMES: "www",
           HDNS_FORMAT: "json",
         });

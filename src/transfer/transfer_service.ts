@@ -3,6 +3,7 @@ import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress, Runtime } from "../runtime/runtime.ts";
 import { DNS } from "../wire/dns_constants.ts";
+import { readQuestionName } from "../wire/read_question_name.ts";
 import { skipName } from "../wire/skip_name.ts";
 import { allRecords, type ZoneRecords } from "../zone/zone_records.ts";
 import { inRange, peerAddress } from "./address_range.ts";
@@ -343,9 +344,13 @@ export function createTransferService<S extends TransferSnapshot>(
   return {
     wants(query) {
       if (deps.config().transfer === null || query.length < DNS.HEADER_LENGTH) return false;
-      if (hasTsig(query)) return true;
-      const head = readQueryHead(query);
-      return head !== null && (head.qtype === DNS.TYPE_AXFR || head.qtype === DNS.TYPE_IXFR);
+      // Every query passes here when transfer is configured: read in place, allocate nothing.
+      const nameEnd = readQuestionName(query, DNS.HEADER_LENGTH);
+      if (nameEnd >= 0 && nameEnd + 2 <= query.length) {
+        const qtype = u16(query, nameEnd);
+        if (qtype === DNS.TYPE_AXFR || qtype === DNS.TYPE_IXFR) return true;
+      }
+      return hasTsig(query);
     },
     answer(query, transport, remote) {
       const from = peerAddress(remote.hostname);

@@ -119,7 +119,10 @@ export function readTsig(message: Uint8Array): TsigRecord | null | "formerr" {
     const end = at + 10 + u16(message, at + 8);
     if (end > message.length) return "formerr";
     if (type === TYPE_TSIG) {
-      if (i !== records - 1 || u16(message, 10) === 0) return "formerr";
+      // Last in the additional section, class ANY (RFC 8945 §4.2, §5.1).
+      if (i !== records - 1 || u16(message, 10) === 0 || u16(message, at + 2) !== CLASS_ANY) {
+        return "formerr";
+      }
       return parseTsigRdata(message, start, at + 10, end);
     }
     at = end;

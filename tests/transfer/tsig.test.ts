@@ -108,6 +108,12 @@ describe("TSIG (RFC 8945)", () => {
     moved[11] = 0;
     assert.equal(readTsig(moved), "formerr");
     assert.equal(readTsig(signed.slice(0, signed.length - 3)), "formerr");
+    const classIn = signed.slice();
+    const tsig = readTsig(signed);
+    assert.ok(tsig !== null && tsig !== "formerr");
+    classIn[tsig.start + 11] = 0; // owner "xfr-key" is 9 octets, then the type, then the class
+    classIn[tsig.start + 12] = 1;
+    assert.equal(readTsig(classIn), "formerr", "class IN");
   });
 
   test("BADKEY/BADSIG answers carry an empty MAC and the error, naming the request's key", () => {

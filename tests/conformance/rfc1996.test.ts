@@ -10,7 +10,7 @@ import { FUDGE, readTsig, signMessage, verifyTsig } from "../../src/transfer/tsi
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { decode } from "../helpers/zone_fixture.ts";
 import { waitFor } from "../helpers/wait_for.ts";
-import { tsigKey } from "../helpers/xfr_client.ts";
+import { tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
 
 const KEY = {
   name: "xfr-key",
@@ -64,16 +64,9 @@ describe("RFC 1996 NOTIFY to a secondary", () => {
     });
     const port = (socket.address() as { port: number }).port;
     server = await startTestServer({
-      args: [
-        "--hosted-zone",
-        "example.test",
-        "--alias-zones",
-        '["example.net"]',
-        "--ns",
-        '["ns1.example.test"]',
-        "--zone-resolutions",
-        '{"www":{"ips":["192.0.2.1","192.0.2.2"],"health_port":80}}',
-      ],
+      args: zoneArgs({ www: { ips: ["192.0.2.1", "192.0.2.2"], health_port: 80 } }, [
+        "example.net",
+      ]),
       overrides: {
         transfer: {
           tsigKeys: [KEY],

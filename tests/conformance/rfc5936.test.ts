@@ -7,7 +7,7 @@ import { ALL_HEALTHY } from "../../src/health/health_view.ts";
 import { RCODE_NOTAUTH } from "../../src/transfer/tsig.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { transfer, tsigKey } from "../helpers/xfr_client.ts";
+import { transfer, tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
 
 const KEY = {
   name: "xfr-key",
@@ -27,16 +27,7 @@ describe("RFC 5936 AXFR and RFC 1995 IXFR", () => {
       ),
     );
     server = await startTestServer({
-      args: [
-        "--hosted-zone",
-        "example.test",
-        "--alias-zones",
-        '["example.net"]',
-        "--ns",
-        '["ns1.example.test"]',
-        "--zone-resolutions",
-        JSON.stringify(records),
-      ],
+      args: zoneArgs(records, ["example.net"]),
       overrides: {
         transfer: {
           tsigKeys: [KEY],

@@ -15,7 +15,7 @@ import {
 } from "../../src/transfer/tsig.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { tsigKey } from "../helpers/xfr_client.ts";
+import { tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
 import { decode, makeQuery } from "../helpers/zone_fixture.ts";
 
 const KEY = {
@@ -43,14 +43,7 @@ describe("RFC 8945 TSIG", () => {
 
   before(async () => {
     server = await startTestServer({
-      args: [
-        "--hosted-zone",
-        "example.test",
-        "--ns",
-        '["ns1.example.test"]',
-        "--zone-resolutions",
-        JSON.stringify({ www: ["192.0.2.1"], many: MANY }),
-      ],
+      args: zoneArgs({ www: ["192.0.2.1"], many: MANY }),
       overrides: {
         transfer: {
           tsigKeys: [KEY],
@@ -130,14 +123,7 @@ describe("RFC 8945 TSIG", () => {
     timeout: 30_000,
   }, async () => {
     const limited = await startTestServer({
-      args: [
-        "--hosted-zone",
-        "example.test",
-        "--ns",
-        '["ns1.example.test"]',
-        "--zone-resolutions",
-        '{"www":["192.0.2.1"]}',
-      ],
+      args: zoneArgs({ www: ["192.0.2.1"] }),
       overrides: {
         transfer: { tsigKeys: [KEY], secondaries: [], allow: [] },
         rateLimit: { responsesPerSecond: 5, slip: 0, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },

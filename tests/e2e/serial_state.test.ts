@@ -7,18 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestServer } from "../helpers/server_harness.ts";
+import { zoneArgs } from "../helpers/xfr_client.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "healthy-dns-state-"));
-const ARGS = [
-  "--hosted-zone",
-  "example.test",
-  "--ns",
-  '["ns1.example.test"]',
-  "--zone-resolutions",
-  '{"www":["192.0.2.1"]}',
-  "--state-dir",
-  dir,
-];
+const ARGS = [...zoneArgs({ www: ["192.0.2.1"] }), "--state-dir", dir];
 const stored = () => Number(readFileSync(join(dir, "serial"), "utf8"));
 
 describe("serial state", () => {

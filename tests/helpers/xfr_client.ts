@@ -147,3 +147,22 @@ export async function transfer(
     socket.destroy();
   }
 }
+
+/**
+ * Command-line flags serving example.test (and `aliasZones`) with name
+ * server ns1.example.test and `records` (`--zone-resolutions` JSON form).
+ */
+export function zoneArgs(
+  records: Readonly<Record<string, unknown>>,
+  aliasZones: readonly string[] = [],
+): string[] {
+  return [
+    "--hosted-zone",
+    "example.test",
+    ...(aliasZones.length === 0 ? [] : ["--alias-zones", JSON.stringify(aliasZones)]),
+    "--ns",
+    '["ns1.example.test"]',
+    "--zone-resolutions",
+    JSON.stringify(records),
+  ];
+}

@@ -1,7 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { nameToWire } from "../wire/name_to_wire.ts";
 import type { SigningKey } from "./signing_key.ts";
-import { concatBytes } from "./concat_bytes.ts";
+import { concatBytes } from "../wire/bytes.ts";
 
 /**
  * DS RDATA (RFC 4034 §5.1, RFC 4509) for `key` as the DNSKEY at `owner`:

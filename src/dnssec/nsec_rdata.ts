@@ -1,5 +1,5 @@
 import { nameToWire } from "../wire/name_to_wire.ts";
-import { concatBytes } from "./concat_bytes.ts";
+import { concatBytes } from "../wire/bytes.ts";
 
 /**
  * NSEC RDATA (RFC 4034 §4.1): the next owner name (uncompressed, lowercase)

@@ -1,8 +1,7 @@
 import { nameToWire } from "../wire/name_to_wire.ts";
-import { compareBytes } from "./compare_bytes.ts";
+import { compareBytes, concatBytes } from "../wire/bytes.ts";
 import { labelCount } from "./label_count.ts";
 import type { SigningKey } from "./signing_key.ts";
-import { concatBytes } from "./concat_bytes.ts";
 
 const CLASS_IN = 1;
 

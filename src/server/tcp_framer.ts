@@ -1,3 +1,5 @@
+import { concatBytes } from "../wire/bytes.ts";
+
 /**
  * What one chunk of TCP bytes produced: the DNS messages it completed, in
  * arrival order, and whether the connection must now be closed (a zero or
@@ -36,7 +38,7 @@ export function createTcpFramer(maxLength: number): TcpFramer {
   return {
     push(chunk: Uint8Array): FramerResult {
       if (closed) return { messages: [], close: true };
-      const buffer = pending.length === 0 ? chunk : concat(pending, chunk);
+      const buffer = pending.length === 0 ? chunk : concatBytes(pending, chunk);
       const messages: Uint8Array[] = [];
       let at = 0;
       while (buffer.length - at >= 2) {
@@ -66,12 +68,5 @@ export function frameTcpMessage(message: Uint8Array): Uint8Array {
   out[0] = message.length >> 8;
   out[1] = message.length & 0xff;
   out.set(message, 2);
-  return out;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
   return out;
 }

@@ -2,6 +2,7 @@ import type { Config } from "../config/config.ts";
 import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
+import { equalBytes } from "../wire/bytes.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
 import { FragmentWriter } from "../wire/fragment_writer.ts";
@@ -50,11 +51,6 @@ export interface BuildInput {
    * pass it only while nothing is served yet (the first build at start-up).
    */
   readonly collectGarbage?: () => void;
-}
-
-function sameKey(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function keyOf(name: string): string {
@@ -168,7 +164,7 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
     sourcesAt,
   };
   // Parts of the previous snapshot are reusable only under the same key (or none) and zones.
-  const comparable = previous !== null && sameKey(previous.dnskey, dnskey) &&
+  const comparable = previous !== null && equalBytes(previous.dnskey, dnskey) &&
     previous.zones.length === apexes.length &&
     previous.zones.every((zone, i) => zone.apex === apexes[i]);
   if (

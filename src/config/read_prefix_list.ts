@@ -1,4 +1,4 @@
-import { addressToRdata } from "../wire/address_to_rdata.ts";
+import { addressToRdata } from "../wire/ip_address.ts";
 import { canonicalIp } from "./canonical_ip.ts";
 import type { Place } from "./place.ts";
 import { quoteValue, readList } from "./value_readers.ts";

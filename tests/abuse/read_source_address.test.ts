@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readSourceAddress } from "../../src/abuse/read_source_address.ts";
-import { addressToRdata } from "../../src/wire/address_to_rdata.ts";
+import { addressToRdata } from "../../src/wire/ip_address.ts";
 
 const read = (text: string) => {
   const out = new Uint8Array(16).fill(0xaa);

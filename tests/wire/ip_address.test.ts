@@ -1,8 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { addressToRdata } from "../../src/wire/address_to_rdata.ts";
+import { addressToRdata, parseIpAddress } from "../../src/wire/ip_address.ts";
 
-describe("addressToRdata", () => {
+describe("parseIpAddress and addressToRdata", () => {
   test("IPv4 gives 4 octets", () => {
     assert.deepEqual([...addressToRdata("192.0.2.255")], [192, 0, 2, 255]);
   });
@@ -42,5 +42,12 @@ describe("addressToRdata", () => {
     ) {
       assert.throws(() => addressToRdata(bad), new RegExp(`"${bad.replace(/\./g, "\\.")}"`));
     }
+  });
+  test("parseIpAddress returns null where addressToRdata throws, leading zeros included", () => {
+    for (const bad of ["01.2.3.4", "1.2.3.4%eth0", "fe80::1%eth0", "", "::1::"]) {
+      assert.equal(parseIpAddress(bad), null, bad);
+      assert.throws(() => addressToRdata(bad), RangeError);
+    }
+    assert.deepEqual([...parseIpAddress("10.0.0.9")!], [10, 0, 0, 9]);
   });
 });

@@ -20,7 +20,10 @@ export interface SecondaryMetrics {
 
 /** The server's counters and gauges, rendered as Prometheus text on /metrics. */
 export interface Metrics {
-  /** One response sent; `rcode` is the header RCODE (0..15; higher bits are ignored). */
+  /**
+   * One response sent; `rcode` is the full RCODE, header and EDNS extension
+   * together (BADVERS is 16, RFC 6891 §6.1.3); values of 32 and above share one slot.
+   */
   countResponse(transport: MetricsTransport, rcode: number): void;
   /** One query dropped without a response. */
   countDropped(transport: MetricsTransport, reason: DropReason): void;
@@ -54,14 +57,20 @@ export interface Metrics {
   render(): string;
 }
 
-const RCODE_NAMES: readonly string[] = [
-  "NOERROR",
-  "FORMERR",
-  "SERVFAIL",
-  "NXDOMAIN",
-  "NOTIMP",
-  "REFUSED",
-];
+/** RCODE names by value (RFC 1035, 2136, 6891, 7873); others are rendered as numbers. */
+const RCODE_NAMES: Readonly<Record<number, string>> = {
+  0: "NOERROR",
+  1: "FORMERR",
+  2: "SERVFAIL",
+  3: "NXDOMAIN",
+  4: "NOTIMP",
+  5: "REFUSED",
+  9: "NOTAUTH",
+  16: "BADVERS",
+  23: "BADCOOKIE",
+};
+/** Response counter slots per transport: every RCODE below 32 has its own. */
+const RCODE_SLOTS = 32;
 const TRANSPORTS: readonly MetricsTransport[] = ["udp", "tcp"];
 const DROP_REASONS: readonly DropReason[] = ["not_ready", "unanswerable", "error", "rate_limited"];
 const COOKIE_RESULTS: readonly CookieResult[] = ["new", "valid", "invalid"];
@@ -95,7 +104,7 @@ function slotCounters(size: number) {
 
 /** Creates an empty set of metrics (every counter at zero). */
 export function createMetrics(): Metrics {
-  const responses = slotCounters(TRANSPORTS.length * 16); // slot: transport * 16 + rcode
+  const responses = slotCounters(TRANSPORTS.length * RCODE_SLOTS); // slot: transport * 32 + rcode
   const dropped = slotCounters(TRANSPORTS.length * DROP_REASONS.length);
   const builds = new Map<string, number>([["ok", 0], ["failed", 0]]);
   const reloads = new Map<string, number>([["ok", 0], ["failed", 0]]);
@@ -119,7 +128,7 @@ export function createMetrics(): Metrics {
 
   return {
     countResponse(transport, rcode) {
-      responses.add(TRANSPORT_SLOT[transport] * 16 + (rcode & 0x0f));
+      responses.add(TRANSPORT_SLOT[transport] * RCODE_SLOTS + Math.min(rcode, RCODE_SLOTS - 1));
     },
     countDropped(transport, reason) {
       dropped.add(TRANSPORT_SLOT[transport] * DROP_REASONS.length + REASON_SLOT[reason]);
@@ -184,8 +193,9 @@ export function createMetrics(): Metrics {
         "counter",
         "DNS responses sent, by transport and RCODE.",
         responses.samples((slot) => {
-          const rcode = slot & 0x0f;
-          return `transport="${TRANSPORTS[slot >> 4]}",rcode="${RCODE_NAMES[rcode] ?? rcode}"`;
+          const rcode = slot % RCODE_SLOTS;
+          const transport = TRANSPORTS[Math.floor(slot / RCODE_SLOTS)];
+          return `transport="${transport}",rcode="${RCODE_NAMES[rcode] ?? rcode}"`;
         }),
       );
       family(

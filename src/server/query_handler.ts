@@ -10,6 +10,7 @@ import { slipResponse } from "../abuse/slip_response.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import { NO_GUARD, type QueryGuard } from "./query_guard.ts";
+import { responseRcode } from "../wire/response_rcode.ts";
 import type { ServerDeps, SnapshotTiming, Transport } from "./server_deps.ts";
 
 /** Answers one query from `source` (the client's address text) from whatever snapshot is current; never throws. */
@@ -80,7 +81,7 @@ export function createQueryHandler<S extends SnapshotTiming>(
           response = slipped;
         }
       }
-      metrics.countResponse(transport, response[3] & 0x0f);
+      metrics.countResponse(transport, responseRcode(response));
       return response;
     } catch (error) {
       metrics.countDropped(transport, "error");

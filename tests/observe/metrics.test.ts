@@ -27,10 +27,16 @@ describe("createMetrics", () => {
     metrics.countResponse("udp", 0);
     metrics.countResponse("tcp", 3);
     metrics.countResponse("udp", 9);
+    metrics.countResponse("udp", 16);
+    metrics.countResponse("tcp", 23);
+    metrics.countResponse("tcp", 22);
     const text = metrics.render();
     assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="NOERROR"\} 2$/m);
     assert.match(text, /^healthy_dns_responses_total\{transport="tcp",rcode="NXDOMAIN"\} 1$/m);
-    assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="9"\} 1$/m);
+    assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="NOTAUTH"\} 1$/m);
+    assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="BADVERS"\} 1$/m);
+    assert.match(text, /^healthy_dns_responses_total\{transport="tcp",rcode="BADCOOKIE"\} 1$/m);
+    assert.match(text, /^healthy_dns_responses_total\{transport="tcp",rcode="22"\} 1$/m);
   });
 
   test("response and drop samples come in the order first counted, every RCODE named or numbered", () => {

@@ -4,6 +4,8 @@ import { createLogger } from "../../src/observe/logger.ts";
 import { createMetrics } from "../../src/observe/metrics.ts";
 import { createQueryGuard } from "../../src/server/query_guard.ts";
 import { createQueryHandler } from "../../src/server/query_handler.ts";
+import { answerQuery } from "../../src/answer/answer_query.ts";
+import { fixtureSnapshot, makeQuery } from "../helpers/zone_fixture.ts";
 
 const snapshot = Object.freeze({ serial: 7, refreshAt: null });
 const QUERY = new Uint8Array(12);
@@ -62,6 +64,22 @@ describe("createQueryHandler", () => {
     const text = metrics.render();
     assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="NXDOMAIN"\} 1$/m);
     assert.match(text, /^healthy_dns_dropped_total\{transport="udp",reason="unanswerable"\} 1$/m);
+  });
+
+  test("counts BADVERS (extended RCODE 16) as BADVERS, not NOERROR", async () => {
+    const metrics = createMetrics();
+    const snapshotOfZone = await fixtureSnapshot();
+    const handle = createQueryHandler(
+      () => ({ ...snapshotOfZone, refreshAt: null }),
+      answerQuery,
+      metrics,
+      createLogger("critical", () => {}),
+    );
+    handle(makeQuery("www.example.test", "A", { edns: { version: 1 } }), "udp");
+    handle(makeQuery("www.example.test", "A", { edns: {} }), "udp");
+    const text = metrics.render();
+    assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="BADVERS"\} 1$/m);
+    assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="NOERROR"\} 1$/m);
   });
 
   test("never throws; logs an exception at the 1st, 10th and 100th occurrence only", () => {

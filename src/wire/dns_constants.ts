@@ -27,23 +27,28 @@ export const DNS = Object.freeze({
   TYPE_RRSIG: 46,
   TYPE_NSEC: 47,
   TYPE_DNSKEY: 48,
+  TYPE_TSIG: 250,
   TYPE_IXFR: 251,
   TYPE_AXFR: 252,
   TYPE_ANY: 255,
 
   CLASS_IN: 1,
+  CLASS_ANY: 255,
 
   RCODE_NOERROR: 0,
   RCODE_FORMERR: 1,
   RCODE_NXDOMAIN: 3,
   RCODE_NOTIMP: 4,
   RCODE_REFUSED: 5,
+  RCODE_NOTAUTH: 9,
   /** Extended RCODE 23 (RFC 7873 §8): upper 8 bits 1 in the OPT TTL, header RCODE 7. */
   RCODE_BADCOOKIE: 23,
   /** The EDNS COOKIE option (RFC 7873 §4). */
   OPTION_COOKIE: 10,
   /** Extended RCODE 16 (RFC 6891 §6.1.3): upper 8 bits 1 in the OPT TTL, header RCODE 0. */
   RCODE_BADVERS: 16,
+  /** TSIG error (RFC 8945 §5.2): the key is not known. */
+  TSIG_BADKEY: 17,
 
   /** The UDP payload size we advertise and never exceed (DNS flag day 2020). */
   EDNS_UDP_SIZE: 1232,

@@ -11,6 +11,8 @@ import {
   makeQuery,
   testConfig,
 } from "../helpers/zone_fixture.ts";
+import { responseRcode } from "../../src/wire/response_rcode.ts";
+import { appendRecord, aRecord, TSIG_TIME_AND_FUDGE, tsigRecord } from "../helpers/raw_records.ts";
 
 type Rrsig = { typeCovered: string; originalTTL: number; signersName: string };
 
@@ -413,5 +415,173 @@ describe("answerQuery: DNSSEC (contract §3)", () => {
     assert.ok(out.length <= 512);
     if (r.flag_tc) assert.equal(r.authorities!.length, 0);
     else assert.equal(r.authorities!.length, 6);
+  });
+});
+
+/** FORMERR with the query's ID, AA clear, and only a header (plus an OPT when `withOpt`). */
+function assertFormerr(out: Uint8Array | null, id: number, withOpt = false): void {
+  assert.ok(out !== null);
+  assert.equal(out[0] << 8 | out[1], id);
+  assert.equal(out[3] & 0xf, 1, "FORMERR");
+  assert.equal(out[2] & 0x84, 0x80, "QR set, AA clear");
+  assert.equal(out.length, withOpt ? 23 : 12);
+  assert.equal(out[11], withOpt ? 1 : 0);
+}
+
+describe("answerQuery: strict parsing (contract §1, RFC 1035 §4.1.4)", () => {
+  const q = makeQuery("www.example.test", "A", { id: 0x5151 });
+  test("bytes after the last counted record: FORMERR, on UDP and TCP", () => {
+    const junk = Uint8Array.from([...q, 0xde, 0xad]);
+    const padded = new Uint8Array(4096);
+    padded.set(q);
+    for (const bad of [junk, padded, Uint8Array.from([...q, 0])]) {
+      assertFormerr(answerQuery(bad, plain, "udp"), 0x5151);
+      assertFormerr(answerQuery(bad, plain, "tcp"), 0x5151);
+    }
+  });
+  test("a record owner that points back to the question is fine", () => {
+    const ok = appendRecord(q, "additional", aRecord([0xc0, 12]));
+    assert.equal(decode(answerQuery(ok, plain, "udp")).rcode, "NOERROR");
+    const viaLabel = appendRecord(q, "answer", aRecord([1, 0x61, 0xc0, 16]));
+    assert.equal(decode(answerQuery(viaLabel, plain, "udp")).rcode, "NOERROR");
+  });
+  test("forward pointers, pointers into the header or to themselves: FORMERR", () => {
+    const at = q.length; // where the appended owner name starts
+    for (
+      const owner of [
+        [0xc0, at + 2], // just past itself
+        [0xc0, at + 20], // into the record's own RDATA
+        [0xc0, at], // itself
+        [0xc0, 4], // into the header
+        [1, 0x61, 0xc0, at + 2], // a label, then a pointer to that pointer
+      ]
+    ) {
+      for (const section of ["answer", "authority", "additional"] as const) {
+        const bad = appendRecord(q, section, aRecord(owner));
+        assertFormerr(answerQuery(bad, plain, "udp"), 0x5151);
+      }
+    }
+  });
+  test("pointer loops and expansions beyond 255 octets: FORMERR", () => {
+    const at = q.length;
+    const loop = appendRecord(q, "additional", aRecord([1, 0x61, 0xc0, at])); // a.a.a.…
+    assertFormerr(answerQuery(loop, plain, "udp"), 0x5151);
+    // Three 63-octet labels and one of 50 (243 octets), then the 18-octet question name.
+    const long = [...Array(3)].flatMap(() => [63, ...new Array(63).fill(0x62)]);
+    const label50 = [50, ...new Array(50).fill(0x63)];
+    const tooLong = appendRecord(q, "additional", aRecord([...long, ...label50, 0xc0, 12]));
+    assertFormerr(answerQuery(tooLong, plain, "udp"), 0x5151);
+    const fits = appendRecord(q, "additional", aRecord([...long.slice(0, 128), 0xc0, 12]));
+    assert.equal(decode(answerQuery(fits, plain, "udp")).rcode, "NOERROR", "128 + 18 octets fit");
+  });
+  test("a question name longer than 255 octets: FORMERR", () => {
+    const name = [...Array(5)].flatMap(() => [63, ...new Array(63).fill(0x62)]);
+    const bad = Uint8Array.from([...q.subarray(0, 12), ...name, 0, 0, 1, 0, 1]);
+    assertFormerr(answerQuery(bad, plain, "udp"), 0x5151);
+  });
+});
+
+describe("answerQuery: errors keep the OPT (RFC 6891 §7) and stay small (contract §4)", () => {
+  test("FORMERR and NOTIMP for an opcode carry our OPT when the query had a valid one", () => {
+    const q = makeQuery("www.example.test", "A", { id: 0x0a0a, edns: { dnssecOk: true } });
+    const question = q.subarray(12, q.length - 11);
+    const twoQuestions = Uint8Array.from([
+      ...q.subarray(0, q.length - 11),
+      ...question,
+      ...q.subarray(q.length - 11),
+    ]);
+    twoQuestions[5] = 2;
+    const withJunk = Uint8Array.from([...q, 1, 2, 3]);
+    for (const bad of [twoQuestions, withJunk]) {
+      const out = answerQuery(bad, plain, "udp")!;
+      assertFormerr(out, 0x0a0a, true);
+      assert.deepEqual([...out.subarray(12)], [0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0]);
+    }
+    const notify = Uint8Array.from(q);
+    notify[2] |= 4 << 3;
+    const out = answerQuery(notify, plain, "udp")!;
+    assert.equal(out[3] & 0xf, 4);
+    assert.equal(out.length, 23);
+    assert.deepEqual([...out.subarray(12, 15)], [0, 0, 41]);
+  });
+  test("no OPT is echoed when the query's OPT was itself the fault", () => {
+    const q = makeQuery("www.example.test", "A", { id: 9, edns: {} });
+    const twice = Uint8Array.from([...q, ...q.subarray(q.length - 11)]);
+    twice[11] = 2;
+    assertFormerr(answerQuery(twice, plain, "udp"), 9);
+  });
+  test("no error response is larger than its query", () => {
+    const q = makeQuery("www.example.test", "A", { edns: {} });
+    const cases: Uint8Array[] = [
+      Uint8Array.from([...q, 0]),
+      makeQuery("www.example.test", "A", { edns: { version: 1 } }),
+      makeQuery("nowhere.invalid", "A", { edns: {} }),
+      makeQuery("www.example.test", "A", { qclass: 255 }),
+      makeQuery("www.example.test", "AXFR"),
+      appendRecord(makeQuery("www.example.test", "A"), "additional", tsigRecord("k.example", 1)),
+    ];
+    for (const bad of cases) {
+      const out = answerQuery(bad, plain, "udp")!;
+      assert.notEqual(responseRcode(out), 0, "an error");
+      assert.ok(out.length <= bad.length, `${out.length} > ${bad.length}`);
+    }
+  });
+  test("QCLASS ANY is REFUSED like every class other than IN", () => {
+    const r = decode(
+      answerQuery(makeQuery("www.example.test", "A", { qclass: 255 }), plain, "udp"),
+    );
+    assert.equal(r.rcode, "REFUSED");
+    assert.equal(r.flag_aa, false);
+  });
+});
+
+describe("answerQuery: TSIG (RFC 8945), no key configured", () => {
+  test("a signed query gets NOTAUTH and an unsigned TSIG with error BADKEY (§5.2)", () => {
+    const q = makeQuery("www.example.test", "A", { id: 0x7777, edns: {} });
+    const signedQuery = appendRecord(q, "additional", tsigRecord("key.example", 0x7777));
+    const out = answerQuery(signedQuery, plain, "udp")!;
+    assert.equal(out[3] & 0xf, 9, "NOTAUTH");
+    assert.equal(out[2] & 0x04, 0, "AA clear");
+    assert.deepEqual([out[6], out[7], out[8], out[9], out[10], out[11]], [0, 0, 0, 0, 0, 2]);
+    assert.deepEqual([...out.subarray(12, q.length - 11)], [...q.subarray(12, q.length - 11)]);
+    const tsig = [...out.subarray(q.length)]; // after question and our OPT
+    const owner = [3, 0x6b, 0x65, 0x79, 7, ...[..."example"].map((c) => c.charCodeAt(0)), 0];
+    const algorithm = [11, ...[..."hmac-sha256"].map((c) => c.charCodeAt(0)), 0];
+    const rdata = [...algorithm, ...TSIG_TIME_AND_FUDGE, 0, 0, 0x77, 0x77, 0, 17, 0, 0];
+    assert.deepEqual(tsig, [...owner, 0, 250, 0, 255, 0, 0, 0, 0, 0, rdata.length, ...rdata]);
+  });
+  test("a compressed key name is written out in full", () => {
+    const q = makeQuery("www.example.test", "A", { id: 3 });
+    const record = tsigRecord("x", 3); // owner: 1 'x' 0
+    const compressed = [1, 0x78, 0xc0, 16, ...record.slice(3)]; // x.example.test
+    const out = answerQuery(appendRecord(q, "additional", compressed), plain, "tcp")!;
+    assert.equal(out[3] & 0xf, 9);
+    const owner = [...out.subarray(q.length, q.length + 16)];
+    assert.deepEqual(owner, [
+      1,
+      0x78,
+      7,
+      ...[..."example"].map((c) => c.charCodeAt(0)),
+      4,
+      0x74,
+      0x65,
+      0x73,
+      0x74,
+      0,
+    ]);
+  });
+  test("a TSIG that is not the last record, or malformed, is FORMERR (§5.2)", () => {
+    const q = makeQuery("www.example.test", "A", { id: 5 });
+    const notLast = appendRecord(
+      appendRecord(q, "additional", tsigRecord("k", 5)),
+      "additional",
+      aRecord([0xc0, 12]),
+    );
+    assertFormerr(answerQuery(notLast, plain, "udp"), 5);
+    const inAnswer = appendRecord(q, "answer", tsigRecord("k", 5));
+    assertFormerr(answerQuery(inAnswer, plain, "udp"), 5);
+    const record = tsigRecord("k", 5);
+    record[14] -= 1; // RDLENGTH one short: the fields no longer fill it
+    assertFormerr(answerQuery(appendRecord(q, "additional", record.slice(0, -1)), plain, "udp"), 5);
   });
 });

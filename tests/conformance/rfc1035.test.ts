@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
 import { decode, makeQuery, query, testConfig } from "../helpers/zone_fixture.ts";
+import { appendRecord, aRecord } from "../helpers/raw_records.ts";
 
 let open: OpenExchange;
 before(async () => {
@@ -81,5 +82,35 @@ describe("RFC 1035", () => {
       "REFUSED",
     );
     assert.equal((await query(open.exchange, "example.test", "AXFR", {}, "tcp")).rcode, "NOTIMP");
+  });
+  test("§4.1: octets after the last record the counts announce are FORMERR (UDP and TCP)", async () => {
+    const q = makeQuery("www.example.test", "A", { id: 0x4d4d });
+    for (const bad of [Uint8Array.from([...q, 0]), Uint8Array.from([...q, ...new Array(4000)])]) {
+      for (const transport of ["udp", "tcp"] as const) {
+        const out = (await open.exchange(bad, transport))!;
+        assert.equal((out[0] << 8) | out[1], 0x4d4d);
+        assert.equal(out[3] & 0x0f, 1, `${bad.length} octets over ${transport}`);
+        assert.equal(out[2] & 0x04, 0, "AA clear");
+      }
+    }
+  });
+  test("§4.1.4: a backward pointer is read; forward pointers and loops are FORMERR", async () => {
+    const q = makeQuery("www.example.test", "A");
+    const at = q.length;
+    const backward = appendRecord(q, "additional", aRecord([1, 0x61, 0xc0, 12]));
+    assert.equal((await open.exchange(backward, "udp"))![3] & 0x0f, 0);
+    const forward = appendRecord(q, "additional", aRecord([0xc0, at + 4]));
+    const loop = appendRecord(q, "authority", aRecord([1, 0x61, 0xc0, at]));
+    for (const bad of [forward, loop]) {
+      for (const transport of ["udp", "tcp"] as const) {
+        assert.equal((await open.exchange(bad, transport))![3] & 0x0f, 1, transport);
+      }
+    }
+  });
+  test("§2.3.4/§4.1.4: a name longer than 255 octets once expanded is FORMERR", async () => {
+    const q = makeQuery("www.example.test", "A");
+    const labels = [...Array(4)].flatMap(() => [60, ...new Array(60).fill(0x78)]); // 244 octets
+    const bad = appendRecord(q, "answer", aRecord([...labels, 0xc0, 12])); // + 18
+    assert.equal((await open.exchange(bad, "udp"))![3] & 0x0f, 1);
   });
 });

@@ -84,4 +84,21 @@ describe("RFC 6891", () => {
     assert.equal(r.rcode, "NOERROR");
     assert.equal(r.answers.length, 1);
   });
+  test("§7: FORMERR and NOTIMP responses carry an OPT when the query had a valid one", async () => {
+    const q = makeQuery("example.test", "SOA", { edns: { dnssecOk: true } });
+    const junk = Uint8Array.from([...q, 0xff]);
+    const formerr = (await open.exchange(junk, "udp"))!;
+    assert.equal(formerr[3] & 0x0f, 1);
+    assert.equal((formerr[10] << 8) | formerr[11], 1);
+    assert.deepEqual([...optOf(formerr)].slice(0, 3), [0, 0, 41]);
+    assert.equal(optOf(formerr)[7] & 0x80, 0x80, "DO copied");
+    const notify = Uint8Array.from(q);
+    notify[2] |= 4 << 3;
+    const notimp = (await open.exchange(notify, "udp"))!;
+    assert.equal(notimp[3] & 0x0f, 4);
+    assert.deepEqual([...optOf(notimp)].slice(0, 3), [0, 0, 41]);
+    const plain = makeQuery("example.test", "SOA");
+    plain[2] |= 4 << 3;
+    assert.equal((await open.exchange(plain, "udp"))!.length, 12, "no OPT without one");
+  });
 });

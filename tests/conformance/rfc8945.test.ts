@@ -1,6 +1,7 @@
 // RFC 8945 (TSIG) on healthy-dns's transfer path: signed answers to signed
 // queries, the error answers (BADKEY, BADSIG unsigned; BADTIME signed with
-// the server's time), and a signed UDP answer that must still fit.
+// the server's time), and a signed UDP answer that must still fit. Without a
+// transfer config no key is known: every signed query gets BADKEY.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
@@ -16,7 +17,9 @@ import {
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
-import { decode, makeQuery } from "../helpers/zone_fixture.ts";
+import { decode, makeQuery, testConfig } from "../helpers/zone_fixture.ts";
+import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
+import { appendRecord, aRecord, tsigRecord } from "../helpers/raw_records.ts";
 
 const KEY = {
   name: "xfr-key",
@@ -149,5 +152,40 @@ describe("RFC 8945 TSIG", () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe("RFC 8945 without a transfer config: no key is known", () => {
+  let open: OpenExchange;
+  before(async () => {
+    open = await openExchange({ config: testConfig(), key: null });
+  });
+  after(() => open.close());
+
+  test("§5.2: an unknown key gets NOTAUTH with an unsigned TSIG, error BADKEY, on UDP and TCP", async () => {
+    const q = makeQuery("www.example.test", "A", { id: 0x2468 });
+    const signed = appendRecord(q, "additional", tsigRecord("transfer.key", 0x2468));
+    for (const transport of ["udp", "tcp"] as const) {
+      const out = (await open.exchange(signed, transport))!;
+      assert.equal(out[3] & 0x0f, 9, "NOTAUTH");
+      assert.equal(out[2] & 0x04, 0, "AA clear");
+      assert.equal((out[6] << 8) | out[7], 0, "no answer");
+      assert.equal((out[10] << 8) | out[11], 1, "the TSIG only");
+      const tsig = out.subarray(q.length);
+      const owner = 14; // 8 transfer 3 key 0
+      assert.deepEqual([...tsig.subarray(owner, owner + 4)], [0, 250, 0, 255], "TSIG, class ANY");
+      const rdata = tsig.subarray(owner + 10);
+      const macSizeAt = 13 + 8; // algorithm name hmac-sha256 (13), time signed, fudge
+      assert.equal((rdata[macSizeAt] << 8) | rdata[macSizeAt + 1], 0, "MAC size 0: unsigned");
+      assert.equal((rdata[macSizeAt + 2] << 8) | rdata[macSizeAt + 3], 0x2468, "original ID");
+      assert.equal((rdata[macSizeAt + 4] << 8) | rdata[macSizeAt + 5], 17, "BADKEY");
+      assert.ok(out.length < signed.length, "smaller than the request");
+    }
+  });
+  test("§5.2: a TSIG that is not the last record is FORMERR", async () => {
+    const q = makeQuery("www.example.test", "A", { id: 4 });
+    const first = appendRecord(q, "additional", tsigRecord("k", 4));
+    const notLast = appendRecord(first, "additional", aRecord([0xc0, 12]));
+    assert.equal((await open.exchange(notLast, "udp"))![3] & 0x0f, 1);
   });
 });

@@ -96,7 +96,14 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
     dnssec: keyPath === null ? null : { keyPath, algorithm },
     tcp: {
       idleTimeoutMs: optional(settings.tcpIdleTimeout, readDuration, DEFAULTS.tcp.idleTimeoutMs),
+      ioTimeoutMs: optional(settings.tcpIoTimeout, readDuration, DEFAULTS.tcp.ioTimeoutMs),
       maxConnections: optional(settings.tcpMaxConnections, count, DEFAULTS.tcp.maxConnections),
+      maxConnectionsPerSource: optional(
+        settings.tcpMaxConnectionsPerSource,
+        count,
+        DEFAULTS.tcp.maxConnectionsPerSource,
+      ),
+      maxUnsentBytes: optional(settings.tcpMaxUnsentBytes, count, DEFAULTS.tcp.maxUnsentBytes),
     },
     rateLimit: {
       responsesPerSecond: optional(

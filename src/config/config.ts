@@ -71,12 +71,18 @@ export interface DnssecConfig {
   readonly algorithm: DnssecAlgorithmName;
 }
 
-/** TCP listener limits (RFC 7766). */
+/** TCP listener limits (RFC 7766 §6; how they act: src/server/tcp_sessions.ts). */
 export interface TcpConfig {
-  /** An idle connection is closed after this long. */
+  /** A connection with nothing in flight is closed this long after it opened or delivered its last query. */
   readonly idleTimeoutMs: number;
-  /** Connections beyond this many are closed at once. */
+  /** A query must be complete this long after its first octet, and unread replies taken within it. */
+  readonly ioTimeoutMs: number;
+  /** Connections open at once, in all; a newcomer beyond it reclaims the longest-quiet slot or is refused. */
   readonly maxConnections: number;
+  /** Connections open at once from one source (IPv4 address, IPv6 /64). */
+  readonly maxConnectionsPerSource: number;
+  /** Reply octets queued unsent per connection before its queries wait. */
+  readonly maxUnsentBytes: number;
 }
 
 /** TSIG algorithms (RFC 8945 §6), by their DNS names without the trailing dot. */

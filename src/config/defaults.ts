@@ -43,7 +43,17 @@ export const DEFAULTS = Object.freeze({
   whenAllDown: Object.freeze({ kind: "none" }) as AllDownPolicy,
   /** `--priv-key-alg` default, as in the original. */
   dnssecAlgorithm: "RSASHA256" as DnssecAlgorithmName,
-  tcp: Object.freeze({ idleTimeoutMs: 10_000, maxConnections: 1000 }),
+  tcp: Object.freeze({
+    /** RFC 7766 §6.2.3: idle timeouts in the order of seconds. */
+    idleTimeoutMs: 10_000,
+    /** A whole query in 3 s, unread replies taken within 3 s: slow-loris and never-reading clients go. */
+    ioTimeoutMs: 3_000,
+    maxConnections: 1000,
+    /** A tenth of the global cap: one host never holds more than 10 % of the slots. */
+    maxConnectionsPerSource: 100,
+    /** One full-size reply: beyond it a connection's queries wait until it reads. */
+    maxUnsentBytes: 65_536,
+  }),
   transfer: Object.freeze({
     /** A TSIG key's algorithm when `algorithm` is not given (RFC 8945 §6: mandatory to implement). */
     tsigAlgorithm: "hmac-sha256" as TsigAlgorithmName,

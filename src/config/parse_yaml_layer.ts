@@ -28,7 +28,13 @@ const SECTIONS: Readonly<Record<string, Readonly<Record<string, keyof SettingsLa
     when_all_down: "whenAllDown",
   },
   dnssec: { key: "keyPath", algorithm: "algorithm" },
-  tcp: { idle_timeout: "tcpIdleTimeout", max_connections: "tcpMaxConnections" },
+  tcp: {
+    idle_timeout: "tcpIdleTimeout",
+    io_timeout: "tcpIoTimeout",
+    max_connections: "tcpMaxConnections",
+    max_connections_per_source: "tcpMaxConnectionsPerSource",
+    max_unsent_bytes: "tcpMaxUnsentBytes",
+  },
   http: { listen: "http" },
   rate_limit: {
     responses_per_second: "rateLimit",

@@ -30,7 +30,10 @@ export interface SettingsLayer {
   readonly keyPath?: Sourced;
   readonly algorithm?: Sourced;
   readonly tcpIdleTimeout?: Sourced;
+  readonly tcpIoTimeout?: Sourced;
   readonly tcpMaxConnections?: Sourced;
+  readonly tcpMaxConnectionsPerSource?: Sourced;
+  readonly tcpMaxUnsentBytes?: Sourced;
   readonly http?: Sourced;
   readonly transfer?: Sourced;
   readonly stateDir?: Sourced;

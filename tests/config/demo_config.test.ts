@@ -37,7 +37,13 @@ describe("the embedded demo config", () => {
       logLevel: "info",
       health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
-      tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 },
+      tcp: {
+        idleTimeoutMs: 10_000,
+        ioTimeoutMs: 3_000,
+        maxConnections: 1000,
+        maxConnectionsPerSource: 100,
+        maxUnsentBytes: 65_536,
+      },
       rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
       cookies: { secrets: [] },
       http: null,
@@ -79,6 +85,13 @@ describe("examples/*.yaml", () => {
     });
     assert.deepEqual(config.dnssec, { keyPath: "/e/zone.pem", algorithm: "ECDSAP256SHA256" });
     assert.deepEqual(config.http, { hostname: "127.0.0.1", port: 9153 });
+    assert.deepEqual(config.tcp, {
+      idleTimeoutMs: 10_000,
+      ioTimeoutMs: 3_000,
+      maxConnections: 1000,
+      maxConnectionsPerSource: 100,
+      maxUnsentBytes: 65_536,
+    });
     assert.deepEqual(config.transfer, {
       tsigKeys: [{
         name: "xfr-key",

@@ -19,7 +19,12 @@ health:
 dnssec:
   key: keys/zone.pem
   algorithm: ECDSAP256SHA256
-tcp: { idle_timeout: 5s, max_connections: 20 }
+tcp:
+  idle_timeout: 5s
+  io_timeout: 1500ms
+  max_connections: 20
+  max_connections_per_source: 4
+  max_unsent_bytes: 8192
 http: { listen: "127.0.0.1:9100" }
 state_dir: state
 transfer:
@@ -79,7 +84,13 @@ describe("loadConfig from YAML", () => {
       logLevel: "warning",
       health: { intervalMs: 60_000, timeoutMs: 1500, rise: 2, fall: 3, concurrency: 50 },
       dnssec: { keyPath: "/etc/hdns/keys/zone.pem", algorithm: "ECDSAP256SHA256" },
-      tcp: { idleTimeoutMs: 5000, maxConnections: 20 },
+      tcp: {
+        idleTimeoutMs: 5000,
+        ioTimeoutMs: 1500,
+        maxConnections: 20,
+        maxConnectionsPerSource: 4,
+        maxUnsentBytes: 8192,
+      },
       rateLimit: {
         responsesPerSecond: 20,
         slip: 0,
@@ -249,7 +260,7 @@ describe("YAML errors name the path and the file", () => {
     );
     assert.equal(
       await yamlError(`${YAML_BASE}tcp: { idle: 5s }\n`),
-      "tcp.idle (in /etc/x.yaml): unknown key (expected one of idle_timeout, max_connections)",
+      "tcp.idle (in /etc/x.yaml): unknown key (expected one of idle_timeout, io_timeout, max_connections, max_connections_per_source, max_unsent_bytes)",
     );
     assert.equal(
       await yamlError(`${YAML_BASE}http: { port: 9153 }\n`),
@@ -446,6 +457,14 @@ describe("YAML errors name the path and the file", () => {
     assert.equal(
       await yamlError(`${YAML_BASE}tcp: { max_connections: 0 }\n`),
       "tcp.max_connections (in /etc/x.yaml): 0 is not a positive whole number",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}tcp: { max_connections_per_source: -1 }\n`),
+      "tcp.max_connections_per_source (in /etc/x.yaml): -1 is not a positive whole number",
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}tcp: { io_timeout: 0s }\n`),
+      'tcp.io_timeout (in /etc/x.yaml): "0s" is not a positive duration',
     );
     assert.equal(
       await yamlError(`${YAML_BASE}tcp: { idle_timeout: 2d }\n`),

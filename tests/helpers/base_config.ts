@@ -22,7 +22,13 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
     logLevel: "info",
     health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
     dnssec: null,
-    tcp: { idleTimeoutMs: 10_000, maxConnections: 100 },
+    tcp: {
+      idleTimeoutMs: 10_000,
+      ioTimeoutMs: 3_000,
+      maxConnections: 100,
+      maxConnectionsPerSource: 100,
+      maxUnsentBytes: 65_536,
+    },
     // Production defaults: tests that send bursts from 127.0.0.1 turn rate limiting off themselves.
     rateLimit: DEFAULTS.rateLimit,
     cookies: { secrets: [] },

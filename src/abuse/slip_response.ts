@@ -1,6 +1,6 @@
 import { DNS } from "../wire/dns_constants.ts";
-import { readQuestionName } from "../wire/read_question_name.ts";
-import { skipName } from "../wire/skip_name.ts";
+
+import { skipName } from "../wire/parse_query.ts";
 
 /**
  * The short form of a rate-limited response that is let through ("slipped"):
@@ -14,7 +14,7 @@ import { skipName } from "../wire/skip_name.ts";
  * to shorten (no question).
  */
 export function slipResponse(response: Uint8Array, badCookie: boolean): Uint8Array | null {
-  const nameEnd = readQuestionName(response, DNS.HEADER_LENGTH);
+  const nameEnd = skipName(response, DNS.HEADER_LENGTH);
   if (nameEnd < 0 || nameEnd + 4 > response.length) return null;
   const questionEnd = nameEnd + 4;
   // Find the OPT: the last section holds it; skip every record before it.
@@ -37,7 +37,12 @@ export function slipResponse(response: Uint8Array, badCookie: boolean): Uint8Arr
   const optLength = optStart < 0 ? 0 : optEnd - optStart;
   const out = new Uint8Array(questionEnd + optLength);
   out.set(response.subarray(0, questionEnd));
-  out[6] = out[7] = out[8] = out[9] = out[10] = 0;
+  out[6] =
+    out[7] =
+    out[8] =
+    out[9] =
+    out[10] =
+      0;
   out[11] = optLength > 0 ? 1 : 0;
   if (optLength > 0) out.set(response.subarray(optStart, optEnd), questionEnd);
   if (badCookie) {

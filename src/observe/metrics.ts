@@ -4,6 +4,27 @@ export type MetricsTransport = "udp" | "tcp";
 /** What a query's DNS cookie was (RFC 7873): a client cookie alone, a valid or an invalid server cookie. */
 export type CookieResult = "new" | "valid" | "invalid";
 
+/** Why the server closed or refused a TCP connection (src/server/tcp_sessions.ts). */
+export type TcpCloseReason =
+  /** The peer closed it, or reset it. */
+  | "client"
+  /** Nothing in flight for `tcp.idle_timeout` since it opened or delivered its last query. */
+  | "idle"
+  /** A query began arriving but was not complete within `tcp.io_timeout`. */
+  | "slow_query"
+  /** Its replies stayed unread for `tcp.io_timeout`. */
+  | "stalled"
+  /** A zero length prefix: the stream cannot be framed. */
+  | "framing"
+  /** Its slot went to a newcomer at the global cap (it had gone longest without a query). */
+  | "reclaimed"
+  /** Refused at once: `tcp.max_connections` reached and no slot reclaimable. */
+  | "connection_limit"
+  /** Refused at once: `tcp.max_connections_per_source` reached for its source. */
+  | "source_limit"
+  /** The server stopped. */
+  | "shutdown";
+
 /** Why a query got no response. */
 export type DropReason = "not_ready" | "unanswerable" | "error" | "rate_limited";
 
@@ -27,8 +48,8 @@ export interface Metrics {
   countResponse(transport: MetricsTransport, rcode: number): void;
   /** One query dropped without a response. */
   countDropped(transport: MetricsTransport, reason: DropReason): void;
-  /** One TCP connection refused because the connection cap was reached. */
-  countTcpRejected(): void;
+  /** One TCP connection closed or refused by the server, or closed by its peer. */
+  countTcpClosed(reason: TcpCloseReason): void;
   /** The number of TCP connections open now. */
   setTcpConnections(open: number): void;
   /** A snapshot build finished: `ok` false when it threw (the old zone keeps serving). */
@@ -72,6 +93,17 @@ const RCODE_NAMES: Readonly<Record<number, string>> = {
 /** Response counter slots per transport: every RCODE below 32 has its own. */
 const RCODE_SLOTS = 32;
 const TRANSPORTS: readonly MetricsTransport[] = ["udp", "tcp"];
+const TCP_CLOSE_REASONS: readonly TcpCloseReason[] = [
+  "client",
+  "idle",
+  "slow_query",
+  "stalled",
+  "framing",
+  "reclaimed",
+  "connection_limit",
+  "source_limit",
+  "shutdown",
+];
 const DROP_REASONS: readonly DropReason[] = ["not_ready", "unanswerable", "error", "rate_limited"];
 const COOKIE_RESULTS: readonly CookieResult[] = ["new", "valid", "invalid"];
 const COOKIE_SLOT: Readonly<Record<CookieResult, number>> = { new: 0, valid: 1, invalid: 2 };
@@ -114,10 +146,10 @@ export function createMetrics(): Metrics {
   const transfers = new Map<string, number>();
   const tsigRejected = new Map<string, number>();
   let secondaries: () => readonly SecondaryMetrics[] = () => [];
-  let tcpRejected = 0;
   let limited = 0;
   let slipped = 0;
   const cookies = new Float64Array(COOKIE_RESULTS.length);
+  const tcpClosed = new Map<TcpCloseReason, number>(TCP_CLOSE_REASONS.map((r) => [r, 0]));
   let tcpOpen = 0;
   let serial = 0;
   let cycleMs = 0;
@@ -133,8 +165,8 @@ export function createMetrics(): Metrics {
     countDropped(transport, reason) {
       dropped.add(TRANSPORT_SLOT[transport] * DROP_REASONS.length + REASON_SLOT[reason]);
     },
-    countTcpRejected() {
-      tcpRejected++;
+    countTcpClosed(reason) {
+      tcpClosed.set(reason, tcpClosed.get(reason)! + 1);
     },
     setTcpConnections(open) {
       tcpOpen = open;
@@ -208,10 +240,10 @@ export function createMetrics(): Metrics {
         }),
       );
       family(
-        "healthy_dns_tcp_rejected_total",
+        "healthy_dns_tcp_closed_total",
         "counter",
-        "TCP connections closed at once because the connection cap was reached.",
-        [["", tcpRejected]],
+        "TCP connections closed or refused, by reason.",
+        labelled(tcpClosed, "reason"),
       );
       family("healthy_dns_tcp_connections", "gauge", "TCP connections open now.", [["", tcpOpen]]);
       family(

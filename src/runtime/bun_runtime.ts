@@ -47,6 +47,9 @@ interface BunTcpSocket {
   data: ConnectionState;
   /** Returns how many bytes the kernel took (possibly fewer than given, or -1 when closed). */
   write(data: Uint8Array): number;
+  /** Stops and restarts reading (data events). */
+  pause(): void;
+  resume(): void;
   end(): void;
   terminate(): void;
 }
@@ -199,6 +202,7 @@ async function bindUdp(
 /** Builds the connection wrapper: bytes the kernel refuses are queued and flushed on drain. */
 function wrapConnection(socket: BunTcpSocket, handlers: TcpHandlers): ConnectionState {
   const queue: Uint8Array[] = [];
+  let unsent = 0;
   let closing = false;
   let closed = false;
   let lingerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -210,8 +214,10 @@ function wrapConnection(socket: BunTcpSocket, handlers: TcpHandlers): Connection
       const written = socket.write(chunk);
       if (written < 0) {
         queue.length = 0;
+        unsent = 0;
         return true;
       }
+      unsent -= written;
       if (written < chunk.length) {
         queue[0] = chunk.subarray(written);
         return false;
@@ -223,10 +229,20 @@ function wrapConnection(socket: BunTcpSocket, handlers: TcpHandlers): Connection
 
   const connection: TcpConnection = Object.freeze({
     remote: Object.freeze({ hostname: socket.remoteAddress, port: socket.remotePort }),
+    get unsent() {
+      return unsent;
+    },
     write(data: Uint8Array): void {
       if (closing || closed || data.length === 0) return;
       queue.push(data);
+      unsent += data.length;
       if (queue.length === 1) flush();
+    },
+    pause(): void {
+      if (!closed) socket.pause();
+    },
+    resume(): void {
+      if (!closed) socket.resume();
     },
     close(): void {
       if (closing || closed) return;
@@ -240,13 +256,17 @@ function wrapConnection(socket: BunTcpSocket, handlers: TcpHandlers): Connection
   return {
     connection,
     drain(): void {
-      if (flush() && closing) socket.end();
+      const hadQueue = queue.length > 0;
+      if (!flush()) return;
+      if (closing) socket.end();
+      else if (hadQueue) handlers.drain(connection);
     },
     closed(): void {
       if (closed) return;
       closed = true;
       clearTimeout(lingerTimer);
       queue.length = 0;
+      unsent = 0;
       handlers.close(connection);
     },
   };
@@ -278,7 +298,7 @@ async function listenTcp(
         socket.data.drain();
       },
       end(socket) {
-        socket.data.connection.close();
+        handlers.end(socket.data.connection);
       },
       error() {
         // The close handler follows; nothing to add.

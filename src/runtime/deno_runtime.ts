@@ -92,7 +92,7 @@ async function bindUdp(
   return endpoint;
 }
 
-/** Wraps one accepted connection: ordered write queue, read loop, one close event. */
+/** Wraps one accepted connection: ordered write queue, pausable read loop, one close event. */
 function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
   try {
     // Replies are whole messages: Nagle would hold back pipelined ones (Bun sets this by default).
@@ -101,21 +101,27 @@ function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
     // Reset before we got to it: the read loop below sees that and reports the close.
   }
   const queue: Uint8Array[] = [];
+  let unsent = 0;
   let flushing = false;
   let closing = false;
   let closed = false;
   let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while reading is paused: resolving it lets the read loop go on. */
+  let paused: { promise: Promise<void>; resolve: () => void } | null = null;
 
   const shut = (): void => {
     if (closed) return;
     closed = true;
     clearTimeout(lingerTimer);
     queue.length = 0;
+    unsent = 0;
+    paused?.resolve();
     try {
       conn.close();
     } catch {
       // Already closed by the peer side of the runtime.
     }
+    handlers.close(connection);
   };
 
   const flush = async (): Promise<void> => {
@@ -123,7 +129,11 @@ function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
     try {
       while (queue.length > 0 && !closed) {
         let chunk = queue[0];
-        while (chunk.length > 0) chunk = chunk.subarray(await conn.write(chunk));
+        while (chunk.length > 0) {
+          const written = await conn.write(chunk);
+          unsent -= written;
+          chunk = chunk.subarray(written);
+        }
         queue.shift();
       }
     } catch {
@@ -131,14 +141,30 @@ function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
     }
     flushing = false;
     if (closing) shut();
+    else if (!closed) handlers.drain(connection);
   };
 
   const connection: TcpConnection = Object.freeze({
     remote: toRemote(conn.remoteAddr),
+    get unsent() {
+      return unsent;
+    },
     write(data: Uint8Array): void {
       if (closing || closed || data.length === 0) return;
       queue.push(data);
+      unsent += data.length;
       if (!flushing) flush();
+    },
+    pause(): void {
+      if (paused !== null || closed) return;
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      paused = { promise, resolve };
+    },
+    resume(): void {
+      const was = paused;
+      paused = null;
+      was?.resolve();
     },
     close(): void {
       if (closing || closed) return;
@@ -156,16 +182,24 @@ function serveConnection(conn: Deno.TcpConn, handlers: TcpHandlers): void {
     const buffer = new Uint8Array(TCP_READ_SIZE);
     try {
       while (!closed) {
+        const gate = paused as { promise: Promise<void> } | null;
+        if (gate !== null) {
+          await gate.promise;
+          continue;
+        }
         const n = await conn.read(buffer);
-        if (n === null) break;
+        if (n === null) {
+          // The peer finished sending; the server closes once it has answered.
+          if (!closed) handlers.end(connection);
+          return;
+        }
         // A copy: handlers may keep the chunk (partial messages) while the buffer is reused.
-        handlers.data(connection, buffer.slice(0, n));
+        if (!closed) handlers.data(connection, buffer.slice(0, n));
       }
     } catch {
       // Reset by peer or closed locally: either way the connection is over.
+      shut();
     }
-    handlers.close(connection);
-    connection.close();
   })();
 }
 

@@ -29,14 +29,29 @@ export interface TcpConnection {
   readonly remote: RemoteAddress;
   /** Queues bytes for sending; never blocks the caller. */
   write(data: Uint8Array): void;
-  /** Closes the connection (idempotent). */
+  /** Octets written but not yet taken by the kernel (queued in this process). */
+  readonly unsent: number;
+  /** Stops delivering `data` events until `resume()`; the peer's bytes wait in the kernel. */
+  pause(): void;
+  /** Delivers `data` events again (idempotent). */
+  resume(): void;
+  /**
+   * Closes the connection (idempotent): replies already queued may still
+   * drain for a short linger, then the socket is dropped.
+   */
   close(): void;
 }
 
 /** Callbacks for a TCP listener; none may throw. */
 export interface TcpHandlers {
   open(conn: TcpConnection): void;
+  /** Bytes from the peer; `chunk` is a fresh array the handler may keep. */
   data(conn: TcpConnection, chunk: Uint8Array): void;
+  /** Everything queued has been taken by the kernel: `unsent` is 0 again. */
+  drain(conn: TcpConnection): void;
+  /** The peer has finished sending (FIN); replies may still go out until `conn.close()`. */
+  end(conn: TcpConnection): void;
+  /** The connection is gone: reset, or closed by either side. Called once. */
   close(conn: TcpConnection): void;
 }
 

@@ -152,12 +152,15 @@ export async function startDnsServer<S extends SnapshotTiming>(
       return null;
     }
   };
-  const tcp = createTcpSessions(
-    () => config.tcp,
-    (query, from) =>
+  const tcp = createTcpSessions({
+    limits: () => config.tcp,
+    answer: (query, from) =>
       transfer.wants(query) ? viaTransfer(query, "tcp", from) : handle(query, "tcp", from.hostname),
     metrics,
-  );
+    now: () => runtime.clock.monotonic(),
+    // After the loop has polled for I/O: UDP gets its turn between TCP batches.
+    defer: (task) => setImmediate(task),
+  });
   const onDatagram: UdpHandler = (data, from, endpoint) => {
     const response = transfer.wants(data)
       ? (viaTransfer(data, "udp", from) as Uint8Array | null)

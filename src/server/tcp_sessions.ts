@@ -1,18 +1,24 @@
 import type { TcpConfig } from "../config/config.ts";
-import type { Metrics } from "../observe/metrics.ts";
+import type { Metrics, TcpCloseReason } from "../observe/metrics.ts";
 import type { RemoteAddress, TcpConnection, TcpHandlers } from "../runtime/runtime.ts";
+import { concatBytes } from "../wire/bytes.ts";
 import { createTcpFramer, frameTcpMessage, type TcpFramer } from "./tcp_framer.ts";
+import { tcpSourceKey } from "./tcp_source_key.ts";
 
 /**
- * Longest TCP query accepted. A question plus an OPT record with options fits
- * easily; anything longer is not a query we would answer, and the limit bounds
- * what one connection can make us buffer.
+ * Queries answered per event-loop turn, over all TCP connections together.
+ * Then the loop gets a turn (UDP datagrams, other connections) before TCP
+ * continues, so a client pipelining as fast as it can cannot starve UDP.
  */
-export const MAX_TCP_QUERY_BYTES = 4096;
+export const TCP_TURN_QUERIES = 64;
+
+/** A connection that delivered a query this recently is never reclaimed for a newcomer. */
+const RECLAIM_AFTER_MS = 1_000;
 
 /**
- * Idle limit after a zone transfer was queued: the secondary is still
- * reading it, which the idle timer (reset only by incoming bytes) cannot see.
+ * How long a secondary may take to read a zone transfer (a response of
+ * several messages) and to ask again: the transfer's size, not the client,
+ * sets the pace, so `io_timeout` and `idle_timeout` give way to this.
  */
 const TRANSFER_IDLE_MS = 120_000;
 
@@ -20,82 +26,289 @@ const TRANSFER_IDLE_MS = 120_000;
 export interface TcpSessions extends TcpHandlers {
   /** Open connections now. */
   readonly size: number;
+  /** Checks every connection's deadlines now (the timer does this periodically). */
+  sweep(): void;
   /** Closes every open connection (shutdown). */
   closeAll(): void;
 }
 
+/** What the sessions need besides the limits and the answerer. */
+export interface TcpSessionsOptions {
+  /** Read on every event, so a reload applies to new events at once. */
+  readonly limits: () => TcpConfig;
+  /**
+   * The query handler: one response, several (a zone transfer), or null to
+   * send nothing. Must not throw.
+   */
+  readonly answer: (
+    query: Uint8Array,
+    from: RemoteAddress,
+  ) => Uint8Array | readonly Uint8Array[] | null;
+  readonly metrics: Metrics;
+  /** Monotonic milliseconds. */
+  readonly now: () => number;
+  /** Runs `task` after the event loop has polled for I/O (setImmediate). */
+  readonly defer: (task: () => void) => void;
+}
+
 interface Session {
+  readonly conn: TcpConnection;
   readonly framer: TcpFramer;
-  timer: ReturnType<typeof setTimeout>;
+  /** Per-source key (IPv4 address, IPv6 /64): see tcp_source_key.ts. */
+  readonly source: string;
+  /** When the connection opened or last delivered a whole query. */
+  progressAt: number;
+  /** When the message now arriving began, or -1. */
+  partialSince: number;
+  /** When replies began waiting unsent (the peer not reading), or -1. */
+  unsentSince: number;
+  /** Until when a zone transfer sent on it excuses slow reading and idleness, or -1. */
+  transferUntil: number;
+  /** Waiting in the run queue for its next turn. */
+  queued: boolean;
+  paused: boolean;
+  /** The peer has finished sending: close once its last complete query is answered. */
+  peerDone: boolean;
 }
 
 /**
- * Creates the TCP side of the server (RFC 7766): each complete message is
- * answered as soon as it arrives, so pipelined queries never wait on one
- * another; a connection idle for `limits().idleTimeoutMs` is closed; a
- * connection beyond `limits().maxConnections` is closed at once. Nothing here
- * waits on a client, so a stalled client holds only its own partial buffer.
- *
- * @param limits read on every event, so a reload applies to new events at once.
- * @param answer the query handler: one response, several (a zone transfer),
- *   or null to send nothing. Must not throw.
+ * Creates the TCP side of the server (RFC 7766 §6), built so that no client
+ * can take it down:
+ * - queries up to 65,535 octets; pipelined ones answered in arrival order,
+ *   at most `TCP_TURN_QUERIES` per event-loop turn over all connections, the
+ *   rest of a connection's backlog waiting (its reading paused) for a later
+ *   turn, connections taking turns;
+ * - replies the peer does not read pile up to `maxUnsentBytes` at most: then
+ *   the connection's queries wait and its reading pauses; if its replies stay
+ *   unread for `ioTimeoutMs`, it is closed (`stalled`);
+ * - minimum progress instead of an idle timer every byte resets: a query
+ *   whose first octet has arrived must be complete within `ioTimeoutMs`
+ *   (`slow_query`), and a connection with nothing in flight is closed
+ *   `idleTimeoutMs` after it opened or delivered its last whole query (`idle`);
+ * - at most `maxConnectionsPerSource` connections per source (IPv4 address,
+ *   IPv6 /64) and `maxConnections` in all; when the global cap is reached a
+ *   newcomer takes the slot of the connection that has gone longest without
+ *   delivering a query (`reclaimed`), unless every one did within the last
+ *   second, and is refused otherwise.
+ * A zone transfer (a response of several messages, only for configured
+ * secondaries) excuses its connection from both timeouts for two minutes.
+ * Every closure is counted by reason in metrics.
  */
-export function createTcpSessions(
-  limits: () => TcpConfig,
-  answer: (query: Uint8Array, from: RemoteAddress) => Uint8Array | readonly Uint8Array[] | null,
-  metrics: Metrics,
-): TcpSessions {
+export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
+  const { limits, answer, metrics, now, defer } = options;
   const sessions = new Map<TcpConnection, Session>();
+  const perSource = new Map<string, number>();
+  const runQueue: Session[] = [];
+  let turnPending = false;
+  let sweepTimer: ReturnType<typeof setInterval> | undefined;
 
-  const end = (conn: TcpConnection) => {
-    const session = sessions.get(conn);
-    if (session !== undefined) {
-      clearTimeout(session.timer);
-      sessions.delete(conn);
-      metrics.setTcpConnections(sessions.size);
+  const end = (session: Session, reason: TcpCloseReason): void => {
+    if (sessions.get(session.conn) !== session) return;
+    sessions.delete(session.conn);
+    const left = (perSource.get(session.source) ?? 1) - 1;
+    if (left > 0) perSource.set(session.source, left);
+    else perSource.delete(session.source);
+    metrics.countTcpClosed(reason);
+    metrics.setTcpConnections(sessions.size);
+    if (sessions.size === 0) {
+      clearInterval(sweepTimer);
+      sweepTimer = undefined;
     }
-    conn.close();
+    session.conn.close();
   };
-  const idleTimer = (conn: TcpConnection, ms = limits().idleTimeoutMs) =>
-    setTimeout(() => end(conn), ms);
+
+  const sweep = (): void => {
+    const { idleTimeoutMs, ioTimeoutMs } = limits();
+    const at = now();
+    for (const session of sessions.values()) {
+      if (session.transferUntil > at) continue;
+      if (session.unsentSince >= 0 && at - session.unsentSince > ioTimeoutMs) {
+        end(session, "stalled");
+      } else if (session.partialSince >= 0 && at - session.partialSince > ioTimeoutMs) {
+        end(session, "slow_query");
+      } else if (
+        session.partialSince < 0 && session.unsentSince < 0 && !session.queued &&
+        at - session.progressAt > idleTimeoutMs
+      ) {
+        end(session, "idle");
+      }
+    }
+  };
+
+  const startSweeping = (): void => {
+    if (sweepTimer !== undefined) return;
+    const { idleTimeoutMs, ioTimeoutMs } = limits();
+    // A quarter of the shorter timeout: deadlines hold to within 25 %.
+    const every = Math.max(25, Math.min(1_000, Math.min(idleTimeoutMs, ioTimeoutMs) / 4));
+    sweepTimer = setInterval(sweep, every);
+  };
+
+  const enqueue = (session: Session): void => {
+    if (!session.queued) {
+      session.queued = true;
+      runQueue.push(session);
+    }
+    if (!turnPending) {
+      turnPending = true;
+      defer(turn);
+    }
+  };
+
+  /** Answers up to `budget` of the session's waiting queries; returns how many it answered. */
+  const serve = (session: Session, budget: number): number => {
+    const { conn, framer } = session;
+    const maxUnsent = limits().maxUnsentBytes;
+    let answered = 0;
+    let replies: Uint8Array[] | null = null;
+    let replyBytes = 0;
+    while (answered < budget && conn.unsent + replyBytes < maxUnsent) {
+      const query = framer.next();
+      if (query === null) break;
+      answered++;
+      const response = answer(query, conn.remote);
+      if (response === null) continue;
+      if (!(response instanceof Uint8Array)) session.transferUntil = now() + TRANSFER_IDLE_MS;
+      for (const message of response instanceof Uint8Array ? [response] : response) {
+        const framed = frameTcpMessage(message);
+        (replies ??= []).push(framed);
+        replyBytes += framed.length;
+      }
+    }
+    const at = now();
+    if (replies !== null) {
+      // One write per turn: pipelined replies leave together.
+      conn.write(replies.length === 1 ? replies[0] : concatBytes(...replies));
+    }
+    if (framer.broken) {
+      end(session, "framing");
+      return answered;
+    }
+    if (answered > 0) session.progressAt = at;
+    if (!framer.partial) session.partialSince = -1;
+    else if (answered > 0 || session.partialSince < 0) session.partialSince = at;
+    if (conn.unsent > 0) {
+      if (session.unsentSince < 0) session.unsentSince = at;
+    } else {
+      session.unsentSince = -1;
+    }
+    const backlog = framer.buffered > 0 && !framer.partial;
+    if (!backlog && session.peerDone) {
+      end(session, "client");
+    } else if (backlog) {
+      if (!session.paused) {
+        session.paused = true;
+        conn.pause();
+      }
+      // Replies unread: wait for drain. Budget spent: wait for the next turn.
+      if (conn.unsent < maxUnsent) enqueue(session);
+    } else if (session.paused) {
+      session.paused = false;
+      conn.resume();
+    }
+    return answered;
+  };
+
+  /** One turn: the queued connections share the turn's budget, oldest in the queue first. */
+  const turn = (): void => {
+    turnPending = false;
+    let budget = TCP_TURN_QUERIES;
+    const waiting = runQueue.length;
+    for (let i = 0; i < waiting && budget > 0; i++) {
+      const session = runQueue.shift()!;
+      session.queued = false;
+      if (sessions.get(session.conn) !== session) continue;
+      budget -= serve(session, Math.max(1, Math.floor(budget / (waiting - i))));
+    }
+    if (runQueue.length > 0 && !turnPending) {
+      turnPending = true;
+      defer(turn);
+    }
+  };
+
+  /** The connection that has gone longest without delivering a query, if that is long enough. */
+  const reclaimable = (at: number): Session | null => {
+    let oldest: Session | null = null;
+    for (const session of sessions.values()) {
+      if (oldest === null || session.progressAt < oldest.progressAt) oldest = session;
+    }
+    return oldest !== null && at - oldest.progressAt >= RECLAIM_AFTER_MS ? oldest : null;
+  };
 
   return {
     get size() {
       return sessions.size;
     },
     open(conn) {
-      if (sessions.size >= limits().maxConnections) {
-        metrics.countTcpRejected();
+      const { maxConnections, maxConnectionsPerSource } = limits();
+      const source = tcpSourceKey(conn.remote.hostname);
+      const fromSource = perSource.get(source) ?? 0;
+      if (fromSource >= maxConnectionsPerSource) {
+        metrics.countTcpClosed("source_limit");
         conn.close();
         return;
       }
-      sessions.set(conn, { framer: createTcpFramer(MAX_TCP_QUERY_BYTES), timer: idleTimer(conn) });
+      const at = now();
+      if (sessions.size >= maxConnections) {
+        const victim = reclaimable(at);
+        if (victim === null) {
+          metrics.countTcpClosed("connection_limit");
+          conn.close();
+          return;
+        }
+        end(victim, "reclaimed");
+      }
+      sessions.set(conn, {
+        conn,
+        framer: createTcpFramer(),
+        source,
+        progressAt: at,
+        partialSince: -1,
+        unsentSince: -1,
+        transferUntil: -1,
+        queued: false,
+        paused: false,
+        peerDone: false,
+      });
+      perSource.set(source, fromSource + 1);
       metrics.setTcpConnections(sessions.size);
+      startSweeping();
     },
     data(conn, chunk) {
       const session = sessions.get(conn);
-      if (session === undefined) return; // rejected or already closed
-      clearTimeout(session.timer);
-      session.timer = idleTimer(conn);
-      const { messages, close } = session.framer.push(chunk);
-      for (const message of messages) {
-        const response = answer(message, conn.remote);
-        if (response === null) continue;
-        if (response instanceof Uint8Array) {
-          conn.write(frameTcpMessage(response));
-          continue;
+      if (session === undefined) return; // refused or already closed
+      session.framer.push(chunk);
+      // Queued connections wait their turn; others answer at once, within one turn's budget.
+      if (session.queued) {
+        if (!session.paused) {
+          session.paused = true;
+          conn.pause();
         }
-        for (const part of response) conn.write(frameTcpMessage(part));
-        clearTimeout(session.timer);
-        session.timer = idleTimer(conn, Math.max(limits().idleTimeoutMs, TRANSFER_IDLE_MS));
+        return;
       }
-      if (close) end(conn);
+      serve(session, TCP_TURN_QUERIES);
+    },
+    drain(conn) {
+      const session = sessions.get(conn);
+      if (session === undefined) return;
+      session.unsentSince = -1;
+      if (!session.queued) serve(session, TCP_TURN_QUERIES);
+    },
+    end(conn) {
+      const session = sessions.get(conn);
+      if (session === undefined) return;
+      session.peerDone = true;
+      // Answer what is complete (a queued one finishes in its turn), then close.
+      if (!session.queued) serve(session, TCP_TURN_QUERIES);
     },
     close(conn) {
-      end(conn);
+      const session = sessions.get(conn);
+      if (session !== undefined) end(session, "client");
+      else conn.close();
     },
+    sweep,
     closeAll() {
-      for (const conn of [...sessions.keys()]) end(conn);
+      for (const session of [...sessions.values()]) end(session, "shutdown");
+      runQueue.length = 0;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { AddressRange } from "../config/config.ts";
 import { canonicalIp } from "../config/canonical_ip.ts";
-import { addressToRdata } from "../wire/address_to_rdata.ts";
+import { addressToRdata } from "../wire/ip_address.ts";
 
 /**
  * A peer's address in canonical form, an IPv4-mapped IPv6 address (what a

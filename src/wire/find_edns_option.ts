@@ -1,6 +1,6 @@
 import { DNS } from "./dns_constants.ts";
-import { readQuestionName } from "./read_question_name.ts";
-import { skipName } from "./skip_name.ts";
+
+import { skipName } from "./parse_query.ts";
 
 /**
  * Finds the EDNS option `code` in a query's OPT record (RFC 6891 §6.1.2) and
@@ -12,7 +12,7 @@ import { skipName } from "./skip_name.ts";
 export function findEdnsOption(message: Uint8Array, code: number): number {
   const length = message.length;
   if (length < DNS.HEADER_LENGTH || (message[10] | message[11]) === 0) return -1;
-  let at = readQuestionName(message, DNS.HEADER_LENGTH);
+  let at = skipName(message, DNS.HEADER_LENGTH);
   if (at < 0) return -1;
   at += 4;
   const records = ((message[6] << 8) | message[7]) + ((message[8] << 8) | message[9]) +

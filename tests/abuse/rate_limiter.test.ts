@@ -13,8 +13,29 @@ const CONFIG: RateLimitConfig = {
 
 /** A response with the question `name` (type A), `rcode` and `answers` answer records (counts only). */
 function response(name: string, rcode = 0, answers = 1): Uint8Array {
-  const labels = name.split(".").flatMap((l) => [l.length, ...Array.from(l, (c) => c.charCodeAt(0))]);
-  return Uint8Array.from([0, 1, 0x84, rcode, 0, 1, 0, answers, 0, 0, 0, 0, ...labels, 0, 0, 1, 0, 1]);
+  const labels = name.split(".").flatMap((
+    l,
+  ) => [l.length, ...Array.from(l, (c) => c.charCodeAt(0))]);
+  return Uint8Array.from([
+    0,
+    1,
+    0x84,
+    rcode,
+    0,
+    1,
+    0,
+    answers,
+    0,
+    0,
+    0,
+    0,
+    ...labels,
+    0,
+    0,
+    1,
+    0,
+    1,
+  ]);
 }
 
 /** How many of `count` responses at `nowMs` get each decision. */
@@ -72,9 +93,15 @@ describe("rate limiter", () => {
     assert.equal(limiter.decide("192.0.2.7", response("api.example.test"), 0), SEND);
     assert.equal(limiter.decide("192.0.2.7", response("www.example.test", 0, 0), 0), SEND); // NODATA
     // Random names do not dodge the NXDOMAIN limit.
-    const nx = tally(() => limiter.decide("192.0.2.7", response(`r${Math.random()}.example.test`, 3, 0), 0), 30);
+    const nx = tally(
+      () => limiter.decide("192.0.2.7", response(`r${Math.random()}.example.test`, 3, 0), 0),
+      30,
+    );
     assert.deepEqual(nx, { sent: 10, dropped: 20, slipped: 0 });
-    const refused = tally(() => limiter.decide("192.0.2.7", response(`r${Math.random()}.other`, 5, 0), 0), 30);
+    const refused = tally(
+      () => limiter.decide("192.0.2.7", response(`r${Math.random()}.other`, 5, 0), 0),
+      30,
+    );
     assert.deepEqual(refused, { sent: 10, dropped: 20, slipped: 0 });
   });
 

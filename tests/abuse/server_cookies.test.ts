@@ -8,16 +8,16 @@ import {
   createServerCookies,
 } from "../../src/abuse/server_cookies.ts";
 
-const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16));
+const fromHex = (hex: string) =>
+  Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16));
 const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /** A query for example.com A with EDNS and, when given, a COOKIE option holding `cookie` (hex). */
 function query(cookie: string | null, extraOptions = ""): Uint8Array {
   const options = fromHex(
-    (cookie === null
-      ? ""
-      : `000a${(cookie.length / 2).toString(16).padStart(4, "0")}${cookie}`) + extraOptions,
+    (cookie === null ? "" : `000a${(cookie.length / 2).toString(16).padStart(4, "0")}${cookie}`) +
+      extraOptions,
   );
   const head = fromHex("e03e00000001000000000001076578616d706c6503636f6d0000010001");
   const opt = new Uint8Array(11 + options.length);
@@ -35,7 +35,10 @@ const SECRET = fromHex("e5e973e5a6b2a43f48e7dc849e37bfcf");
 describe("server cookies (RFC 7873, RFC 9018)", () => {
   test("A.1: a client cookie alone gets the RFC's server cookie", () => {
     const cookies = createServerCookies([SECRET]);
-    assert.equal(cookies.check(query("2464c4abcf10c957"), "198.51.100.100", 1559731985), COOKIE_NEW);
+    assert.equal(
+      cookies.check(query("2464c4abcf10c957"), "198.51.100.100", 1559731985),
+      COOKIE_NEW,
+    );
     assert.equal(hex(cookies.option), "2464c4abcf10c957010000005cf79f111f8130c3eee29480");
   });
 
@@ -94,8 +97,14 @@ describe("server cookies (RFC 7873, RFC 9018)", () => {
 
   test("another server's cookie format (8..32 bytes) is invalid, not malformed", () => {
     const cookies = createServerCookies([SECRET]);
-    assert.equal(cookies.check(query("2464c4abcf10c957" + "aa".repeat(8)), "192.0.2.1", 1e9), COOKIE_INVALID);
-    assert.equal(cookies.check(query("2464c4abcf10c957" + "aa".repeat(32)), "192.0.2.1", 1e9), COOKIE_INVALID);
+    assert.equal(
+      cookies.check(query("2464c4abcf10c957" + "aa".repeat(8)), "192.0.2.1", 1e9),
+      COOKIE_INVALID,
+    );
+    assert.equal(
+      cookies.check(query("2464c4abcf10c957" + "aa".repeat(32)), "192.0.2.1", 1e9),
+      COOKIE_INVALID,
+    );
     assert.equal(hex(cookies.option).slice(0, 18), "2464c4abcf10c95701");
   });
 
@@ -106,7 +115,10 @@ describe("server cookies (RFC 7873, RFC 9018)", () => {
     assert.equal(cookies.check(query("2464c4abcf10c957aa"), "192.0.2.1", 1e9), COOKIE_NONE);
     assert.equal(cookies.check(query("aa".repeat(41)), "192.0.2.1", 1e9), COOKIE_NONE);
     // An option running past the OPT's end.
-    assert.equal(cookies.check(query(null, "000a00092464c4abcf10c957"), "192.0.2.1", 1e9), COOKIE_NONE);
+    assert.equal(
+      cookies.check(query(null, "000a00092464c4abcf10c957"), "192.0.2.1", 1e9),
+      COOKIE_NONE,
+    );
   });
 
   test("the option is found behind others", () => {

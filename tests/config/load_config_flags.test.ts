@@ -156,7 +156,10 @@ describe("loadConfig from flags: defaults and values", () => {
   test("--rate-limit: responses per second, 0 turns it off", async () => {
     assert.equal((await load(withFlag("--rate-limit", "0"))).rateLimit.responsesPerSecond, 0);
     assert.equal((await load(withFlag("--rate-limit", "20"))).rateLimit.responsesPerSecond, 20);
-    assert.equal(await errorWith("--rate-limit", "fast"), '--rate-limit: "fast" is not a whole number ≥ 0');
+    assert.equal(
+      await errorWith("--rate-limit", "fast"),
+      '--rate-limit: "fast" is not a whole number ≥ 0',
+    );
   });
 
   test("a repeated flag: the last value wins (as with argparse)", async () => {

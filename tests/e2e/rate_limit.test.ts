@@ -23,7 +23,10 @@ function udpOutcomes(s: TestServer) {
     .reduce((sum, m) => sum + Number(m[1]), 0);
   return {
     sent,
-    dropped: sample(text, /^healthy_dns_dropped_total\{transport="udp",reason="rate_limited"\} (\d+)$/m),
+    dropped: sample(
+      text,
+      /^healthy_dns_dropped_total\{transport="udp",reason="rate_limited"\} (\d+)$/m,
+    ),
     limited: sample(text, /^healthy_dns_rrl_limited_total (\d+)$/m),
     slipped: sample(text, /^healthy_dns_rrl_slipped_total (\d+)$/m),
   };
@@ -51,7 +54,12 @@ async function burst(s: TestServer, count: number, query: (id: number) => Uint8A
       const end = Math.min(count, id + 50);
       for (; id < end; id++) {
         await new Promise<void>((resolve, reject) =>
-          socket.send(query(id), s.port, "127.0.0.1", (error) => (error ? reject(error) : resolve()))
+          socket.send(
+            query(id),
+            s.port,
+            "127.0.0.1",
+            (error) => (error ? reject(error) : resolve()),
+          )
         );
       }
       await waitFor(`the server to handle ${end} queries`, () => handled() >= end, 10_000);
@@ -76,7 +84,9 @@ describe("response rate limiting (contract §4), over real sockets", () => {
   });
   after(() => s.stop());
 
-  test("a 2,000-query burst from one source is mostly dropped or truncated; TCP still answers", { timeout: 60_000 }, async () => {
+  test("a 2,000-query burst from one source is mostly dropped or truncated; TCP still answers", {
+    timeout: 60_000,
+  }, async () => {
     const { replies, seconds } = await burst(
       s,
       BURST,
@@ -85,12 +95,20 @@ describe("response rate limiting (contract §4), over real sockets", () => {
     const full = replies.filter((r) => (r[2] & 0x02) === 0 && ((r[6] << 8) | r[7]) > 0);
     const truncated = replies.filter((r) => (r[2] & 0x02) !== 0);
     // One second's worth at once, then the refill over the burst's duration.
-    assert.ok(full.length <= LIMIT + Math.ceil(LIMIT * seconds) + 1, `${full.length} full answers in ${seconds} s`);
+    assert.ok(
+      full.length <= LIMIT + Math.ceil(LIMIT * seconds) + 1,
+      `${full.length} full answers in ${seconds} s`,
+    );
     assert.ok(full.length >= LIMIT, `the first ${LIMIT} answered, got ${full.length}`);
     // Every 2nd limited response slips: truncated, question only, no answer.
     const limited = BURST - full.length;
-    assert.ok(Math.abs(truncated.length - limited / 2) <= 1, `${truncated.length} of ${limited} slipped`);
-    for (const r of truncated) assert.equal((r[6] << 8) | r[7], 0, "a slipped reply carries no answer");
+    assert.ok(
+      Math.abs(truncated.length - limited / 2) <= 1,
+      `${truncated.length} of ${limited} slipped`,
+    );
+    for (const r of truncated) {
+      assert.equal((r[6] << 8) | r[7], 0, "a slipped reply carries no answer");
+    }
     assert.ok(BURST - full.length >= 0.9 * BURST, "mostly limited");
     const outcomes = udpOutcomes(s);
     assert.equal(outcomes.limited, limited);

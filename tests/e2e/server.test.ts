@@ -2,6 +2,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import dnsPacket from "dns-packet";
+import type { TcpConfig } from "../../src/config/config.ts";
+import { DEFAULTS } from "../../src/config/defaults.ts";
 import { ALL_HEALTHY } from "../../src/health/health_view.ts";
 import {
   frame,
@@ -147,10 +149,12 @@ describe("server over UDP and TCP (in-process, demo config)", () => {
 });
 
 describe("TCP limits", () => {
+  const limits = (overrides: Partial<TcpConfig>): TcpConfig => ({ ...DEFAULTS.tcp, ...overrides });
+
   test("an idle connection is closed after tcp.idleTimeoutMs", async () => {
     const s = await startTestServer({
       health: ALL_HEALTHY,
-      overrides: { tcp: { idleTimeoutMs: 300, maxConnections: 10 } },
+      overrides: { tcp: limits({ idleTimeoutMs: 300 }) },
     });
     const socket = await s.tcpConnect();
     try {
@@ -161,34 +165,48 @@ describe("TCP limits", () => {
       await waitFor("server closes the idle connection", () => closed, 5_000);
       const elapsed = Date.now() - started;
       assert.ok(elapsed >= 250, `closed after ${elapsed} ms, not before the timeout`);
+      assert.match(s.server.metrics.render(), /^healthy_dns_tcp_closed_total\{reason="idle"\} 1$/m);
     } finally {
       socket.destroy();
       await s.stop();
     }
   });
 
-  test("connections above tcp.maxConnections are closed at once; the others keep working", async () => {
+  test("at tcp.maxConnections a newcomer takes the slot of the longest-quiet connection", async () => {
     const s = await startTestServer({
       health: ALL_HEALTHY,
-      overrides: { tcp: { idleTimeoutMs: 10_000, maxConnections: 2 } },
+      overrides: { tcp: limits({ maxConnections: 2 }) },
     });
-    const sockets = [await s.tcpConnect(), await s.tcpConnect()];
+    const quiet = await s.tcpConnect();
+    const sockets = [quiet];
     try {
+      let quietClosed = false;
+      quiet.on("close", () => (quietClosed = true));
+      quiet.on("error", () => {});
+      const openedAt = Date.now();
+      // Slots that delivered a query within the last second are never reclaimed.
       await waitFor(
-        "two connections open",
-        () => /^healthy_dns_tcp_connections 2$/m.test(s.server.metrics.render()),
-        2_000,
+        "the first connection quiet for over a second",
+        () => Date.now() - openedAt > 1_200,
+        5_000,
       );
-      const third = await s.tcpConnect();
-      sockets.push(third);
-      let closed = false;
-      third.on("close", () => (closed = true));
-      third.on("error", () => {});
-      await waitFor("third connection closed", () => closed, 2_000);
-      const messages = tcpMessages(sockets[0]);
-      sockets[0].write(frame(makeQuery("www.example.test", "A")));
+      const active = await s.tcpConnect();
+      sockets.push(active);
+      const messages = tcpMessages(active);
+      active.write(frame(makeQuery("www.example.test", "A")));
       assert.deepEqual(addresses(await messages.next()), ["127.0.0.1"]);
-      assert.match(s.server.metrics.render(), /^healthy_dns_tcp_rejected_total 1$/m);
+      const newcomer = await s.tcpConnect();
+      sockets.push(newcomer);
+      await waitFor("the quiet connection reclaimed", () => quietClosed, 5_000);
+      const fresh = tcpMessages(newcomer);
+      newcomer.write(frame(makeQuery("www.example.test", "A")));
+      assert.deepEqual(addresses(await fresh.next()), ["127.0.0.1"]);
+      active.write(frame(makeQuery("www.example.test", "A")));
+      assert.deepEqual(addresses(await messages.next()), ["127.0.0.1"], "the active one stays");
+      assert.match(
+        s.server.metrics.render(),
+        /^healthy_dns_tcp_closed_total\{reason="reclaimed"\} 1$/m,
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       await s.stop();

@@ -9,7 +9,7 @@ describe("createMetrics", () => {
       const name of [
         "responses_total",
         "dropped_total",
-        "tcp_rejected_total",
+        "tcp_closed_total",
         "snapshot_serial",
         "health_cycle_seconds",
         "endpoints",

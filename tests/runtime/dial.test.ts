@@ -21,11 +21,15 @@ describe(`dial (${runtime.name})`, () => {
     v4 = await runtime.listenTcp("127.0.0.1", 0, {
       open: (conn) => conn.close(),
       data: noop,
+      drain: noop,
+      end: (conn) => conn.close(),
       close: noop,
     });
     v6 = await runtime.listenTcp("::1", 0, {
       open: (conn) => conn.close(),
       data: noop,
+      drain: noop,
+      end: (conn) => conn.close(),
       close: noop,
     });
     hole = await openBlackHoles("127.0.0.4");

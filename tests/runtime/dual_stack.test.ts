@@ -40,6 +40,8 @@ describe(`"::" is one dual-stack socket (${runtime.name})`, () => {
         conn.close();
       },
       data: noop,
+      drain: noop,
+      end: (conn) => conn.close(),
       close: noop,
     });
     try {
@@ -62,6 +64,8 @@ describe(`"::" is one dual-stack socket (${runtime.name})`, () => {
       const tcp: TcpListener = await runtime.listenTcp("::", 0, {
         open: noop,
         data: noop,
+        drain: noop,
+        end: (conn) => conn.close(),
         close: noop,
       });
       const http: TcpListener = await runtime.serveHttp(
@@ -75,7 +79,13 @@ describe(`"::" is one dual-stack socket (${runtime.name})`, () => {
           /in use|EADDRINUSE|failed to listen/i,
         );
         await assert.rejects(
-          runtime.listenTcp(second, tcp.local.port, { open: noop, data: noop, close: noop }),
+          runtime.listenTcp(second, tcp.local.port, {
+            open: noop,
+            data: noop,
+            drain: noop,
+            end: noop,
+            close: noop,
+          }),
           /in use|EADDRINUSE|failed to listen/i,
         );
         await assert.rejects(

@@ -26,6 +26,11 @@ async function recordingListener(host: string, onOpen: (conn: TcpConnection) => 
     data(conn, chunk) {
       find(conn).chunks.push(chunk);
     },
+    drain() {},
+    // The peer's FIN: close our side too, as the server does once it has answered.
+    end(conn) {
+      conn.close();
+    },
     close(conn) {
       find(conn).closes++;
     },
@@ -137,6 +142,8 @@ for (const host of ["127.0.0.1", "::1"]) {
       const listener = await runtime.listenTcp(host, 0, {
         open: () => {},
         data: (conn) => conn.write(reply),
+        drain: () => {},
+        end: (conn) => conn.close(),
         close: () => {},
       });
       try {

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { loadCookieSecrets } from "../../src/server/load_cookie_secrets.ts";
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 describe("loadCookieSecrets", () => {
   test("configured secrets win, in order", async () => {
@@ -53,7 +54,10 @@ describe("loadCookieSecrets", () => {
     const dir = mkdtempSync(join(tmpdir(), "hdns-cookie-"));
     try {
       const file = join(dir, "cookie_secret");
-      writeFileSync(file, "# new first\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n");
+      writeFileSync(
+        file,
+        "# new first\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n",
+      );
       const loaded = await loadCookieSecrets({ secrets: [] }, dir, runtime);
       assert.deepEqual(loaded.secrets.map(hex), ["a".repeat(32), "b".repeat(32)]);
       writeFileSync(file, "a".repeat(32) + "\nnot a secret\n");

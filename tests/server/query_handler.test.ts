@@ -106,26 +106,107 @@ describe("createQueryHandler", () => {
     const secret = new Uint8Array(16).fill(7);
     /** A query for www.example.test A with EDNS and, when given, a COOKIE option (hex). */
     const query = (cookie: Uint8Array | null) => {
-      const name = [3, 119, 119, 119, 7, 101, 120, 97, 109, 112, 108, 101, 4, 116, 101, 115, 116, 0];
+      const name = [
+        3,
+        119,
+        119,
+        119,
+        7,
+        101,
+        120,
+        97,
+        109,
+        112,
+        108,
+        101,
+        4,
+        116,
+        101,
+        115,
+        116,
+        0,
+      ];
       const option = cookie === null ? [] : [0, 10, 0, cookie.length, ...cookie];
       return Uint8Array.from([
-        0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, ...name, 0, 1, 0, 1,
-        0, 0, 41, 4, 208, 0, 0, 0, 0, option.length >> 8, option.length & 0xff, ...option,
+        0,
+        9,
+        1,
+        0,
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+        ...name,
+        0,
+        1,
+        0,
+        1,
+        0,
+        0,
+        41,
+        4,
+        208,
+        0,
+        0,
+        0,
+        0,
+        option.length >> 8,
+        option.length & 0xff,
+        ...option,
       ]);
     };
     /** A fake answer path: echoes the question and OPT with the cookie it was handed, one answer counted. */
     const answer = (q: Uint8Array, _s: unknown, _t: unknown, cookie: Uint8Array | null) => {
       const opt = cookie === null ? [] : [0, 10, 0, cookie.length, ...cookie];
       return Uint8Array.from([
-        q[0], q[1], 0x84, 0, 0, 1, 0, 1, 0, 0, 0, 1, ...q.subarray(12, 12 + 22),
-        0, 0, 41, 4, 208, 0, 0, 0, 0, opt.length >> 8, opt.length & 0xff, ...opt,
+        q[0],
+        q[1],
+        0x84,
+        0,
+        0,
+        1,
+        0,
+        1,
+        0,
+        0,
+        0,
+        1,
+        ...q.subarray(12, 12 + 22),
+        0,
+        0,
+        41,
+        4,
+        208,
+        0,
+        0,
+        0,
+        0,
+        opt.length >> 8,
+        opt.length & 0xff,
+        ...opt,
       ]);
     };
     const setup = () => {
       const metrics = createMetrics();
-      const rateLimit = { responsesPerSecond: 2, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] };
+      const rateLimit = {
+        responsesPerSecond: 2,
+        slip: 2,
+        ipv4Prefix: 24,
+        ipv6Prefix: 56,
+        exempt: [],
+      };
       const guard = createQueryGuard(rateLimit, [secret], clock);
-      const handle = createQueryHandler(() => snapshot, answer, metrics, createLogger("critical", () => {}), () => guard);
+      const handle = createQueryHandler(
+        () => snapshot,
+        answer,
+        metrics,
+        createLogger("critical", () => {}),
+        () => guard,
+      );
       return { metrics, handle };
     };
 
@@ -156,7 +237,10 @@ describe("createQueryHandler", () => {
         assert.ok(r !== null && (r[2] & 0x02) === 0, `query ${i} answered in full`);
       }
       // From another address the same cookie is invalid, so that client is limited.
-      const elsewhere = Array.from({ length: 6 }, () => handle(query(cookie), "udp", "198.51.100.1"));
+      const elsewhere = Array.from(
+        { length: 6 },
+        () => handle(query(cookie), "udp", "198.51.100.1"),
+      );
       assert.ok(elsewhere.some((r) => r === null));
       assert.match(metrics.render(), /^healthy_dns_cookies_total\{result="valid"\} 50$/m);
     });
@@ -169,9 +253,8 @@ describe("createQueryHandler", () => {
       assert.equal(slip[3] & 0x0f, 23 & 0x0f, "header RCODE of BADCOOKIE");
       const opt = slip.length - 11 - 28;
       assert.equal(slip[opt + 5], 23 >> 4, "OPT extended RCODE of BADCOOKIE");
-      assert.equal((slip[2] & 0x02), 0, "BADCOOKIE, not TC");
+      assert.equal(slip[2] & 0x02, 0, "BADCOOKIE, not TC");
       assert.equal(slip[slip.length - 24 + 8], 1, "a fresh server cookie");
     });
   });
 });
-

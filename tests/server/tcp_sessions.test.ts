@@ -3,93 +3,267 @@ import assert from "node:assert/strict";
 import { createMetrics } from "../../src/observe/metrics.ts";
 import type { TcpConfig } from "../../src/config/config.ts";
 import type { TcpConnection } from "../../src/runtime/runtime.ts";
-import { createTcpSessions, MAX_TCP_QUERY_BYTES } from "../../src/server/tcp_sessions.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { createTcpSessions, TCP_TURN_QUERIES } from "../../src/server/tcp_sessions.ts";
 
-function fakeConnection(port: number) {
-  const written: number[][] = [];
-  let closed = 0;
+const LIMITS: TcpConfig = {
+  idleTimeoutMs: 10_000,
+  ioTimeoutMs: 3_000,
+  maxConnections: 10,
+  maxConnectionsPerSource: 10,
+  maxUnsentBytes: 1_000,
+};
+
+/** A connection that records what the sessions do to it; `unsent` is up to the test. */
+function fakeConnection(port: number, hostname = "127.0.0.1") {
+  /** With `hold`, writes stay unsent (the kernel's buffer is full). */
+  const state = { written: [] as number[][], closed: 0, paused: false, unsent: 0, hold: false };
   const conn: TcpConnection = {
-    remote: { hostname: "127.0.0.1", port },
-    write: (data) => void written.push([...data]),
-    close: () => void closed++,
+    remote: { hostname, port },
+    get unsent() {
+      return state.unsent;
+    },
+    write: (data) => {
+      state.written.push([...data]);
+      if (state.hold) state.unsent += data.length;
+    },
+    pause: () => void (state.paused = true),
+    resume: () => void (state.paused = false),
+    close: () => void state.closed++,
   };
-  return { conn, written, closed: () => closed };
+  return { conn, state };
 }
 
 const echo = (query: Uint8Array) => query.map((b) => b + 1);
 
-function sessions(limits: TcpConfig, answer: (query: Uint8Array) => Uint8Array | null = echo) {
+/** `count` pipelined one-octet queries 1, 2, … each framed. */
+const pipelined = (count: number) =>
+  new Uint8Array(Array.from({ length: count }, (_, i) => [0, 1, i & 0xff]).flat());
+
+/** Sessions on a hand-driven clock and event loop: `turn()` runs the deferred tasks once. */
+function sessions(
+  limits: Partial<TcpConfig> = {},
+  answer: (query: Uint8Array) => Uint8Array | null = echo,
+) {
   const metrics = createMetrics();
-  return { tcp: createTcpSessions(() => limits, answer, metrics), metrics };
+  const clock = { now: 0 };
+  let tasks: (() => void)[] = [];
+  const tcp = createTcpSessions({
+    limits: () => ({ ...LIMITS, ...limits }),
+    answer,
+    metrics,
+    now: () => clock.now,
+    defer: (task) => void tasks.push(task),
+  });
+  const turn = () => {
+    const run = tasks;
+    tasks = [];
+    for (const task of run) task();
+    return run.length;
+  };
+  const closed = (reason: string) =>
+    Number(
+      metrics.render().match(
+        new RegExp(`^healthy_dns_tcp_closed_total\\{reason="${reason}"\\} (\\d+)$`, "m"),
+      )?.[1],
+    );
+  return { tcp, metrics, clock, turn, closed };
 }
 
 describe("createTcpSessions", () => {
-  test("answers every pipelined message of a chunk, framed", () => {
-    const { tcp } = sessions({ idleTimeoutMs: 60_000, maxConnections: 10 });
+  test("answers pipelined messages in order, framed, in one write", () => {
+    const { tcp } = sessions();
     const a = fakeConnection(1);
     tcp.open(a.conn);
     tcp.data(a.conn, new Uint8Array([0, 1, 10, 0, 2, 20, 21, 0]));
-    assert.deepEqual(a.written, [[0, 1, 11], [0, 2, 21, 22]]);
+    assert.deepEqual(a.state.written, [[0, 1, 11, 0, 2, 21, 22]]);
     tcp.data(a.conn, new Uint8Array([1, 30]));
-    assert.deepEqual(a.written[2], [0, 1, 31]);
+    assert.deepEqual(a.state.written[1], [0, 1, 31]);
     tcp.closeAll();
   });
 
   test("null from the answerer sends nothing", () => {
-    const { tcp } = sessions({ idleTimeoutMs: 60_000, maxConnections: 10 }, () => null);
+    const { tcp } = sessions({}, () => null);
     const a = fakeConnection(1);
     tcp.open(a.conn);
     tcp.data(a.conn, new Uint8Array([0, 1, 10]));
-    assert.deepEqual(a.written, []);
+    assert.deepEqual(a.state.written, []);
     tcp.closeAll();
   });
 
-  test("a zero-length or oversized prefix closes the connection", () => {
-    const { tcp } = sessions({ idleTimeoutMs: 60_000, maxConnections: 10 });
+  test("a zero-length prefix closes the connection (framing); 65,535 octets are answered", () => {
+    const { tcp, closed } = sessions({ maxUnsentBytes: 200_000 });
     const a = fakeConnection(1);
     const b = fakeConnection(2);
     tcp.open(a.conn);
     tcp.open(b.conn);
     tcp.data(a.conn, new Uint8Array([0, 0]));
-    const over = MAX_TCP_QUERY_BYTES + 1;
-    tcp.data(b.conn, new Uint8Array([over >> 8, over & 0xff]));
-    assert.equal(a.closed(), 1);
-    assert.equal(b.closed(), 1);
-    assert.equal(tcp.size, 0);
-  });
-
-  test("connections beyond the cap are closed at once and counted", () => {
-    const { tcp, metrics } = sessions({ idleTimeoutMs: 60_000, maxConnections: 2 });
-    const conns = [1, 2, 3].map(fakeConnection);
-    for (const c of conns) tcp.open(c.conn);
-    assert.deepEqual(conns.map((c) => c.closed()), [0, 0, 1]);
-    tcp.data(conns[2].conn, new Uint8Array([0, 1, 5]));
-    assert.deepEqual(conns[2].written, [], "a rejected connection is never answered");
-    assert.match(metrics.render(), /^healthy_dns_tcp_rejected_total 1$/m);
-    assert.match(metrics.render(), /^healthy_dns_tcp_connections 2$/m);
-    tcp.close(conns[0].conn);
-    const d = fakeConnection(4);
-    tcp.open(d.conn);
-    assert.equal(d.closed(), 0, "a slot freed by a close is reusable");
+    assert.equal(a.state.closed, 1);
+    assert.equal(closed("framing"), 1);
+    const big = new Uint8Array(2 + 65_535);
+    big[0] = big[1] = 0xff;
+    tcp.data(b.conn, big);
+    assert.equal(b.state.closed, 0);
+    assert.equal(b.state.written[0].length, 2 + 65_535);
     tcp.closeAll();
   });
 
-  test("an idle connection is closed after the timeout; activity resets it", async () => {
-    const { tcp } = sessions({ idleTimeoutMs: 150, maxConnections: 10 });
-    const idle = fakeConnection(1);
-    const busy = fakeConnection(2);
-    tcp.open(idle.conn);
-    tcp.open(busy.conn);
-    const started = Date.now();
-    const ping = setInterval(() => tcp.data(busy.conn, new Uint8Array([0, 1, 7])), 50);
-    try {
-      await waitFor("idle connection closed", () => idle.closed() === 1, 2_000);
-      assert.ok(Date.now() - started >= 140, "not before the timeout");
-      assert.equal(busy.closed(), 0, "the busy connection stays open");
-    } finally {
-      clearInterval(ping);
-      tcp.closeAll();
+  test("at most one turn's budget is answered per event; the rest waits its turn, reading paused", () => {
+    const { tcp, turn } = sessions({ maxUnsentBytes: 1_000_000 });
+    const a = fakeConnection(1);
+    tcp.open(a.conn);
+    tcp.data(a.conn, pipelined(TCP_TURN_QUERIES * 2 + 5));
+    const answered = () => a.state.written.reduce((n, w) => n + w.length / 3, 0);
+    assert.equal(answered(), TCP_TURN_QUERIES);
+    assert.equal(a.state.paused, true, "no more reading while a backlog waits");
+    assert.equal(turn(), 1);
+    assert.equal(answered(), TCP_TURN_QUERIES * 2);
+    turn();
+    assert.equal(answered(), TCP_TURN_QUERIES * 2 + 5);
+    assert.equal(a.state.paused, false, "reading again once the backlog is answered");
+    assert.equal(turn(), 0, "nothing left to do");
+    tcp.closeAll();
+  });
+
+  test("connections with a backlog share each turn", () => {
+    const { tcp, turn } = sessions({ maxUnsentBytes: 1_000_000 });
+    const a = fakeConnection(1);
+    const b = fakeConnection(2);
+    tcp.open(a.conn);
+    tcp.open(b.conn);
+    tcp.data(a.conn, pipelined(TCP_TURN_QUERIES * 3));
+    tcp.data(b.conn, pipelined(TCP_TURN_QUERIES * 3));
+    const answered = (c: typeof a) => c.state.written.reduce((n, w) => n + w.length / 3, 0);
+    turn();
+    assert.equal(answered(a) + answered(b), TCP_TURN_QUERIES * 3, "two events, one turn");
+    assert.equal(answered(a), TCP_TURN_QUERIES * 1.5);
+    assert.equal(answered(b), TCP_TURN_QUERIES * 1.5);
+    tcp.closeAll();
+  });
+
+  test("unread replies: queries wait once maxUnsentBytes is queued, go on after drain", () => {
+    const { tcp, turn } = sessions({ maxUnsentBytes: 30 });
+    const a = fakeConnection(1);
+    tcp.open(a.conn);
+    a.state.unsent = 25;
+    a.state.hold = true;
+    tcp.data(a.conn, pipelined(10));
+    assert.equal(a.state.written[0].length, 2 * 3, "5 octets of room: two replies");
+    assert.equal(turn(), 0, "not queued for a turn: waiting for drain");
+    assert.equal(a.state.paused, true);
+    a.state.unsent = 0;
+    a.state.hold = false;
+    tcp.drain(a.conn);
+    assert.equal(a.state.written[1].length, 8 * 3, "the rest after drain");
+    assert.equal(a.state.paused, false);
+    tcp.closeAll();
+  });
+
+  test("replies unread for ioTimeoutMs: closed as stalled", () => {
+    const { tcp, clock, closed } = sessions({ ioTimeoutMs: 3_000 });
+    const a = fakeConnection(1);
+    tcp.open(a.conn);
+    a.state.unsent = 5_000;
+    tcp.data(a.conn, pipelined(1));
+    clock.now = 3_000;
+    tcp.sweep();
+    assert.equal(a.state.closed, 0, "not before the timeout");
+    clock.now = 3_001;
+    tcp.sweep();
+    assert.equal(a.state.closed, 1);
+    assert.equal(closed("stalled"), 1);
+  });
+
+  test("minimum progress: a query begun must be complete within ioTimeoutMs, whatever trickles in", () => {
+    const { tcp, clock, closed } = sessions({ ioTimeoutMs: 3_000, idleTimeoutMs: 10_000 });
+    const loris = fakeConnection(1);
+    const steady = fakeConnection(2);
+    tcp.open(loris.conn);
+    tcp.open(steady.conn);
+    tcp.data(loris.conn, new Uint8Array([0, 100])); // a 100-octet query announced
+    for (let t = 500; t <= 3_500; t += 500) {
+      clock.now = t;
+      tcp.data(loris.conn, new Uint8Array([1])); // one octet every 0.5 s never completes
+      tcp.data(steady.conn, pipelined(1)); // a whole query every 0.5 s
+      tcp.sweep();
     }
+    assert.equal(loris.state.closed, 1);
+    assert.equal(closed("slow_query"), 1);
+    assert.equal(steady.state.closed, 0, "a connection delivering whole queries stays");
+    tcp.closeAll();
+  });
+
+  test("idle: closed idleTimeoutMs after opening or after its last whole query", () => {
+    const { tcp, clock, closed } = sessions({ idleTimeoutMs: 10_000 });
+    const a = fakeConnection(1);
+    const b = fakeConnection(2);
+    tcp.open(a.conn);
+    tcp.open(b.conn);
+    clock.now = 6_000;
+    tcp.data(b.conn, pipelined(1));
+    clock.now = 10_001;
+    tcp.sweep();
+    assert.deepEqual([a.state.closed, b.state.closed], [1, 0]);
+    clock.now = 16_001;
+    tcp.sweep();
+    assert.equal(b.state.closed, 1);
+    assert.equal(closed("idle"), 2);
+  });
+
+  test("per-source cap: IPv4 addresses and IPv6 /64s count separately", () => {
+    const { tcp, closed } = sessions({ maxConnectionsPerSource: 2, maxConnections: 100 });
+    const from = (host: string, n: number) =>
+      Array.from({ length: n }, (_, i) => fakeConnection(i, host));
+    const two = from("127.0.0.2", 3);
+    const v6 = [fakeConnection(1, "2001:db8::1"), fakeConnection(2, "2001:db8::2")];
+    const v6more = fakeConnection(3, "2001:db8:0:0:ffff::9");
+    const other = fakeConnection(9, "127.0.0.1");
+    for (const c of [...two, ...v6, v6more, other]) tcp.open(c.conn);
+    assert.deepEqual(two.map((c) => c.state.closed), [0, 0, 1]);
+    assert.equal(v6more.state.closed, 1, "same /64");
+    assert.equal(other.state.closed, 0);
+    assert.equal(closed("source_limit"), 2);
+    tcp.close(two[0].conn);
+    const again = fakeConnection(7, "127.0.0.2");
+    tcp.open(again.conn);
+    assert.equal(again.state.closed, 0, "a freed slot is reusable");
+    tcp.closeAll();
+  });
+
+  test("global cap: a newcomer reclaims the longest-quiet slot, or is refused if all are busy", () => {
+    const { tcp, clock, closed, metrics } = sessions({ maxConnections: 2 });
+    const a = fakeConnection(1, "192.0.2.1");
+    const b = fakeConnection(2, "192.0.2.2");
+    tcp.open(a.conn);
+    clock.now = 100;
+    tcp.open(b.conn);
+    clock.now = 500;
+    const early = fakeConnection(3, "192.0.2.3");
+    tcp.open(early.conn);
+    assert.equal(early.state.closed, 1, "every slot active within the last second: refused");
+    assert.equal(closed("connection_limit"), 1);
+    clock.now = 1_200;
+    tcp.data(a.conn, pipelined(1)); // a makes progress; b has been quiet since 100
+    const late = fakeConnection(4, "192.0.2.4");
+    tcp.open(late.conn);
+    assert.deepEqual([a.state.closed, b.state.closed, late.state.closed], [0, 1, 0]);
+    assert.equal(closed("reclaimed"), 1);
+    assert.match(metrics.render(), /^healthy_dns_tcp_connections 2$/m);
+    tcp.data(early.conn, pipelined(1));
+    assert.deepEqual(early.state.written, [], "a refused connection is never answered");
+    tcp.closeAll();
+    assert.equal(closed("shutdown"), 2);
+  });
+
+  test("the peer's FIN: what is complete is answered, then the connection closes", () => {
+    const { tcp, turn, closed } = sessions({ maxUnsentBytes: 1_000_000 });
+    const a = fakeConnection(1);
+    tcp.open(a.conn);
+    tcp.data(a.conn, pipelined(TCP_TURN_QUERIES + 3));
+    tcp.end(a.conn);
+    assert.equal(a.state.closed, 0, "a backlog is still waiting");
+    turn();
+    assert.equal(a.state.written.reduce((n, w) => n + w.length / 3, 0), TCP_TURN_QUERIES + 3);
+    assert.equal(a.state.closed, 1);
+    assert.equal(closed("client"), 1);
   });
 });

@@ -137,7 +137,14 @@ describe("buildSnapshot (unsigned)", () => {
   });
   test("the first build exceeds the serial of the last run, across the 2^32 wrap", async () => {
     const build = (lastSerial: number) =>
-      buildSnapshot({ config: testConfig(), health: ALL_HEALTHY, now: NOW, previous: null, lastSerial, key: null });
+      buildSnapshot({
+        config: testConfig(),
+        health: ALL_HEALTHY,
+        now: NOW,
+        previous: null,
+        lastSerial,
+        key: null,
+      });
     assert.equal((await build(NOW / 1000 - 100)).serial, NOW / 1000, "behind the clock: the clock");
     assert.equal((await build(NOW / 1000 + 100)).serial, NOW / 1000 + 101, "ahead: previous + 1");
     const wrapped = await buildSnapshot({

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { DEMO_CONFIG_YAML } from "../../src/config/demo_config.ts";
-import { errorOf, load } from "./load_helpers.ts";
+import { DOCUMENTED_TCP_LIMITS, errorOf, load } from "./load_helpers.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);
 const readExample = (name: string) => readFile(new URL(name, EXAMPLES), "utf8");
@@ -37,13 +37,7 @@ describe("the embedded demo config", () => {
       logLevel: "info",
       health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
-      tcp: {
-        idleTimeoutMs: 10_000,
-        ioTimeoutMs: 3_000,
-        maxConnections: 1000,
-        maxConnectionsPerSource: 100,
-        maxUnsentBytes: 65_536,
-      },
+      tcp: DOCUMENTED_TCP_LIMITS,
       rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
       cookies: { secrets: [] },
       http: null,
@@ -85,13 +79,7 @@ describe("examples/*.yaml", () => {
     });
     assert.deepEqual(config.dnssec, { keyPath: "/e/zone.pem", algorithm: "ECDSAP256SHA256" });
     assert.deepEqual(config.http, { hostname: "127.0.0.1", port: 9153 });
-    assert.deepEqual(config.tcp, {
-      idleTimeoutMs: 10_000,
-      ioTimeoutMs: 3_000,
-      maxConnections: 1000,
-      maxConnectionsPerSource: 100,
-      maxUnsentBytes: 65_536,
-    });
+    assert.deepEqual(config.tcp, DOCUMENTED_TCP_LIMITS);
     assert.deepEqual(config.transfer, {
       tsigKeys: [{
         name: "xfr-key",

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEFAULTS } from "../../src/config/defaults.ts";
-import { errorOf, errorWith, load, REQUIRED, withFlag } from "./load_helpers.ts";
+import {
+  DOCUMENTED_TCP_LIMITS,
+  errorOf,
+  errorWith,
+  load,
+  REQUIRED,
+  withFlag,
+} from "./load_helpers.ts";
 
 describe("loadConfig from flags: defaults and values", () => {
   test("the required flags alone give the defaults", async () => {
@@ -20,13 +27,7 @@ describe("loadConfig from flags: defaults and values", () => {
       logLevel: "info",
       health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
-      tcp: {
-        idleTimeoutMs: 10_000,
-        ioTimeoutMs: 3_000,
-        maxConnections: 1000,
-        maxConnectionsPerSource: 100,
-        maxUnsentBytes: 65_536,
-      },
+      tcp: DOCUMENTED_TCP_LIMITS,
       rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
       cookies: { secrets: [] },
       http: null,

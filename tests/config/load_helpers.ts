@@ -76,3 +76,12 @@ name_servers: [ns1.example.test]
 records:
   www: [192.0.2.1]
 `;
+
+/** The documented TCP limits (docs/configuration.md), spelled out so a changed default fails. */
+export const DOCUMENTED_TCP_LIMITS: Config["tcp"] = {
+  idleTimeoutMs: 10_000,
+  ioTimeoutMs: 3_000,
+  maxConnections: 1000,
+  maxConnectionsPerSource: 100,
+  maxUnsentBytes: 65_536,
+};

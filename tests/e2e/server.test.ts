@@ -79,6 +79,28 @@ describe("server over UDP and TCP (in-process, demo config)", () => {
     }
   });
 
+  test("300 pipelined queries then a half-close (FIN): all 300 answered, then the server closes", async () => {
+    const socket = await s.tcpConnect();
+    try {
+      const messages = tcpMessages(socket);
+      const queries = Array.from(
+        { length: 300 },
+        (_, i) => frame(makeQuery("www.example.test", "A", { id: i })),
+      );
+      socket.end(Buffer.concat(queries)); // more than one turn's worth, then FIN
+      const ids = new Set<number>();
+      for (let i = 0; i < 300; i++) {
+        const message = await messages.next(5_000);
+        assert.ok(message !== null, `answer ${i + 1} of 300 arrived`);
+        ids.add((message[0] << 8) | message[1]);
+      }
+      assert.equal(ids.size, 300);
+      assert.equal(await messages.next(5_000), null, "then the connection ends");
+    } finally {
+      socket.destroy();
+    }
+  });
+
   test("a query split across many writes is answered", async () => {
     const socket = await s.tcpConnect();
     try {

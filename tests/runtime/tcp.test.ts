@@ -160,6 +160,55 @@ for (const host of ["127.0.0.1", "::1"]) {
       }
     });
 
+    test("pause() holds data events back until resume(); nothing is lost", async () => {
+      const server = await recordingListener(host, (conn) => conn.pause());
+      try {
+        const peer = await client(server.listener);
+        await waitFor("the server-side open", () => server.connections.length === 1, 5000);
+        const sent = pattern(5000, 9);
+        await new Promise<void>((resolve) => peer.socket.write(sent, () => resolve()));
+        // A negative check needs a bound: the bytes are in the server's kernel buffer by now.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(server.connections[0].chunks.length, 0, "no data event while paused");
+        server.connections[0].conn.resume();
+        await waitFor(
+          "the bytes after resume",
+          () => concat(server.connections[0].chunks).length === 5000,
+          5000,
+        );
+        assert.deepEqual(concat(server.connections[0].chunks), sent);
+        peer.socket.destroy();
+      } finally {
+        server.listener.close();
+      }
+    });
+
+    test("unsent counts what the kernel has not taken; drain fires once the peer reads it all", async () => {
+      let drains = 0;
+      let conn: TcpConnection | undefined;
+      const listener = await runtime.listenTcp(host, 0, {
+        open: (c) => (conn = c),
+        data: () => {},
+        drain: () => drains++,
+        end: (c) => c.close(),
+        close: () => {},
+      });
+      try {
+        const peer = await client(listener, true);
+        await waitFor("the server-side open", () => conn !== undefined, 5000);
+        const reply = pattern(16 * 1024 * 1024, 5); // far beyond both kernel buffers
+        conn!.write(reply);
+        await waitFor("octets left unsent", () => conn!.unsent > 0, 5000);
+        assert.ok(conn!.unsent <= reply.length);
+        peer.resume();
+        await waitFor("drain", () => drains > 0 && conn!.unsent === 0, 20_000);
+        await waitFor("every octet", () => peer.bytes().length === reply.length, 20_000);
+        peer.socket.destroy();
+      } finally {
+        listener.close();
+      }
+    });
+
     test("a reset by the client yields one close event; later writes and closes are harmless", async () => {
       const server = await recordingListener(host);
       try {

@@ -19,14 +19,18 @@ const sections = new ResponseSections();
  * synchronous: the query is parsed strictly (a malformed one gets FORMERR),
  * the name looked up case-insensitively, and the prepared sections copied
  * behind the question, which is echoed exactly as sent (0x20 case kept).
+ * `cookie`: the COOKIE option data (client and server cookie) the server
+ * computed for this query, put in our OPT; null for none.
  * Behaviour, row by row: docs/dns-behaviour.md.
  */
 export function answerQuery(
   query: Uint8Array,
   snapshot: Snapshot,
   transport: "udp" | "tcp",
+  cookie: Uint8Array | null = null,
 ): Uint8Array | null {
   if (query.length < DNS.HEADER_LENGTH || (query[2] & DNS.FLAG_QR) !== 0) return null;
+  sections.cookie = cookie;
   const shape = parseQuery(query, parsed);
   if ((query[2] & DNS.OPCODE_MASK) !== 0) return bare(query, DNS.RCODE_NOTIMP);
   if (shape !== QueryShape.OK || query[4] !== 0 || query[5] !== 1) {

@@ -29,6 +29,11 @@ export class ResponseSections {
   shift = 0;
   /** Whole records appended to the additional section after our OPT (a TSIG error), or null. */
   trailer: Uint8Array | null = null;
+  /**
+   * COOKIE option data for our OPT (client cookie + server cookie, RFC 7873
+   * §5.2), or null. Set once per query, before `start`, which keeps it.
+   */
+  cookie: Uint8Array | null = null;
 
   /** Empties every section and sets the RCODE and AA flag of the next response. */
   start(rcode: number, authoritative: boolean): this {
@@ -58,7 +63,8 @@ export function sizeLimit(parsed: ParsedQuery, transport: "udp" | "tcp"): number
 /**
  * Writes a response: header, the question echoed byte for byte (unless
  * `sections.question` is false or the question was not read), the sections, each fragment in its DO=1 or plain
- * form, our OPT when the query had a valid one, then the trailer. When it
+ * form, our OPT when the query had a valid one (with the COOKIE option when
+ * `sections.cookie` is set), then the trailer. When it
  * would exceed `limit`, answer and authority are left out and TC set (RFC
  * 2181 §9, RFC 6891 §7).
  */
@@ -73,7 +79,9 @@ export function writeResponse(
     ? parsed.questionEnd
     : DNS.HEADER_LENGTH;
   const { answer, soa, denial, wildcardDenial, trailer } = sections;
-  const optLength = parsed.optAt < 0 ? 0 : OPT_LENGTH;
+  const cookie = sections.cookie;
+  const optionLength = cookie === null ? 0 : 4 + cookie.length;
+  const optLength = parsed.optAt < 0 ? 0 : OPT_LENGTH + optionLength;
   const trailerLength = trailer === null ? 0 : trailer.length;
   let total = questionEnd + optLength + trailerLength + usedLength(answer, dnssecOk) +
     usedLength(soa, dnssecOk) + usedLength(denial, dnssecOk) + usedLength(wildcardDenial, dnssecOk);
@@ -107,7 +115,13 @@ export function writeResponse(
     out[at + 4] = DNS.EDNS_UDP_SIZE & 0xff;
     out[at + 5] = sections.rcode >> 4;
     out[at + 7] = dnssecOk ? 0x80 : 0;
-    at += OPT_LENGTH;
+    if (cookie !== null) {
+      out[at + 10] = optionLength; // RDLENGTH; the option: code, length, data
+      out[at + 12] = DNS.OPTION_COOKIE;
+      out[at + 14] = cookie.length;
+      out.set(cookie, at + 15);
+    }
+    at += optLength;
   }
   if (trailer !== null) {
     arCount++;

@@ -147,10 +147,23 @@ export function parseQuery(message: Uint8Array, out: ParsedQuery): number {
   return at === length ? QueryShape.OK : QueryShape.MALFORMED;
 }
 
-/** EDNS options must tile the OPT RDATA exactly (RFC 6891 §6.1.2). */
+/**
+ * EDNS options must tile the OPT RDATA exactly (RFC 6891 §6.1.2), and a
+ * COOKIE option be 8 octets (client cookie) or 16 to 40 (with a server
+ * cookie), RFC 7873 §5.2.2.
+ */
 function optionsTile(message: Uint8Array, start: number, end: number): boolean {
   let at = start;
-  while (at + 4 <= end) at += 4 + ((message[at + 2] << 8) | message[at + 3]);
+  while (at + 4 <= end) {
+    const length = (message[at + 2] << 8) | message[at + 3];
+    if (
+      message[at] === 0 && message[at + 1] === DNS.OPTION_COOKIE && length !== 8 &&
+      (length < 16 || length > 40)
+    ) {
+      return false;
+    }
+    at += 4 + length;
+  }
   return at === end;
 }
 

@@ -585,3 +585,45 @@ describe("answerQuery: TSIG (RFC 8945), no key configured", () => {
     assertFormerr(answerQuery(appendRecord(q, "additional", record.slice(0, -1)), plain, "udp"), 5);
   });
 });
+
+describe("answerQuery: DNS cookies (RFC 7873)", () => {
+  /** A query whose OPT carries a COOKIE option of `length` octets. */
+  function withCookie(length: number, name = "www.example.test"): Uint8Array {
+    const q = makeQuery(name, "A", { edns: {} });
+    const option = [0, 10, 0, length, ...new Array(length).fill(0x11)];
+    const out = Uint8Array.from([...q, ...option]);
+    out[out.length - option.length - 1] = option.length; // OPT RDLENGTH (low octet)
+    return out;
+  }
+  const cookie = new Uint8Array(24).map((_, i) => i + 1);
+  /** The OPT's RDATA of a response whose OPT is its last record. */
+  const optRdata = (out: Uint8Array, length: number) => [...out.subarray(out.length - length)];
+
+  test("the cookie the server computed goes into our OPT, in answers and in errors", () => {
+    for (const name of ["www.example.test", "nowhere.invalid", "nope.example.test"]) {
+      const out = answerQuery(withCookie(8, name), plain, "udp", cookie)!;
+      assert.deepEqual(optRdata(out, 28), [0, 10, 0, 24, ...cookie], name);
+      assert.deepEqual([out[out.length - 30], out[out.length - 29]], [0, 28], "RDLENGTH");
+      assert.ok(decode(out).rcode !== undefined, "decodes");
+    }
+    const formerr = Uint8Array.from([...withCookie(8), 0]);
+    assert.deepEqual(optRdata(answerQuery(formerr, plain, "udp", cookie)!, 28), [
+      0,
+      10,
+      0,
+      24,
+      ...cookie,
+    ]);
+  });
+  test("no cookie given, none sent; a COOKIE option of a length RFC 7873 §5.2.2 forbids is FORMERR", () => {
+    const out = answerQuery(withCookie(8), plain, "udp")!;
+    assert.equal(out[out.length - 1], 0, "an empty OPT RDATA");
+    assert.equal(decode(out).rcode, "NOERROR");
+    for (const length of [0, 7, 9, 15, 41]) {
+      assert.equal(answerQuery(withCookie(length), plain, "udp")![3] & 0x0f, 1, `${length}`);
+    }
+    for (const length of [16, 24, 40]) {
+      assert.equal(answerQuery(withCookie(length), plain, "udp")![3] & 0x0f, 0, `${length}`);
+    }
+  });
+});

@@ -75,8 +75,8 @@ describe("createQueryHandler", () => {
       metrics,
       createLogger("critical", () => {}),
     );
-    handle(makeQuery("www.example.test", "A", { edns: { version: 1 } }), "udp");
-    handle(makeQuery("www.example.test", "A", { edns: {} }), "udp");
+    handle(makeQuery("www.example.test", "A", { edns: { version: 1 } }), "udp", "127.0.0.1");
+    handle(makeQuery("www.example.test", "A", { edns: {} }), "udp", "127.0.0.1");
     const text = metrics.render();
     assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="BADVERS"\} 1$/m);
     assert.match(text, /^healthy_dns_responses_total\{transport="udp",rcode="NOERROR"\} 1$/m);

@@ -1,6 +1,6 @@
 import { DNS } from "../wire/dns_constants.ts";
 
-import { skipName } from "../wire/parse_query.ts";
+import { skipName } from "../wire/skip_name.ts";
 
 /**
  * The short form of a rate-limited response that is let through ("slipped"):

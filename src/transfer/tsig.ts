@@ -12,7 +12,7 @@ import { base64ToBytes } from "../dnssec/base64.ts";
 import { concatBytes } from "../wire/bytes.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import { nameToWire } from "../wire/name_to_wire.ts";
-import { skipName } from "../wire/parse_query.ts";
+import { skipName } from "../wire/skip_name.ts";
 
 /** RR type TSIG and class ANY. */
 export const TYPE_TSIG = 250;

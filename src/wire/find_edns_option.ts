@@ -1,6 +1,6 @@
 import { DNS } from "./dns_constants.ts";
 
-import { skipName } from "./parse_query.ts";
+import { skipName } from "./skip_name.ts";
 
 /**
  * Finds the EDNS option `code` in a query's OPT record (RFC 6891 §6.1.2) and

@@ -59,7 +59,7 @@ export const QueryShape = Object.freeze({
  * expansion longer than 255 octets (which also ends any loop of backward
  * pointers), or the message ending first.
  */
-export function skipName(message: Uint8Array, offset: number): number {
+export function readName(message: Uint8Array, offset: number): number {
   const length = message.length;
   let at = offset;
   let end = -1; // where the name ends in the message: after its first pointer
@@ -99,7 +99,7 @@ export function parseQuery(message: Uint8Array, out: ParsedQuery): number {
   const questions = (message[4] << 8) | message[5];
   let at: number = DNS.HEADER_LENGTH;
   for (let i = 0; i < questions; i++) {
-    const nameEnd = skipName(message, at);
+    const nameEnd = readName(message, at);
     if (nameEnd < 0 || nameEnd + 4 > length) return QueryShape.MALFORMED;
     if (i === 0) {
       out.nameEnd = nameEnd;
@@ -115,7 +115,7 @@ export function parseQuery(message: Uint8Array, out: ParsedQuery): number {
   let opts = 0;
   for (let i = 0; i < records; i++) {
     const owner = at;
-    at = skipName(message, at);
+    at = readName(message, at);
     if (at < 0 || at + 10 > length) return QueryShape.MALFORMED;
     const type = (message[at] << 8) | message[at + 1];
     const rdataAt = at + 10;

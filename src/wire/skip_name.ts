@@ -1,7 +1,9 @@
 /**
  * Skips a possibly compressed name in a resource record starting at `offset`
  * and returns the offset just past it, or -1 when malformed. A pointer ends
- * the name here and is never followed, so a pointer loop cannot hang us.
+ * the name here and is never followed, so a pointer loop cannot hang us; for
+ * walking prepared fragments and messages already vetted. Queries are read
+ * strictly, pointers followed and checked, by `readName` (parse_query.ts).
  */
 export function skipName(message: Uint8Array, offset: number): number {
   let at = offset;

@@ -1,29 +1,29 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ParsedQuery, parseQuery, QueryShape, skipName } from "../../src/wire/parse_query.ts";
+import { ParsedQuery, parseQuery, QueryShape, readName } from "../../src/wire/parse_query.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 import { appendRecord, aRecord, tsigRecord } from "../helpers/raw_records.ts";
 
 /** `values` placed at offset 12, behind a zeroed header, so pointers may target them. */
 const message = (...values: number[]) => new Uint8Array([...new Array(12).fill(0), ...values]);
 
-describe("skipName", () => {
+describe("readName", () => {
   test("returns the offset past the root label, or past the first pointer", () => {
-    assert.equal(skipName(message(1, 0x61, 1, 0x62, 0, 9), 12), 17);
-    assert.equal(skipName(message(0), 12), 13);
-    assert.equal(skipName(message(1, 0x61, 0, 1, 0x62, 0xc0, 12), 15), 19);
+    assert.equal(readName(message(1, 0x61, 1, 0x62, 0, 9), 12), 17);
+    assert.equal(readName(message(0), 12), 13);
+    assert.equal(readName(message(1, 0x61, 0, 1, 0x62, 0xc0, 12), 15), 19);
   });
   test("rejects forward, self and header pointers, reserved label types and truncation", () => {
-    assert.equal(skipName(message(0xc0, 14, 0), 12), -1, "forward");
-    assert.equal(skipName(message(1, 0x61, 0xc0, 14), 14), -1, "itself");
-    assert.equal(skipName(message(0xc0, 2), 12), -1, "header");
-    assert.equal(skipName(message(0x41, 0x61), 12), -1, "label type 01");
-    assert.equal(skipName(message(0x81, 0x61), 12), -1, "label type 10");
-    assert.equal(skipName(message(3, 0x61, 0x62), 12), -1, "cut short");
-    assert.equal(skipName(message(1, 0x61, 0xc0), 12), -1, "half a pointer");
+    assert.equal(readName(message(0xc0, 14, 0), 12), -1, "forward");
+    assert.equal(readName(message(1, 0x61, 0xc0, 14), 14), -1, "itself");
+    assert.equal(readName(message(0xc0, 2), 12), -1, "header");
+    assert.equal(readName(message(0x41, 0x61), 12), -1, "label type 01");
+    assert.equal(readName(message(0x81, 0x61), 12), -1, "label type 10");
+    assert.equal(readName(message(3, 0x61, 0x62), 12), -1, "cut short");
+    assert.equal(readName(message(1, 0x61, 0xc0), 12), -1, "half a pointer");
   });
   test("ends pointer loops by the 255-octet limit", () => {
-    assert.equal(skipName(message(1, 0x61, 0xc0, 12), 12), -1);
+    assert.equal(readName(message(1, 0x61, 0xc0, 12), 12), -1);
   });
   test("rejects names over 255 octets, expanded or not, and accepts 255", () => {
     const labels = (count: number, last: number) => {
@@ -32,11 +32,11 @@ describe("skipName", () => {
       out.push(last, ...new Array(last).fill(0x61));
       return out;
     };
-    assert.equal(skipName(message(...labels(3, 61), 0), 12), 12 + 255);
-    assert.equal(skipName(message(...labels(3, 62), 0), 12), -1);
+    assert.equal(readName(message(...labels(3, 61), 0), 12), 12 + 255);
+    assert.equal(readName(message(...labels(3, 62), 0), 12), -1);
     // 1 a 0 (3 octets), then 3×64 + 60 octets pointing at it: 252 + 3 = 255 fits.
-    assert.equal(skipName(message(1, 0x61, 0, ...labels(3, 59), 0xc0, 12), 15), 15 + 252 + 2);
-    assert.equal(skipName(message(1, 0x61, 0, ...labels(3, 60), 0xc0, 12), 15), -1);
+    assert.equal(readName(message(1, 0x61, 0, ...labels(3, 59), 0xc0, 12), 15), 15 + 252 + 2);
+    assert.equal(readName(message(1, 0x61, 0, ...labels(3, 60), 0xc0, 12), 15), -1);
   });
 });
 

@@ -20,20 +20,14 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import dgram from "node:dgram";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { droppable, fuzzSeeds, type Mutation, mutate, responseProblem } from "../tests/helpers/dns_fuzz.ts";
 import { makeQuery } from "../tests/helpers/zone_fixture.ts";
+import { flag, freePort, ROOT, rssMiB } from "./script_helpers.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = globalThis.process.argv.slice(2);
-function flag(name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
-}
 const PACKETS = Number(flag("--packets", "100000"));
 const TCP_SHARE = Number(flag("--tcp-share", "0.1"));
 const SEED = Number(flag("--seed", "1"));
@@ -74,11 +68,16 @@ function mutation(): Mutation {
       return { kind: "count", field: 2 + int(4), value: int(4) };
   }
 }
-/** One fuzz packet: random bytes (a third) or a mutated seed. */
-function packet(): Uint8Array {
-  if (int(3) === 0) return bytes(int(600));
-  const seed = SEEDS[int(SEEDS.length)];
-  return mutate(seed, Array.from({ length: 1 + int(4) }, mutation));
+/** One fuzz packet: random bytes (a third) or a mutated seed; IDs are ours, to match replies. */
+function packet(id: number): Uint8Array {
+  const query = int(3) === 0
+    ? bytes(int(600))
+    : mutate(SEEDS[int(SEEDS.length)], Array.from({ length: 1 + int(4) }, mutation));
+  if (query.length >= 2) {
+    query[0] = (id >> 8) & 0xff;
+    query[1] = id & 0xff;
+  }
+  return query;
 }
 
 interface Tally {
@@ -101,22 +100,7 @@ function invalid(what: string, query: Uint8Array, response: Uint8Array | null): 
   }
 }
 
-function rssMiB(pid: number): number {
-  try {
-    const match = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m);
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts the binary on `port` with a signed zone; resolves once it answers. */
 async function startServer(dir: string, port: number) {
@@ -181,12 +165,8 @@ let waiting: () => void = () => {};
 async function udpBatch(socket: dgram.Socket, port: number, count: number, firstId: number, replies: Map<number, Uint8Array[]>) {
   const sent = new Map<number, Uint8Array>();
   for (let i = 0; i < count; i++) {
-    const query = packet();
     const id = (firstId + i) & 0xffff;
-    if (query.length >= 2) {
-      query[0] = id >> 8;
-      query[1] = id & 0xff;
-    }
+    const query = packet(id);
     sent.set(id, query);
     socket.send(query, port, "127.0.0.1");
     tally.udp++;
@@ -242,12 +222,8 @@ async function tcpConnection(port: number, firstId: number): Promise<number> {
   const count = 1 + int(8);
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
-    const query = packet();
     const id = (firstId + i) & 0xffff;
-    if (query.length >= 2) {
-      query[0] = id >> 8;
-      query[1] = id & 0xff;
-    }
+    const query = packet(id);
     sent.set(id, query);
     chunks.push(Uint8Array.from([query.length >> 8, query.length & 0xff]), query);
     tally.tcp++;

@@ -34,21 +34,15 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import dgram from "node:dgram";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import dnsPacket from "dns-packet";
 import { withCookie } from "../tests/helpers/dns_fuzz.ts";
 import { makeQuery } from "../tests/helpers/zone_fixture.ts";
+import { flag, freePort, ROOT, rssMiB } from "./script_helpers.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = globalThis.process.argv.slice(2);
-function flag(name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
-}
 const MINUTES = Number(flag("--minutes", "10"));
 const QPS = Number(flag("--qps", "2000"));
 const BINARY = flag("--binary", join(ROOT, "dist", "healthy-dns"));
@@ -72,22 +66,7 @@ function log(message: string): void {
   console.error(`[${(elapsed() / 1000).toFixed(0)} s] ${message}`);
 }
 
-async function freePort(host = "127.0.0.1"): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-function rssMiB(pid: number): number {
-  try {
-    const match = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m);
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 /** A health backend that can be switched on and off (a listener opened and closed). */
 function backend(host: string, port: number) {
@@ -164,7 +143,8 @@ function wrong(question: Question, id: number, response: Uint8Array): string | n
   if (packet.id !== id) return `ID ${packet.id}, expected ${id}`;
   if ((response[2] & 0x02) !== 0) return "truncated";
   const label = question.name.split(".")[0];
-  const addresses = (packet.answers ?? []).filter((a) => a.type === "A").map((a) => String(a.data));
+  const addresses = (packet.answers ?? []).filter((a) => a.type === "A")
+    .map((a) => String((a as { data: unknown }).data));
   const rcode = packet.rcode;
   if (question.type === "SOA") {
     return rcode === "NOERROR" && (packet.answers ?? []).some((a) => a.type === "SOA") ? null : `SOA: ${rcode}`;

@@ -52,7 +52,9 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
   const ns = required(settings.nameServers, "--ns", "name_servers");
   const nameServers = readNameServers(ns.value, ns.at);
   const zones = [hostedZone, ...aliasZones];
-  const count = (value: unknown, at: Sourced["at"]) => readInteger(value, at, "count");
+  const whole = (kind: Parameters<typeof readInteger>[2]) => (value: unknown, at: Sourced["at"]) =>
+    readInteger(value, at, kind);
+  const count = whole("count");
   const health = {
     intervalMs: optional(settings.interval, readDuration, DEFAULTS.health.intervalMs),
     timeoutMs: optional(settings.timeout, readDuration, DEFAULTS.health.timeoutMs),
@@ -108,22 +110,18 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
     rateLimit: {
       responsesPerSecond: optional(
         settings.rateLimit,
-        (v, at) => readInteger(v, at, "countOrZero"),
+        whole("countOrZero"),
         DEFAULTS.rateLimit.responsesPerSecond,
       ),
-      slip: optional(
-        settings.rateLimitSlip,
-        (v, at) => readInteger(v, at, "countOrZero"),
-        DEFAULTS.rateLimit.slip,
-      ),
+      slip: optional(settings.rateLimitSlip, whole("countOrZero"), DEFAULTS.rateLimit.slip),
       ipv4Prefix: optional(
         settings.rateLimitIpv4Prefix,
-        (v, at) => readInteger(v, at, "ipv4Prefix"),
+        whole("ipv4Prefix"),
         DEFAULTS.rateLimit.ipv4Prefix,
       ),
       ipv6Prefix: optional(
         settings.rateLimitIpv6Prefix,
-        (v, at) => readInteger(v, at, "ipv6Prefix"),
+        whole("ipv6Prefix"),
         DEFAULTS.rateLimit.ipv6Prefix,
       ),
       exempt: optional(settings.rateLimitExempt, readPrefixList, DEFAULTS.rateLimit.exempt),

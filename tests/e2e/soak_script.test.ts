@@ -1,28 +1,16 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { ensureBinary } from "../helpers/binary.ts";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
+import { runScript } from "../helpers/run_script.ts";
 
 describe("scripts/soak against the binary (20 s; the 10-minute run is in BENCHMARKS.md)", () => {
   test("no genuine query lost or answered wrong while health flaps, reloads arrive and TCP clients misbehave", { timeout: 120_000 }, async () => {
     const binary = ensureBinary();
-    const runtime = await currentRuntime();
-    const script = join(REPO_ROOT, "scripts", "soak.ts");
-    const args = ["--minutes", String(20 / 60), "--qps", "300", "--binary", binary];
-    const child = spawn(
-      process.execPath,
-      runtime.name === "deno" ? ["run", "-A", script, ...args] : [script, ...args],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    const { code, output } = await runScript(
+      "soak",
+      ["--minutes", String(20 / 60), "--qps", "300", "--binary", binary],
+      110_000,
     );
-    let output = "";
-    child.stdout!.on("data", (chunk) => (output += chunk.toString()));
-    child.stderr!.on("data", (chunk) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 110_000);
-    const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
-    clearTimeout(timer);
     assert.equal(code, 0, output);
     assert.match(output, /^soak: ok$/m);
     // Not vacuous: queries went out and came back on every path, the abuser was limited, reloads ran.

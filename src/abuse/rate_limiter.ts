@@ -1,4 +1,4 @@
-import type { RateLimitConfig } from "../config/config.ts";
+import type { AddressRange, RateLimitConfig } from "../config/config.ts";
 import { readSourceAddress } from "./read_source_address.ts";
 
 /** What to do with a UDP response: send it, drop it, or send a slipped (truncated) form. */
@@ -55,14 +55,14 @@ function mix(byte: number): void {
   h2 ^= h2 >>> 13;
 }
 
-/** Parses "192.0.2.0/24" (validated by the config) into bytes and a prefix length. */
-function parsePrefix(text: string): Prefix {
-  const slash = text.indexOf("/");
+/** An exempt range (validated by the config) as bytes and a prefix length. */
+function parsePrefix(range: AddressRange): Prefix {
   const bytes = new Uint8Array(16);
-  const length = readSourceAddress(slash < 0 ? text : text.slice(0, slash), bytes);
-  if (length === 0) throw new RangeError(`exempt prefix "${text}" is not an address`);
-  const bits = slash < 0 ? length * 8 : Number(text.slice(slash + 1));
-  return { length, bytes, bits };
+  const length = readSourceAddress(range.address, bytes);
+  if (length === 0) throw new RangeError(`exempt range "${range.address}" is not an address`);
+  // An IPv4-mapped range ("::ffff:192.0.2.0/120") reads as IPv4: its prefix loses the 96 bits before.
+  const bits = length === 4 && range.address.includes(":") ? range.prefix - 96 : range.prefix;
+  return { length, bytes, bits: Math.max(0, bits) };
 }
 
 /** Whether the first `bits` bits of a and b agree. */

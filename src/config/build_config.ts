@@ -2,6 +2,7 @@ import type { Config, DnssecAlgorithmName, LogLevel } from "./config.ts";
 import { ConfigError } from "./config_error.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { readAliasZones } from "./read_alias_zones.ts";
+import { readAddressRanges } from "./read_address_range.ts";
 import { readAllDownPolicy } from "./read_all_down_policy.ts";
 import { readChoice, readDuration, readInteger, readString } from "./value_readers.ts";
 import { readDomainName } from "./read_domain_name.ts";
@@ -9,7 +10,6 @@ import { readListenAddress } from "./read_listen_address.ts";
 import { readListenList } from "./read_listen_list.ts";
 import { nameServerRecords } from "./name_server_records.ts";
 import { readNameServers } from "./read_name_servers.ts";
-import { readPrefixList } from "./read_prefix_list.ts";
 import { readRecords } from "./read_records.ts";
 import { readTransfer } from "./read_transfer.ts";
 import { readSecretList } from "./read_secret_list.ts";
@@ -124,7 +124,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
         whole("ipv6Prefix"),
         DEFAULTS.rateLimit.ipv6Prefix,
       ),
-      exempt: optional(settings.rateLimitExempt, readPrefixList, DEFAULTS.rateLimit.exempt),
+      exempt: optional(settings.rateLimitExempt, readAddressRanges, DEFAULTS.rateLimit.exempt),
     },
     cookies: { secrets: optional(settings.cookieSecret, readSecretList, DEFAULTS.cookieSecrets) },
     http: optional(settings.http, (v, at) => readListenAddress(v, at, DEFAULTS.httpPort), null),

@@ -138,8 +138,8 @@ export interface RateLimitConfig {
   readonly ipv4Prefix: number;
   /** …and IPv6 (0-128). */
   readonly ipv6Prefix: number;
-  /** Prefixes never limited, canonical "address/bits" text. */
-  readonly exempt: readonly string[];
+  /** Sources never limited. */
+  readonly exempt: readonly AddressRange[];
 }
 
 /** DNS Cookies (RFC 7873, server cookies per RFC 9018). */

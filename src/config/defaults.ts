@@ -1,4 +1,5 @@
 import type {
+  AddressRange,
   AllDownPolicy,
   DnssecAlgorithmName,
   LogLevel,
@@ -72,7 +73,7 @@ export const DEFAULTS = Object.freeze({
     slip: 2,
     ipv4Prefix: 24,
     ipv6Prefix: 56,
-    exempt: Object.freeze([]) as readonly string[],
+    exempt: Object.freeze([]) as readonly AddressRange[],
   }),
   /** Cookie secrets: none configured (the state_dir file, else a random one). */
   cookieSecrets: Object.freeze([]) as readonly string[],

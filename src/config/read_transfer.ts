@@ -1,12 +1,12 @@
 import { canonicalIp } from "./canonical_ip.ts";
 import type {
-  AddressRange,
   SecondaryConfig,
   TransferConfig,
   TsigAlgorithmName,
   TsigKeyConfig,
 } from "./config.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { readAddressRanges } from "./read_address_range.ts";
 import type { Place } from "./place.ts";
 import {
   assertUnique,
@@ -61,16 +61,6 @@ function readSecondary(value: unknown, at: Place, keys: readonly string[]): Seco
   return { address, port, key };
 }
 
-function readRange(value: unknown, at: Place): AddressRange {
-  const [ip, bits, ...rest] = typeof value === "string" ? value.split("/") : [];
-  const address = ip === undefined || rest.length > 0 ? null : canonicalIp(ip);
-  const max = address?.includes(":") ? 128 : 32;
-  const prefix = bits === undefined ? max : /^[0-9]{1,3}$/.test(bits) ? Number(bits) : NaN;
-  if (address === null || !(prefix <= max)) {
-    at.fail(`${quoteValue(value)} is not an IP address or CIDR range (e.g. 203.0.113.0/24)`);
-  }
-  return { address, prefix };
-}
 
 /**
  * Reads the `transfer` section: `tsig_keys` (at least one; `algorithm`
@@ -91,10 +81,9 @@ export function readTransfer(value: unknown, at: Place): TransferConfig {
     : readList(mapping.secondaries, secondariesAt, null).map((raw, i) =>
       readSecondary(raw, secondariesAt.child(i), names)
     );
-  const allowAt = at.child("allow");
   const allow = mapping.allow === undefined || mapping.allow === null
     ? []
-    : readList(mapping.allow, allowAt, null).map((raw, i) => readRange(raw, allowAt.child(i)));
+    : readAddressRanges(mapping.allow, at.child("allow"));
   if (secondaries.length === 0 && allow.length === 0) {
     at.fail("names no secondaries and no allow ranges; nothing could transfer the zone");
   }

@@ -8,7 +8,7 @@ const CONFIG: RateLimitConfig = {
   slip: 2,
   ipv4Prefix: 24,
   ipv6Prefix: 56,
-  exempt: ["198.51.100.0/24", "2001:db8:ffff::/48"],
+  exempt: [{ address: "198.51.100.0", prefix: 24 }, { address: "2001:db8:ffff::", prefix: 48 }],
 };
 
 /** A response with the question `name` (type A), `rcode` and `answers` answer records (counts only). */

@@ -94,7 +94,7 @@ describe("examples/*.yaml", () => {
       slip: 2,
       ipv4Prefix: 24,
       ipv6Prefix: 56,
-      exempt: ["192.0.2.0/24"],
+      exempt: [{ address: "192.0.2.0", prefix: 24 }],
     });
     assert.deepEqual(config.cookies, { secrets: ["0123456789abcdef0123456789abcdef"] });
     assert.deepEqual(config.records.map((record) => record.name), [

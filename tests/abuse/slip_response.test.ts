@@ -1,0 +1,62 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import dnsPacket from "dns-packet";
+import { slipResponse } from "../../src/abuse/slip_response.ts";
+
+/** A full answer with two A records and an OPT carrying a COOKIE option. */
+function answer(withOpt: boolean): Uint8Array {
+  return new Uint8Array(dnsPacket.encode({
+    type: "response",
+    id: 77,
+    flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED,
+    questions: [{ name: "www.example.test", type: "A", class: "IN" }],
+    answers: [
+      { name: "www.example.test", type: "A", ttl: 60, data: "192.0.2.1" },
+      { name: "www.example.test", type: "A", ttl: 60, data: "192.0.2.2" },
+    ],
+    additionals: withOpt
+      ? [{
+        type: "OPT",
+        name: ".",
+        udpPayloadSize: 1232,
+        options: [{ code: 10, data: Buffer.from("0102030405060708" + "01000000aabbccdd1122334455667788", "hex") }],
+      } as dnsPacket.Answer]
+      : [],
+  }));
+}
+
+describe("slipResponse", () => {
+  test("TC=1, the question and the OPT with its cookie, no records", () => {
+    const slipped = slipResponse(answer(true), false)!;
+    const decoded = dnsPacket.decode(Buffer.from(slipped)) as dnsPacket.DecodedPacket & { flag_tc: boolean; rcode: string };
+    assert.equal(decoded.id, 77);
+    assert.equal(decoded.flag_tc, true);
+    assert.equal(decoded.rcode, "NOERROR");
+    assert.deepEqual(decoded.questions, [{ name: "www.example.test", type: "A", class: "IN" }]);
+    assert.equal(decoded.answers.length, 0);
+    const opt = decoded.additionals[0] as { type: string; options: { code: number; data: Buffer }[] };
+    assert.equal(opt.type, "OPT");
+    assert.equal(opt.options[0].data.length, 24);
+    assert.ok(slipped.length < answer(true).length);
+  });
+
+  test("without an OPT: header and question only", () => {
+    const slipped = slipResponse(answer(false), false)!;
+    assert.equal(slipped.length, 12 + 18 + 4);
+    assert.equal(slipped[11], 0);
+  });
+
+  test("BADCOOKIE: extended RCODE 23 (header 7, OPT 1), AA and TC clear", () => {
+    const slipped = slipResponse(answer(true), true)!;
+    assert.equal(slipped[3] & 0x0f, 7);
+    assert.equal(slipped[2] & 0x06, 0);
+    const opt = 12 + 18 + 4;
+    assert.equal(slipped[opt + 5], 1);
+    // BADCOOKIE needs an OPT to carry its upper bits: without one there is nothing to slip.
+    assert.equal(slipResponse(answer(false), true), null);
+  });
+
+  test("not a response of ours (no readable question): null", () => {
+    assert.equal(slipResponse(Uint8Array.from([0, 1, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63]), false), null);
+  });
+});

@@ -26,8 +26,8 @@ export interface RateLimiter {
 }
 
 /**
- * Buckets in the table. The table is allocated once (2^16 slots x 24 bytes =
- * 1.5 MiB) and never grows: a flood from a million spoofed sources recycles
+ * Buckets in the table. The table is allocated once (2^16 slots x 20 bytes =
+ * 1.3 MiB) and never grows: a flood from a million spoofed sources recycles
  * slots instead of adding memory. Two slots per hash (2-way associative); a
  * new group evicts the fuller of the two buckets, so buckets that are
  * limiting now (nearly empty) survive a flood of one-off sources.
@@ -43,16 +43,6 @@ interface Prefix {
   readonly length: 4 | 16;
   readonly bytes: Uint8Array;
   readonly bits: number;
-}
-
-// The two running hashes of `decide`, module-level so hashing allocates nothing.
-let h1 = 0;
-let h2 = 0;
-
-function mix(byte: number): void {
-  h1 = Math.imul(h1 ^ byte, 0x01000193);
-  h2 = Math.imul(h2 + byte, 0x85ebca6b);
-  h2 ^= h2 >>> 13;
 }
 
 /** An exempt range (validated by the config) as bytes and a prefix length. */
@@ -83,14 +73,16 @@ export function createRateLimiter(
   const rate = config.responsesPerSecond;
   const perMs = rate / 1000;
   const exempt = config.exempt.map(parsePrefix);
-  const keys1 = new Uint32Array(slots);
-  const keys2 = new Uint32Array(slots);
+  const keys = new Uint32Array(slots);
   const credits = new Float64Array(slots);
   const stamps = new Float64Array(slots);
   const mask = (slots - 1) & ~1;
   // A per-process seed: nobody outside can aim names at another client's bucket.
   const seed = (Math.random() * 0x100000000) >>> 0;
   const address = new Uint8Array(16);
+  // The last source read: a flood, or a busy resolver, repeats its address.
+  let lastSource = "";
+  let lastLength: 0 | 4 | 16 = 0;
   let limited = 0;
   let slipped = 0;
   let slipCount = 0;
@@ -103,7 +95,11 @@ export function createRateLimiter(
       return slipped;
     },
     decide(source, response, nowMs) {
-      const length = readSourceAddress(source, address);
+      if (source !== lastSource) {
+        lastSource = source;
+        lastLength = readSourceAddress(source, address);
+      }
+      const length = lastLength;
       if (length === 0 || response.length < 12) return SEND;
       for (let i = 0; i < exempt.length; i++) {
         const prefix = exempt[i];
@@ -111,15 +107,15 @@ export function createRateLimiter(
           return SEND;
         }
       }
-      // Two independent 32-bit hashes (FNV-1a and a multiply-xorshift) of
-      // family, masked prefix, kind and, for answers, the lowercased name and type.
-      h1 = 0x811c9dc5 ^ seed;
-      h2 = seed ^ 0x9e3779b9;
+      // FNV-1a over family, masked prefix, kind and, for answers, the lowercased
+      // question name and type; seeded per process. The whole 32 bits are the
+      // key, so two groups share a bucket only on a full 32-bit collision.
+      let hash = 0x811c9dc5 ^ seed;
       const bits = length === 4 ? config.ipv4Prefix : config.ipv6Prefix;
-      mix(length);
+      hash = Math.imul(hash ^ length, 0x01000193);
       for (let i = 0; i < length; i++) {
-        const kept = bits >= 8 * (i + 1) ? 8 : Math.max(0, bits - 8 * i);
-        mix(address[i] & ((0xff << (8 - kept)) & 0xff));
+        const kept = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
+        hash = Math.imul(hash ^ (address[i] & ((0xff << (8 - kept)) & 0xff)), 0x01000193);
       }
       const rcode = response[3] & 0x0f;
       const answers = (response[6] << 8) | response[7];
@@ -128,37 +124,31 @@ export function createRateLimiter(
         : rcode === 3
         ? KIND_NXDOMAIN
         : KIND_ERROR;
-      mix(kind);
+      hash = Math.imul(hash ^ kind, 0x01000193);
       if (kind === KIND_ANSWER || kind === KIND_NODATA) {
-        // The echoed question: uncompressed labels, then QTYPE.
+        // The echoed question: uncompressed labels (length octets hashed too), then QTYPE.
         let at = 12;
-        while (at < response.length && response[at] !== 0) {
-          const end = Math.min(at + 1 + response[at], response.length);
-          mix(response[at]);
-          for (let i = at + 1; i < end; i++) {
-            const c = response[i];
-            mix(c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
-          }
-          at = end;
+        const end = response.length - 2;
+        for (; at < end && response[at] !== 0; at++) {
+          const c = response[at];
+          hash = Math.imul(hash ^ (c >= 0x41 && c <= 0x5a ? c | 0x20 : c), 0x01000193);
         }
-        mix(response[at + 1]);
-        mix(response[at + 2]);
+        hash = Math.imul(hash ^ response[at + 1], 0x01000193);
+        hash = Math.imul(hash ^ response[at + 2], 0x01000193);
       }
-      const key1 = h1 >>> 0;
-      const key2 = (h2 | 1) >>> 0; // never 0, so an empty slot never matches
-      const first = key1 & mask;
+      const key = (hash | 1) >>> 0; // never 0, so an empty slot never matches
+      const first = key & mask;
       let slot = -1;
-      if (keys1[first] === key1 && keys2[first] === key2) slot = first;
-      else if (keys1[first + 1] === key1 && keys2[first + 1] === key2) slot = first + 1;
+      if (keys[first] === key) slot = first;
+      else if (keys[first + 1] === key) slot = first + 1;
       if (slot < 0) {
         // A new group: take the slot whose bucket is fuller now (or empty).
-        const a = keys2[first] === 0 ? Infinity : credits[first] + (nowMs - stamps[first]) * perMs;
-        const b = keys2[first + 1] === 0
+        const a = keys[first] === 0 ? Infinity : credits[first] + (nowMs - stamps[first]) * perMs;
+        const b = keys[first + 1] === 0
           ? Infinity
           : credits[first + 1] + (nowMs - stamps[first + 1]) * perMs;
         slot = b > a ? first + 1 : first;
-        keys1[slot] = key1;
-        keys2[slot] = key2;
+        keys[slot] = key;
         credits[slot] = rate - 1;
         stamps[slot] = nowMs;
         return SEND;

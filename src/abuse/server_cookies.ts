@@ -54,6 +54,9 @@ export function createServerCookies(secrets: readonly Uint8Array[]): ServerCooki
   const input = new Uint8Array(32);
   const address = new Uint8Array(16);
   const hash = new Uint8Array(8);
+  // The last client address read (a resolver asks many times in a row).
+  let lastSource = "";
+  let lastLength: 0 | 4 | 16 = 0;
 
   /** Hashes `input` (its first 16 bytes already set) with the address under `key` into `hash`. */
   const digest = (key: SipKey, addressLength: number): void => {
@@ -68,7 +71,11 @@ export function createServerCookies(secrets: readonly Uint8Array[]): ServerCooki
       if (at < 0) return COOKIE_NONE;
       const length = (query[at + 2] << 8) | query[at + 3];
       if (length !== 8 && (length < 16 || length > 40)) return COOKIE_NONE;
-      const addressLength = readSourceAddress(source, address);
+      if (source !== lastSource) {
+        lastSource = source;
+        lastLength = readSourceAddress(source, address);
+      }
+      const addressLength = lastLength;
       if (addressLength === 0) return COOKIE_NONE;
       const data = at + 4;
       let status: CookieStatus = length === 8 ? COOKIE_NEW : COOKIE_INVALID;

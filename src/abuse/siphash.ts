@@ -3,8 +3,8 @@
  * DNS server cookies. Written here rather than taken from npm because the
  * cookie check runs on every query that carries a cookie (resolvers such as
  * BIND send one on every query): this version keeps its 64-bit lanes as
- * 32-bit halves in one preallocated array and allocates nothing per call,
- * where the npm implementations build an object per 64-bit operation.
+ * 32-bit halves in local variables and allocates nothing per call, where the
+ * npm implementations build an object per 64-bit operation.
  * Checked against the reference implementation's 64 test vectors
  * (tests/abuse/siphash.test.ts).
  */
@@ -20,70 +20,16 @@ export function sipKey(bytes: Uint8Array): SipKey {
   return key;
 }
 
-// v0..v3 as [low, high] pairs: v[0]=v0 low, v[1]=v0 high, v[2]=v1 low, ...
-const v = new Uint32Array(8);
 
 function readLe32(bytes: Uint8Array, at: number): number {
   return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
 }
 
-/** v[a] += v[b] (64-bit, as halves). */
-function add(a: number, b: number): void {
-  const low = (v[a] + v[b]) >>> 0;
-  v[a + 1] = v[a + 1] + v[b + 1] + (low < v[a] ? 1 : 0);
-  v[a] = low;
-}
-
-/** v[a] = rotl(v[a], n) for 0 < n < 32. */
-function rotl(a: number, n: number): void {
-  const low = v[a];
-  const high = v[a + 1];
-  v[a] = (low << n) | (high >>> (32 - n));
-  v[a + 1] = (high << n) | (low >>> (32 - n));
-}
-
-/** v[a] = rotl(v[a], 32): swap the halves. */
-function swap(a: number): void {
-  const low = v[a];
-  v[a] = v[a + 1];
-  v[a + 1] = low;
-}
-
-function xor(a: number, b: number): void {
-  v[a] ^= v[b];
-  v[a + 1] ^= v[b + 1];
-}
-
-function sipRound(): void {
-  add(0, 2); // v0 += v1
-  rotl(2, 13);
-  xor(2, 0);
-  swap(0);
-  add(4, 6); // v2 += v3
-  rotl(6, 16);
-  xor(6, 4);
-  add(0, 6); // v0 += v3
-  rotl(6, 21);
-  xor(6, 0);
-  add(4, 2); // v2 += v1
-  rotl(2, 17);
-  xor(2, 4);
-  swap(4);
-}
-
-/** Absorbs one 64-bit message word (low, high). */
-function compress(low: number, high: number): void {
-  v[6] ^= low;
-  v[7] ^= high;
-  sipRound();
-  sipRound();
-  v[0] ^= low;
-  v[1] ^= high;
-}
-
 /**
  * Writes SipHash-2-4 of `message[start, end)` under `key` to `out[at, at + 8)`,
- * as the reference implementation lays it out (little-endian).
+ * as the reference implementation lays it out (little-endian). The four
+ * 64-bit lanes live in eight local 32-bit halves and every SipRound is
+ * written out below, so a call allocates nothing and calls nothing.
  */
 export function sipHash24(
   key: SipKey,
@@ -93,35 +39,104 @@ export function sipHash24(
   out: Uint8Array,
   at: number,
 ): void {
-  v[0] = key[0] ^ 0x70736575;
-  v[1] = key[1] ^ 0x736f6d65;
-  v[2] = key[2] ^ 0x6e646f6d;
-  v[3] = key[3] ^ 0x646f7261;
-  v[4] = key[0] ^ 0x6e657261;
-  v[5] = key[1] ^ 0x6c796765;
-  v[6] = key[2] ^ 0x79746573;
-  v[7] = key[3] ^ 0x74656462;
+  // vN = (hN << 32) | lN
+  let l0 = (key[0] ^ 0x70736575) >>> 0;
+  let h0 = (key[1] ^ 0x736f6d65) >>> 0;
+  let l1 = (key[2] ^ 0x6e646f6d) >>> 0;
+  let h1 = (key[3] ^ 0x646f7261) >>> 0;
+  let l2 = (key[0] ^ 0x6e657261) >>> 0;
+  let h2 = (key[1] ^ 0x6c796765) >>> 0;
+  let l3 = (key[2] ^ 0x79746573) >>> 0;
+  let h3 = (key[3] ^ 0x74656462) >>> 0;
   const length = end - start;
   const whole = start + (length & ~7);
   let i = start;
-  for (; i < whole; i += 8) compress(readLe32(message, i), readLe32(message, i + 4));
-  // The last word: the remaining bytes, zero-padded, with the length mod 256 in the top byte.
-  let low = 0;
-  let high = (length & 0xff) << 24;
-  for (let shift = 0; i < end; i++, shift += 8) {
-    if (shift < 32) low |= message[i] << shift;
-    else high |= message[i] << (shift - 32);
+  let last = false; // the last word has been absorbed
+  // Blocks of 8 octets, then the last word: the remaining octets, zero-padded,
+  // with the length mod 256 in the top octet; then the finalisation (v2 ^= 0xff).
+  for (;;) {
+    let ml: number;
+    let mh: number;
+    let rounds: number;
+    if (!last && i < whole) {
+      ml = readLe32(message, i);
+      mh = readLe32(message, i + 4);
+      i += 8;
+      rounds = 2;
+    } else if (!last) {
+      ml = 0;
+      mh = (length & 0xff) << 24;
+      for (let shift = 0; i < end; i++, shift += 8) {
+        if (shift < 32) ml |= message[i] << shift;
+        else mh |= message[i] << (shift - 32);
+      }
+      ml >>>= 0;
+      mh >>>= 0;
+      last = true;
+      rounds = 2;
+    } else {
+      ml = 0;
+      mh = 0;
+      l2 = (l2 ^ 0xff) >>> 0;
+      rounds = 4;
+    }
+    if (rounds === 2) {
+      l3 = (l3 ^ ml) >>> 0;
+      h3 = (h3 ^ mh) >>> 0;
+    }
+    for (let r = 0; r < rounds; r++) {
+      let t: number;
+      // v0 += v1; v1 = rotl(v1, 13) ^ v0; v0 = rotl(v0, 32)
+      t = (l0 + l1) >>> 0;
+      h0 = (h0 + h1 + (t < l0 ? 1 : 0)) >>> 0;
+      l0 = t;
+      t = l1;
+      l1 = ((l1 << 13) | (h1 >>> 19)) >>> 0;
+      h1 = ((h1 << 13) | (t >>> 19)) >>> 0;
+      l1 = (l1 ^ l0) >>> 0;
+      h1 = (h1 ^ h0) >>> 0;
+      t = l0;
+      l0 = h0;
+      h0 = t;
+      // v2 += v3; v3 = rotl(v3, 16) ^ v2
+      t = (l2 + l3) >>> 0;
+      h2 = (h2 + h3 + (t < l2 ? 1 : 0)) >>> 0;
+      l2 = t;
+      t = l3;
+      l3 = ((l3 << 16) | (h3 >>> 16)) >>> 0;
+      h3 = ((h3 << 16) | (t >>> 16)) >>> 0;
+      l3 = (l3 ^ l2) >>> 0;
+      h3 = (h3 ^ h2) >>> 0;
+      // v0 += v3; v3 = rotl(v3, 21) ^ v0
+      t = (l0 + l3) >>> 0;
+      h0 = (h0 + h3 + (t < l0 ? 1 : 0)) >>> 0;
+      l0 = t;
+      t = l3;
+      l3 = ((l3 << 21) | (h3 >>> 11)) >>> 0;
+      h3 = ((h3 << 21) | (t >>> 11)) >>> 0;
+      l3 = (l3 ^ l0) >>> 0;
+      h3 = (h3 ^ h0) >>> 0;
+      // v2 += v1; v1 = rotl(v1, 17) ^ v2; v2 = rotl(v2, 32)
+      t = (l2 + l1) >>> 0;
+      h2 = (h2 + h1 + (t < l2 ? 1 : 0)) >>> 0;
+      l2 = t;
+      t = l1;
+      l1 = ((l1 << 17) | (h1 >>> 15)) >>> 0;
+      h1 = ((h1 << 17) | (t >>> 15)) >>> 0;
+      l1 = (l1 ^ l2) >>> 0;
+      h1 = (h1 ^ h2) >>> 0;
+      t = l2;
+      l2 = h2;
+      h2 = t;
+    }
+    if (rounds === 4) break;
+    l0 = (l0 ^ ml) >>> 0;
+    h0 = (h0 ^ mh) >>> 0;
   }
-  compress(low >>> 0, high >>> 0);
-  v[4] ^= 0xff;
-  sipRound();
-  sipRound();
-  sipRound();
-  sipRound();
-  const resultLow = (v[0] ^ v[2] ^ v[4] ^ v[6]) >>> 0;
-  const resultHigh = (v[1] ^ v[3] ^ v[5] ^ v[7]) >>> 0;
+  const low = (l0 ^ l1 ^ l2 ^ l3) >>> 0;
+  const high = (h0 ^ h1 ^ h2 ^ h3) >>> 0;
   for (let b = 0; b < 4; b++) {
-    out[at + b] = resultLow >>> (8 * b);
-    out[at + 4 + b] = resultHigh >>> (8 * b);
+    out[at + b] = low >>> (8 * b);
+    out[at + 4 + b] = high >>> (8 * b);
   }
 }

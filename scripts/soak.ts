@@ -34,7 +34,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import dgram from "node:dgram";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -186,10 +186,35 @@ function note(kind: string, problem: string): void {
   if (examples.length < 20) examples.push(`${(elapsed() / 1000).toFixed(0)} s ${kind}: ${problem}`);
 }
 
+/** Local ports of the UDP clients that count losses (their sockets' kernel drops are reported). */
+const clientPorts: number[] = [];
+
+/**
+ * Datagrams the kernel dropped at the UDP sockets on these local ports
+ * because their receive buffers were full (the `drops` column of
+ * /proc/net/udp): at the server's socket this means the server fell behind;
+ * at a client's, the client did. Linux only; 0 elsewhere.
+ */
+function kernelDrops(ports: readonly number[]): number {
+  try {
+    let drops = 0;
+    for (const line of readFileSync("/proc/net/udp", "utf8").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 13) continue;
+      const port = parseInt(fields[1].split(":")[1], 16);
+      if (ports.includes(port)) drops += Number(fields[fields.length - 1]);
+    }
+    return drops;
+  } catch {
+    return 0;
+  }
+}
+
 /** A UDP client on `host`: sends questions at `qps`, checks every answer, counts losses. */
 async function udpClient(host: string, port: number, qps: number, tally: Counts, cookies: boolean, until: () => boolean) {
   const socket = dgram.createSocket("udp4");
   await new Promise<void>((resolve) => socket.bind(0, host, resolve));
+  clientPorts.push(socket.address().port);
   const pending = new Map<number, { question: Question; at: number }>();
   let serverCookie: Uint8Array | null = null; // client cookie + server cookie, as last received
   const clientCookie = Uint8Array.from({ length: 8 }, (_, i) => 0x50 + i);
@@ -502,6 +527,8 @@ async function main(): Promise<void> {
   misbehaving.stop();
   rss.push({ seconds: (performance.now() - soakStart) / 1000, mib: rssMiB(child.pid!) });
   const metrics = await scrape(httpPort);
+  const serverDrops = kernelDrops([port]);
+  const clientDrops = kernelDrops(clientPorts);
   const alive = crashed === null;
   child.kill("SIGTERM");
   for (const b of backends) await b.down();
@@ -526,6 +553,8 @@ async function main(): Promise<void> {
     row("UDP with cookies (127.0.0.2)", counts.cookie),
     row("TCP (genuine)", counts.tcp),
     `| abuser UDP (127.0.0.3) | ${counts.abuse.sent} | ${counts.abuse.answered} (${counts.abuse.truncated} truncated) | (limited: expected) | |`,
+    "",
+    `Kernel receive-buffer drops (/proc/net/udp): ${serverDrops} at the server's socket, ${clientDrops} at the load clients' sockets.`,
     "",
     `Server: ${limited} responses rate-limited, ${slipped} slipped; ${cookiesValid} queries with a valid cookie; ${tcpRejected} TCP connections refused at the cap.`,
     "",

@@ -19,7 +19,7 @@ import { formatAddress } from "./format_address.ts";
 import { createHttpHandler } from "./http_handler.ts";
 import { createListenerSet } from "./listener_set.ts";
 import { loadConfiguredKey } from "./load_configured_key.ts";
-import { loadCookieSecrets } from "./load_cookie_secrets.ts";
+import { loadCookieSecrets, randomCookieSecret } from "./load_cookie_secrets.ts";
 import { createQueryGuard, NO_GUARD, type QueryGuard } from "./query_guard.ts";
 import { createQueryHandler } from "./query_handler.ts";
 import type { HealthMonitorControl, ServerDeps, SnapshotTiming, Transport } from "./server_deps.ts";
@@ -110,6 +110,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
   let stopped = false;
   let reloading: Promise<boolean> = Promise.resolve(true);
   let guard: QueryGuard = NO_GUARD;
+  /** The cookie secret of this process when none is configured or kept: the same across reloads. */
+  const processSecret = randomCookieSecret();
 
   // A getter, because TypeScript does not see the runner's closure assign `current`.
   const serving = (): S | null => current;
@@ -275,7 +277,12 @@ export async function startDnsServer<S extends SnapshotTiming>(
     try {
       next = await options.reloadConfig();
       nextKey = await loadConfiguredKey(next.dnssec, runtime.readTextFile, deps.loadSigningKey);
-      const { secrets } = await loadCookieSecrets(next.cookies, next.stateDir, runtime);
+      const { secrets } = await loadCookieSecrets(
+        next.cookies,
+        next.stateDir,
+        runtime,
+        processSecret,
+      );
       nextGuard = createQueryGuard(next.rateLimit, secrets, runtime.clock, guard);
       if (stopped) return false;
       await listeners.update(next.listen);
@@ -319,7 +326,12 @@ export async function startDnsServer<S extends SnapshotTiming>(
       });
     }
     key = await loadConfiguredKey(config.dnssec, runtime.readTextFile, deps.loadSigningKey);
-    const cookieSecrets = await loadCookieSecrets(config.cookies, config.stateDir, runtime);
+    const cookieSecrets = await loadCookieSecrets(
+      config.cookies,
+      config.stateDir,
+      runtime,
+      processSecret,
+    );
     guard = createQueryGuard(config.rateLimit, cookieSecrets.secrets, runtime.clock);
     const started = startupLine(buildInfo(runtime), config, key, cookieSecrets.source);
     logger.info(started.message, started.fields);

@@ -23,8 +23,16 @@ function fromHex(hex: string): Uint8Array {
 }
 
 function randomHex(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return toHex(randomCookieSecret());
+}
+
+function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** A new random 128-bit secret (Web Crypto). */
+export function randomCookieSecret(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(16));
 }
 
 /** Reads the secrets file: one 32-hex-digit secret a line, the first makes cookies; # comments. */
@@ -48,7 +56,8 @@ function parseSecretFile(text: string, path: string): Uint8Array[] {
  *   instances share it; RFC 9018 §4.4 asks for it to be configurable);
  * - the `cookie_secret` file under `state_dir`, created with a random secret
  *   (mode 0600) on first start, so cookies stay valid across restarts;
- * - a random secret of this process: cookies are valid until it exits.
+ * - `processSecret`, the random secret this process made at start-up: cookies
+ *   are valid until it exits (a reload keeps it).
  * Read again on every reload, so a rollover (RFC 9018 §5: add the new secret
  * second, move it first, drop the old) needs only an edit and SIGHUP.
  *
@@ -59,11 +68,12 @@ export async function loadCookieSecrets(
   config: CookieConfig,
   stateDir: string | null,
   runtime: Pick<Runtime, "readTextFile" | "writeNewFile">,
+  processSecret: Uint8Array,
 ): Promise<CookieSecrets> {
   if (config.secrets.length > 0) {
     return { secrets: config.secrets.map(fromHex), source: "config" };
   }
-  if (stateDir === null) return { secrets: [fromHex(randomHex())], source: "random" };
+  if (stateDir === null) return { secrets: [processSecret], source: "random" };
   const path = `${stateDir.replace(/\/+$/, "")}/${COOKIE_SECRET_FILE}`;
   let text: string;
   try {

@@ -79,6 +79,13 @@ describe("RFC 7873 / RFC 9018: DNS cookies", () => {
     assert.deepEqual(Array.from(again.cookie!), Array.from(cookie!));
   });
 
+  test("a reload (SIGHUP) keeps the secret: a cookie from before stays valid", async () => {
+    const { cookie } = cookieOf((await s.query(cookieQuery(CLIENT), "udp"))!);
+    assert.equal(await s.reload(), true);
+    const after = cookieOf((await s.query(cookieQuery(cookie!), "udp"))!);
+    assert.deepEqual(Array.from(after.cookie!), Array.from(cookie!), "recognised, so echoed unchanged");
+  });
+
   test("§5.2.4: a wrong server cookie is answered normally with a fresh one", async () => {
     const forged = Uint8Array.from([...CLIENT, 1, 0, 0, 0, 0x60, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const response = (await s.query(cookieQuery(forged), "udp"))!;

@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
-import { loadCookieSecrets } from "../../src/server/load_cookie_secrets.ts";
+import { loadCookieSecrets, randomCookieSecret } from "../../src/server/load_cookie_secrets.ts";
 
+const SECRET = new Uint8Array(16).fill(9);
 const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -16,6 +17,7 @@ describe("loadCookieSecrets", () => {
       { secrets: ["00112233445566778899aabbccddeeff", "ffeeddccbbaa99887766554433221100"] },
       "/nonexistent",
       runtime,
+      SECRET,
     );
     assert.equal(loaded.source, "config");
     assert.deepEqual(loaded.secrets.map(hex), [
@@ -24,25 +26,28 @@ describe("loadCookieSecrets", () => {
     ]);
   });
 
-  test("without state_dir: a random secret per process", async () => {
+  test("without state_dir: the process's random secret, the same on every reload", async () => {
     const runtime = await currentRuntime();
-    const a = await loadCookieSecrets({ secrets: [] }, null, runtime);
-    const b = await loadCookieSecrets({ secrets: [] }, null, runtime);
+    const mine = randomCookieSecret();
+    const a = await loadCookieSecrets({ secrets: [] }, null, runtime, mine);
+    const b = await loadCookieSecrets({ secrets: [] }, null, runtime, mine);
     assert.equal(a.source, "random");
     assert.equal(a.secrets[0].length, 16);
-    assert.notEqual(hex(a.secrets[0]), hex(b.secrets[0]));
+    // A reload keeps the process's secret, so cookies stay valid until the process exits.
+    assert.equal(hex(b.secrets[0]), hex(a.secrets[0]));
+    assert.notEqual(hex(randomCookieSecret()), hex(mine));
   });
 
   test("state_dir: created once (mode 0600), then the same secret after a restart", async () => {
     const runtime = await currentRuntime();
     const dir = mkdtempSync(join(tmpdir(), "hdns-cookie-"));
     try {
-      const first = await loadCookieSecrets({ secrets: [] }, dir, runtime);
+      const first = await loadCookieSecrets({ secrets: [] }, dir, runtime, SECRET);
       assert.equal(first.source, "state_dir");
       const file = join(dir, "cookie_secret");
       assert.equal(readFileSync(file, "utf8"), `${hex(first.secrets[0])}\n`);
       assert.equal(statSync(file).mode & 0o777, 0o600);
-      const again = await loadCookieSecrets({ secrets: [] }, `${dir}/`, runtime);
+      const again = await loadCookieSecrets({ secrets: [] }, `${dir}/`, runtime, SECRET);
       assert.deepEqual(again.secrets.map(hex), first.secrets.map(hex));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -58,11 +63,11 @@ describe("loadCookieSecrets", () => {
         file,
         "# new first\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n",
       );
-      const loaded = await loadCookieSecrets({ secrets: [] }, dir, runtime);
+      const loaded = await loadCookieSecrets({ secrets: [] }, dir, runtime, SECRET);
       assert.deepEqual(loaded.secrets.map(hex), ["a".repeat(32), "b".repeat(32)]);
       writeFileSync(file, "a".repeat(32) + "\nnot a secret\n");
       await assert.rejects(
-        loadCookieSecrets({ secrets: [] }, dir, runtime),
+        loadCookieSecrets({ secrets: [] }, dir, runtime, SECRET),
         { name: "ConfigError", message: `${file}:2: is not a secret of 32 hex digits` },
       );
     } finally {
@@ -73,7 +78,7 @@ describe("loadCookieSecrets", () => {
   test("a state_dir that cannot hold the file is a clear error", async () => {
     const runtime = await currentRuntime();
     await assert.rejects(
-      loadCookieSecrets({ secrets: [] }, "/nonexistent/healthy-dns", runtime),
+      loadCookieSecrets({ secrets: [] }, "/nonexistent/healthy-dns", runtime, SECRET),
       (error: Error) =>
         error.name === "ConfigError" &&
         error.message.startsWith(

@@ -331,7 +331,7 @@ async function main(): Promise<void> {
     const alive = tally.crashed === null && (await udpAsk(port, makeQuery("www.example.test", "A", { id: 7 }), 2_000)) !== null;
     if (!alive && tally.crashed === null) tally.hangs++;
     const rssEnd = rssMiB(child.pid!);
-    child.kill("SIGTERM");
+    process.kill(child.pid!, "SIGTERM");
     const seconds = (performance.now() - startedAt) / 1000;
     rmSync(dir, { recursive: true, force: true });
     const lines = [

@@ -484,18 +484,19 @@ async function main(): Promise<void> {
   // Reloads: valid (extra comes and goes) and invalid, by SIGHUP.
   let reloads = 0;
   let invalidReloads = 0;
+  // process.kill, not child.kill: under Deno, child.kill marks the child as killed and ignores later signals.
   const reloadTimer = setInterval(() => {
     if (!running()) return;
     reloads++;
     if (reloads % 3 === 0) {
       invalidReloads++;
       writeFileSync(yaml, "zone: [this is not\n");
-      child.kill("SIGHUP");
+      process.kill(child.pid!, "SIGHUP");
       // Put the valid file back for the next reload (the server keeps the old config meanwhile).
       setTimeout(() => writeFileSync(yaml, configYaml(port, healthPort, reloads % 2 === 0)), 2_000);
     } else {
       writeFileSync(yaml, configYaml(port, healthPort, reloads % 2 === 0));
-      child.kill("SIGHUP");
+      process.kill(child.pid!, "SIGHUP");
     }
   }, RELOAD_EVERY_MS);
 
@@ -530,7 +531,7 @@ async function main(): Promise<void> {
   const serverDrops = kernelDrops([port]);
   const clientDrops = kernelDrops(clientPorts);
   const alive = crashed === null;
-  child.kill("SIGTERM");
+  process.kill(child.pid!, "SIGTERM");
   for (const b of backends) await b.down();
   rmSync(dir, { recursive: true, force: true });
 

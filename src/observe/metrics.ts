@@ -28,7 +28,12 @@ export type TcpCloseReason =
 /** Why a query got no response. */
 export type DropReason = "not_ready" | "unanswerable" | "error" | "rate_limited";
 
-/** One secondary's state as the hidden primary sees it (src/transfer/transfer_service.ts). */
+/**
+ * One secondary's state as the hidden primary sees it (src/transfer/transfer_service.ts):
+ * the serial of the last NOTIFY it acknowledged and when, the serial it last transferred (or
+ * reported holding in an IXFR request), and the seconds since the serial being served was
+ * published while it does not hold it (0 when current).
+ */
 export interface SecondaryMetrics {
   /** `address:port`. */
   readonly secondary: string;

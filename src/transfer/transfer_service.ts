@@ -1,6 +1,6 @@
 import type { Config, SecondaryConfig } from "../config/config.ts";
 import type { Logger } from "../observe/logger.ts";
-import type { Metrics } from "../observe/metrics.ts";
+import type { Metrics, SecondaryMetrics } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress, Runtime } from "../runtime/runtime.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import { readQuestionName } from "../wire/read_question_name.ts";
@@ -37,22 +37,6 @@ const NOTIFY_COALESCE_MS = 20;
 
 /** What a transfer or signed query resolved to, for metrics. */
 export type TransferKind = "axfr" | "ixfr" | "ixfr_full" | "ixfr_current" | "ixfr_udp";
-/** How a transfer request ended. */
-export type TransferOutcome = "ok" | "refused" | "notauth" | "formerr";
-
-/** What one secondary has, as the primary sees it (metrics and status). */
-export interface SecondaryStatus {
-  /** `address:port` as configured. */
-  readonly secondary: string;
-  /** Serial of the last NOTIFY it acknowledged, or null. */
-  readonly notifyAckedSerial: number | null;
-  /** When (ms since the epoch), or null. */
-  readonly notifyAckedAt: number | null;
-  /** Serial it last transferred (or reported holding in an IXFR request), or null. */
-  readonly transferredSerial: number | null;
-  /** Seconds since the serial being served was published while it does not hold it; 0 when current. */
-  readonly lagSeconds: number;
-}
 
 /** What the transfer service reads from a zone snapshot (src/zone/snapshot.ts). */
 export interface TransferSnapshot {
@@ -77,7 +61,8 @@ export interface TransferService<S extends TransferSnapshot> {
   ): Uint8Array | readonly Uint8Array[] | null;
   /** A new snapshot now serves (`before` the one it replaced): journal the change, send NOTIFY. */
   published(before: S | null, after: S): void;
-  status(): readonly SecondaryStatus[];
+  /** Per configured secondary: NOTIFY acknowledged, serial transferred, lag. */
+  status(): readonly SecondaryMetrics[];
   stop(): void;
 }
 

@@ -3,7 +3,7 @@ import { DNS } from "../wire/dns_constants.ts";
 /** Room kept free in every transfer message for the TSIG record (names ≤ 255 + 255, MAC ≤ 64). */
 const TSIG_ROOM = 1024;
 /** Largest transfer message before its TSIG record: each stays ≤ 64 KiB with it. */
-export const MAX_TRANSFER_BODY = DNS.MAX_TCP_MESSAGE - TSIG_ROOM;
+const MAX_TRANSFER_BODY = DNS.MAX_TCP_MESSAGE - TSIG_ROOM;
 
 /** The parts of a query a response repeats. */
 export interface QueryHead {

@@ -4,6 +4,7 @@ import { formatDuration } from "../config/value_readers.ts";
 const INTERVAL = formatDuration(DEFAULTS.health.intervalMs);
 const TIMEOUT = formatDuration(DEFAULTS.health.timeoutMs);
 const LISTEN = DEFAULTS.listenHosts.join(" and ");
+const LAME_DUCK = DEFAULTS.lameDuckMs === 0 ? "0, off" : seconds(DEFAULTS.lameDuckMs);
 const RISE_FALL = `${DEFAULTS.health.rise}/${DEFAULTS.health.fall}`;
 
 /** The `--help` text; every default is read from src/config/defaults.ts. */
@@ -48,7 +49,11 @@ Server:
                              (default: ${LISTEN}, i.e. every IPv4 and IPv6 address, at --port)
   --http ADDR                serve /metrics and /healthz over HTTP (default: off;
                              port ${DEFAULTS.httpPort} when ADDR has none)
-  --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel})
+  --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel});
+                             SIGHUP applies a changed level
+  --log-format FORMAT        logfmt or json (one object per line) (default: ${DEFAULTS.logFormat})
+  --lame-duck T              on SIGTERM keep answering DNS for T while /healthz answers 503,
+                             then stop (default: ${LAME_DUCK})
   --state-dir DIR            directory for state kept across restarts, e.g. operator
                              overrides (default: none, nothing persisted)
   --rate-limit N             UDP responses a second per client network and response kind

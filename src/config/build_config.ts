@@ -1,4 +1,4 @@
-import type { Config, DnssecAlgorithmName, LogLevel } from "./config.ts";
+import type { Config, DnssecAlgorithmName, LogFormat, LogLevel } from "./config.ts";
 import { ConfigError } from "./config_error.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { readAliasZones } from "./read_alias_zones.ts";
@@ -16,6 +16,7 @@ import { readSecretList } from "./read_secret_list.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error", "critical"];
+const LOG_FORMATS: readonly LogFormat[] = ["logfmt", "json"];
 const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
 
 /** A required setting, or the error naming both the flag and the YAML key. */
@@ -24,6 +25,11 @@ function required<T extends Sourced>(setting: T | undefined, flag: string, yamlK
     throw new ConfigError(flag, `required (or set "${yamlKey}" in the --config file)`);
   }
   return setting;
+}
+
+/** A duration that may also be 0 (off), as the lame-duck delay. */
+function durationOrZero(value: unknown, at: Sourced["at"]): number {
+  return value === 0 || value === "0" ? 0 : readDuration(value, at);
 }
 
 /** Reads an optional setting with `read`, or returns `fallback`. */
@@ -94,6 +100,12 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
       (v, at) => readChoice(v, at, LOG_LEVELS),
       DEFAULTS.logLevel,
     ),
+    logFormat: optional(
+      settings.logFormat,
+      (v, at) => readChoice(v, at, LOG_FORMATS),
+      DEFAULTS.logFormat,
+    ),
+    lameDuckMs: optional(settings.lameDuck, durationOrZero, DEFAULTS.lameDuckMs),
     health,
     dnssec: keyPath === null ? null : { keyPath, algorithm },
     tcp: {

@@ -9,6 +9,9 @@
 /** Log levels, in the original's spelling. */
 export type LogLevel = "debug" | "info" | "warning" | "error" | "critical";
 
+/** How log lines are written: logfmt (`key=value`) or one JSON object per line. */
+export type LogFormat = "logfmt" | "json";
+
 /** DNSSEC algorithms we sign with, by their mnemonic. */
 export type DnssecAlgorithmName = "RSASHA256" | "ECDSAP256SHA256" | "ED25519";
 
@@ -164,6 +167,12 @@ export interface Config {
   readonly records: readonly RecordConfig[];
   readonly listen: readonly ListenAddress[];
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  /**
+   * On SIGTERM, keep answering DNS this long while /healthz returns 503, then
+   * stop (lets load balancers and secondaries move away first); 0: stop at once.
+   */
+  readonly lameDuckMs: number;
   readonly health: HealthConfig;
   readonly dnssec: DnssecConfig | null;
   readonly tcp: TcpConfig;

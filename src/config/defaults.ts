@@ -2,6 +2,7 @@ import type {
   AddressRange,
   AllDownPolicy,
   DnssecAlgorithmName,
+  LogFormat,
   LogLevel,
   TsigAlgorithmName,
 } from "./config.ts";
@@ -23,6 +24,10 @@ export const DEFAULTS = Object.freeze({
    */
   listenHosts: Object.freeze(["::"]) as readonly string[],
   logLevel: "info" as LogLevel,
+  /** logfmt: readable as is, and parsed by Loki, Vector, Grafana and friends. */
+  logFormat: "logfmt" as LogFormat,
+  /** No lame-duck delay: SIGTERM stops at once, as the original did. */
+  lameDuckMs: 0,
   /** `--alias-zones` default: none. */
   aliasZones: Object.freeze([]) as readonly string[],
   health: Object.freeze({

@@ -14,6 +14,8 @@ const VALUE_FLAGS: Readonly<
   "--alias-zones": { key: "aliasZones", json: true },
   "--port": { key: "port" },
   "--log-level": { key: "logLevel" },
+  "--log-format": { key: "logFormat" },
+  "--lame-duck": { key: "lameDuck" },
   "--test-min-interval": { key: "interval" },
   "--test-timeout": { key: "timeout" },
   "--priv-key-path": { key: "keyPath" },

@@ -14,6 +14,8 @@ const TOP: Readonly<Record<string, keyof SettingsLayer>> = {
   port: "port",
   listen: "listen",
   log_level: "logLevel",
+  log_format: "logFormat",
+  lame_duck: "lameDuck",
   records: "records",
   transfer: "transfer",
   state_dir: "stateDir",

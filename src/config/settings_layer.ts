@@ -21,6 +21,8 @@ export interface SettingsLayer {
   readonly port?: Sourced;
   readonly listen?: Sourced;
   readonly logLevel?: Sourced;
+  readonly logFormat?: Sourced;
+  readonly lameDuck?: Sourced;
   readonly interval?: Sourced;
   readonly timeout?: Sourced;
   readonly rise?: Sourced;

@@ -35,6 +35,8 @@ describe("the embedded demo config", () => {
       ],
       listen: [{ hostname: "127.0.0.1", port: 53053 }, { hostname: "::1", port: 53053 }],
       logLevel: "info",
+      logFormat: "logfmt",
+      lameDuckMs: 0,
       health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: DOCUMENTED_TCP_LIMITS,
@@ -97,6 +99,7 @@ describe("examples/*.yaml", () => {
       exempt: [{ address: "192.0.2.0", prefix: 24 }],
     });
     assert.deepEqual(config.cookies, { secrets: ["0123456789abcdef0123456789abcdef"] });
+    assert.deepEqual([config.logLevel, config.logFormat, config.lameDuckMs], ["info", "logfmt", 0]);
     assert.deepEqual(config.records.map((record) => record.name), [
       "www",
       "api",

@@ -25,6 +25,8 @@ describe("loadConfig from flags: defaults and values", () => {
       }],
       listen: [{ hostname: "::", port: 53053 }],
       logLevel: "info",
+      logFormat: "logfmt",
+      lameDuckMs: 0,
       health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: DOCUMENTED_TCP_LIMITS,
@@ -161,6 +163,19 @@ describe("loadConfig from flags: defaults and values", () => {
       await errorWith("--rate-limit", "fast"),
       '--rate-limit: "fast" is not a whole number ≥ 0',
     );
+  });
+
+  test("--log-format and --lame-duck (0 turns the delay off)", async () => {
+    const config = await load([...REQUIRED, "--log-format", "JSON", "--lame-duck", "2.5"]);
+    assert.equal(config.logFormat, "json");
+    assert.equal(config.lameDuckMs, 2500);
+    assert.equal((await load(withFlag("--lame-duck", "0"))).lameDuckMs, 0);
+    assert.equal((await load(withFlag("--lame-duck", "10s"))).lameDuckMs, 10_000);
+    assert.equal(
+      await errorWith("--log-format", "xml"),
+      '--log-format: "xml" is not one of logfmt, json',
+    );
+    assert.equal(await errorWith("--lame-duck", "soon"), '--lame-duck: "soon" is not a duration');
   });
 
   test("a repeated flag: the last value wins (as with argparse)", async () => {

@@ -9,6 +9,8 @@ name_servers: [ns1.example.test, ns2.example.test]
 port: 5300
 listen: ["127.0.0.1", "[::1]:5301"]
 log_level: warning
+log_format: json
+lame_duck: 5s
 health:
   interval: 1m
   timeout: 1500ms
@@ -82,6 +84,8 @@ describe("loadConfig from YAML", () => {
       ],
       listen: [{ hostname: "127.0.0.1", port: 5300 }, { hostname: "::1", port: 5301 }],
       logLevel: "warning",
+      logFormat: "json",
+      lameDuckMs: 5000,
       health: { intervalMs: 60_000, timeoutMs: 1500, rise: 2, fall: 3, concurrency: 50 },
       dnssec: { keyPath: "/etc/hdns/keys/zone.pem", algorithm: "ECDSAP256SHA256" },
       tcp: {
@@ -252,7 +256,7 @@ describe("YAML errors name the path and the file", () => {
   test("unknown keys at every level", async () => {
     assert.equal(
       await yamlError(`${YAML_BASE}zones: [x]\n`),
-      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, records, transfer, state_dir, health, dnssec, tcp, http, rate_limit, cookies)",
+      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, log_format, lame_duck, records, transfer, state_dir, health, dnssec, tcp, http, rate_limit, cookies)",
     );
     assert.equal(
       await yamlError(`${YAML_BASE}health: { intervall: 5s }\n`),
@@ -321,6 +325,14 @@ describe("YAML errors name the path and the file", () => {
     assert.equal(
       await yamlError(`${YAML_BASE}alias_zones: [example.net, example.test]\n`),
       'alias_zones[1] (in /etc/x.yaml): "example.test" is the hosted zone itself',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}log_format: text\n`),
+      'log_format (in /etc/x.yaml): "text" is not one of logfmt, json',
+    );
+    assert.equal(
+      await yamlError(`${YAML_BASE}lame_duck: -1\n`),
+      "lame_duck (in /etc/x.yaml): -1 is not a positive duration",
     );
     assert.equal(
       await yamlError(`${YAML_BASE}listen: [127.0.0.1, nowhere]\n`),

@@ -20,6 +20,8 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
     }],
     listen: [{ hostname: "127.0.0.1", port: 0 }],
     logLevel: "info",
+    logFormat: "logfmt",
+    lameDuckMs: 0,
     health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
     dnssec: null,
     tcp: {

@@ -26,7 +26,7 @@ child.stderr.on("data", (chunk) => {
   process.stderr.write(chunk);
   if (hinted) return;
   pending += chunk.toString("utf8");
-  if (!/ info ready /.test(pending)) return;
+  if (!/ msg=ready |"msg":"ready"/.test(pending)) return;
   hinted = true;
   console.log("\nhealthy-dns is serving the demo zone. Try (Ctrl-C stops it):");
   console.log("  dig @127.0.0.1 -p 53053 www.example.test A");

@@ -1,4 +1,4 @@
-import type { LogLevel } from "../config/config.ts";
+import type { LogFormat, LogLevel } from "../config/config.ts";
 
 /** Structured fields appended to a log line as key=value pairs. */
 export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -10,6 +10,20 @@ export interface Logger {
   warning(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   critical(message: string, fields?: LogFields): void;
+  /** Whether `debug` lines are written (skip building costly fields otherwise). */
+  readonly debugEnabled: boolean;
+  /** The level in force; lines below it are dropped. */
+  readonly level: LogLevel;
+  /** Changes the level from the next line on (SIGHUP applies a new `log_level`). */
+  setLevel(level: LogLevel): void;
+}
+
+/** Options of `createLogger`. */
+export interface LoggerOptions {
+  /** Default "logfmt". */
+  readonly format?: LogFormat;
+  /** Clock for the timestamp (injectable for tests); default `Date.now`. */
+  readonly now?: () => number;
 }
 
 const RANK: Readonly<Record<LogLevel, number>> = {
@@ -20,33 +34,51 @@ const RANK: Readonly<Record<LogLevel, number>> = {
   critical: 50,
 };
 
-function render(value: string | number | boolean | null | undefined): string {
+/** A logfmt value that needs no quotes: no space, quote, equals sign, backslash or control character. */
+const BARE = /^[^\s"=\\\x00-\x1f\x7f]+$/;
+
+/** One logfmt value: bare when safe, else double-quoted with JSON escapes (`\"`, `\\`, `\n`, `\u0001`). */
+function logfmtValue(value: string | number | boolean | null): string {
   const text = String(value);
-  return /^[^\s"=]*$/.test(text) && text !== "" ? text : JSON.stringify(text);
+  return BARE.test(text) ? text : JSON.stringify(text);
+}
+
+/** `ts=… level=… msg=… key=value …`; `undefined` fields are left out. */
+function logfmtLine(ts: string, level: LogLevel, message: string, fields?: LogFields): string {
+  let line = `ts=${ts} level=${level} msg=${logfmtValue(message)}`;
+  if (fields) {
+    for (const key in fields) {
+      const value = fields[key];
+      if (value !== undefined) line += ` ${key}=${logfmtValue(value)}`;
+    }
+  }
+  return line;
+}
+
+/** One JSON object: `ts`, `level`, `msg`, then the fields with their JSON types. */
+function jsonLine(ts: string, level: LogLevel, message: string, fields?: LogFields): string {
+  return JSON.stringify({ ts, level, msg: message, ...fields });
 }
 
 /**
- * Creates a logger that writes one line per event at or above `level`:
- * `2026-11-26T03:50:00.000Z info message key=value ...`.
+ * Creates a logger that writes one line per event at or above `level`, as
+ * logfmt (`ts=2026-11-26T03:50:00.000Z level=info msg="zone built" serial=5`)
+ * or as one JSON object per line (`{"ts":"…","level":"info","msg":"zone built","serial":5}`).
  *
  * @param write receives each finished line (without newline); stderr in production.
- * @param now clock for the timestamp (injectable for tests).
  */
 export function createLogger(
   level: LogLevel,
   write: (line: string) => void,
-  now: () => number = Date.now,
+  options: LoggerOptions = {},
 ): Logger {
-  const min = RANK[level];
+  const now = options.now ?? Date.now;
+  const format = options.format === "json" ? jsonLine : logfmtLine;
+  let min = RANK[level];
+  let current = level;
   const emit = (at: LogLevel) => (message: string, fields?: LogFields) => {
     if (RANK[at] < min) return;
-    let line = `${new Date(now()).toISOString()} ${at} ${message}`;
-    if (fields) {
-      for (const [key, value] of Object.entries(fields)) {
-        if (value !== undefined) line += ` ${key}=${render(value)}`;
-      }
-    }
-    write(line);
+    write(format(new Date(now()).toISOString(), at, message, fields));
   };
   return Object.freeze({
     debug: emit("debug"),
@@ -54,6 +86,16 @@ export function createLogger(
     warning: emit("warning"),
     error: emit("error"),
     critical: emit("critical"),
+    get debugEnabled() {
+      return min <= RANK.debug;
+    },
+    get level() {
+      return current;
+    },
+    setLevel(next: LogLevel) {
+      current = next;
+      min = RANK[next];
+    },
   });
 }
 

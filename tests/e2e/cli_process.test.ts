@@ -102,7 +102,7 @@ describe("the CLI process", () => {
     assert.deepEqual(await lookupA(port, "static.example.test"), ["127.0.0.10"]);
     server.kill("SIGTERM");
     assert.equal(await server.exited, 0);
-    assert.match(server.stderr(), / info stopping signal=SIGTERM/);
+    assert.match(server.stderr(), / level=info msg=stopping signal=SIGTERM/);
   });
 
   test("SIGINT during a run also exits 0", async () => {
@@ -116,7 +116,7 @@ describe("the CLI process", () => {
     const port = await freePort();
     const server = await spawnCli(["--demo", "--listen", `127.0.0.1:${port}`]);
     try {
-      const ready = await server.waitForLine(/ info ready /);
+      const ready = await server.waitForLine(/ level=info msg=ready /);
       assert.match(ready, new RegExp(`listen=127\\.0\\.0\\.1:${port}( |$)`));
     } finally {
       server.kill("SIGTERM");

@@ -79,13 +79,13 @@ for (const { name, dial } of dialers) {
       assert.equal(logged.length, 3, logged.join("\n"));
       assert.match(
         logged[0],
-        / info health state changed names=www address=127\.0\.0\.2 port=\d+ old=unknown new=healthy /,
+        / level=info msg="health state changed" names=www address=127\.0\.0\.2 port=\d+ old=unknown new=healthy /,
       );
       assert.match(
         logged[1],
-        / warning health state changed names=www .* old=healthy new=unhealthy reason=refused detail=/,
+        / level=warning msg="health state changed" names=www .* old=healthy new=unhealthy reason=refused detail=/,
       );
-      assert.match(logged[2], / info .* old=unhealthy new=healthy /);
+      assert.match(logged[2], / level=info .* old=unhealthy new=healthy /);
       assert.equal(changesFor(lines, "::1").length, 1, "the IPv6 backend changed once, at start");
     });
   });

@@ -335,7 +335,7 @@ export async function spawnServer(
 ): Promise<CliProcess> {
   const cli = await spawnCli(args, binary);
   try {
-    await cli.waitForLine(/ info ready /, timeoutMs);
+    await cli.waitForLine(/ level=info msg=ready |"msg":"ready"/, timeoutMs);
   } catch (error) {
     cli.kill("SIGKILL");
     await cli.exited;

@@ -77,8 +77,21 @@ export type DialResult =
 /** Opens a TCP connection and closes it at once: the health probe. */
 export type Dialer = (hostname: string, port: number, timeoutMs: number) => Promise<DialResult>;
 
-/** A minimal HTTP handler (for /metrics and /healthz). */
-export type HttpHandler = (path: string) => { status: number; contentType: string; body: string };
+/** What an `HttpHandler` answers. */
+export interface HttpReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  /** Further response headers (e.g. `allow`, `cache-control`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A minimal HTTP handler (for /healthz, /metrics, /status and /): gets the
+ * request method and path (no query string). The adapters send no body in
+ * answer to HEAD.
+ */
+export type HttpHandler = (method: string, path: string) => HttpReply;
 
 /** Time, injectable for tests. */
 export interface Clock {

@@ -1,35 +1,49 @@
-import type { Metrics } from "../observe/metrics.ts";
-import type { HttpHandler } from "../runtime/runtime.ts";
+import type { HttpHandler, HttpReply } from "../runtime/runtime.ts";
+
+/** Where the server is in its life, as /healthz reports it. */
+export type ServerPhase = "starting" | "serving" | "stopping";
+
+/** What the HTTP side reads from the running server, each at request time. */
+export interface HttpSources {
+  readonly phase: () => ServerPhase;
+  /** The Prometheus text (gauges that are read rather than pushed refreshed first). */
+  readonly metrics: () => string;
+}
+
+const TEXT = "text/plain; charset=utf-8";
+/** Every reply describes the moment it was made. */
+const NO_STORE = Object.freeze({ "cache-control": "no-store" });
+
+function text(status: number, body: string, headers: HttpReply["headers"] = NO_STORE): HttpReply {
+  return { status, contentType: TEXT, body, headers };
+}
 
 /**
- * The optional HTTP side: `/healthz` answers 200 once the server is ready
- * (first zone built) and 503 before; `/metrics` the Prometheus text.
- *
- * @param beforeScrape refreshes gauges that are read rather than pushed.
+ * The optional HTTP side, read-only: GET and HEAD only (anything else gets 405
+ * with `Allow: GET, HEAD`). `/healthz` answers 200 `ok` while serving and 503
+ * while starting (before the first zone) or stopping (lame duck); `/metrics`
+ * the Prometheus text.
  */
-export function createHttpHandler(
-  ready: () => boolean,
-  metrics: Metrics,
-  beforeScrape: () => void,
-): HttpHandler {
-  return (path) => {
+export function createHttpHandler(sources: HttpSources): HttpHandler {
+  return (method, path) => {
+    if (method !== "GET" && method !== "HEAD") {
+      return text(405, `method ${method} not allowed: use GET or HEAD\n`, {
+        ...NO_STORE,
+        allow: "GET, HEAD",
+      });
+    }
     if (path === "/healthz") {
-      return ready()
-        ? { status: 200, contentType: "text/plain; charset=utf-8", body: "ok\n" }
-        : { status: 503, contentType: "text/plain; charset=utf-8", body: "starting\n" };
+      const phase = sources.phase();
+      return text(phase === "serving" ? 200 : 503, phase === "serving" ? "ok\n" : `${phase}\n`);
     }
     if (path === "/metrics") {
-      beforeScrape();
       return {
         status: 200,
         contentType: "text/plain; version=0.0.4; charset=utf-8",
-        body: metrics.render(),
+        body: sources.metrics(),
+        headers: NO_STORE,
       };
     }
-    return {
-      status: 404,
-      contentType: "text/plain; charset=utf-8",
-      body: "not found: try /healthz or /metrics\n",
-    };
+    return text(404, "not found: try /healthz or /metrics\n");
   };
 }

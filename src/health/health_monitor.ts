@@ -44,6 +44,9 @@ export class HealthMonitor {
   /** Flips not yet published, by endpoint key; see `#apply`. */
   readonly #pending = new Map<string, boolean>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Probes applied and state flips in the running cycle, for its debug summary. */
+  #cycleProbed = 0;
+  #cycleChanged = 0;
 
   /**
    * @param onChange called with each new state (one endpoint flipped) once
@@ -131,6 +134,8 @@ export class HealthMonitor {
   async #runCycle(notify: boolean): Promise<void> {
     const startedAt = this.#clock.monotonic();
     this.#hurry = false;
+    this.#cycleProbed = 0;
+    this.#cycleChanged = 0;
     try {
       const { concurrency, intervalMs } = this.#config.health;
       await probeEndpoints(this.#probeOrder(), this.#dialer, this.#clock, {
@@ -142,6 +147,12 @@ export class HealthMonitor {
       if (this.#abort.signal.aborted) return;
       this.#publish(notify);
       this.#cycleDurationMs = this.#clock.monotonic() - startedAt;
+      this.#logger.debug("health check cycle", {
+        ms: Math.round(this.#cycleDurationMs),
+        probed: this.#cycleProbed,
+        healthy: this.#state.healthyCount,
+        changed: this.#cycleChanged,
+      });
     } catch (error) {
       this.#logger.error("health check cycle failed", { error: String(error) });
     }
@@ -187,7 +198,9 @@ export class HealthMonitor {
     const before = this.#tracks.get(endpoint.key);
     const after = applyHysteresis(before, result.ok, rise, fall);
     this.#tracks.set(endpoint.key, after);
+    this.#cycleProbed++;
     if (before !== undefined && before.healthy === after.healthy) return;
+    this.#cycleChanged++;
     const fields = {
       names: endpoint.names.join(","),
       address: endpoint.address,

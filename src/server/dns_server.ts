@@ -27,6 +27,12 @@ import { readSerialState, writeSerialState } from "./serial_state.ts";
 import { startupLine } from "./startup_line.ts";
 import { createTcpSessions } from "./tcp_sessions.ts";
 
+/**
+ * Why a zone build ran: start-up, a health change, an operator override
+ * change, a reload, the signatures' refresh time, or a retry after a failed build.
+ */
+type BuildReason = "start" | "health" | "override" | "reload" | "refresh" | "retry";
+
 /** Delay before retrying a failed rebuild while an older zone keeps serving. */
 const BUILD_RETRY_MS = 30_000;
 /** setTimeout's largest delay (about 24.8 days); a later refreshAt just fires early. */
@@ -64,8 +70,14 @@ export interface DnsServer {
    * resolves true once the new zone serves. Reloads run one at a time.
    */
   reload(): Promise<boolean>;
-  /** Closes every listener and connection and stops probing (SIGTERM). Idempotent. */
+  /** Closes every listener and connection and stops probing at once. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Stops gracefully (SIGTERM): with a lame-duck delay configured, keeps
+   * answering DNS that long while /healthz answers 503, then stops. Resolves
+   * once stopped; `stop()` meanwhile cuts the delay short.
+   */
+  shutdown(): Promise<void>;
 }
 
 /**
@@ -103,11 +115,15 @@ export async function startDnsServer<S extends SnapshotTiming>(
     clock: runtime.clock,
     logger,
     metrics,
-    onChange: () => void requestBuild(),
+    onChange: () => void rebuild("override"),
   });
   /** The serial the last run published (state file), for the first build to exceed. */
   let lastSerial: number | null = null;
   let stopped = false;
+  /** In the lame-duck delay: still answering, /healthz says 503. */
+  let draining = false;
+  let lameDuckTimer: ReturnType<typeof setTimeout> | undefined;
+  let endLameDuck: () => void = () => {};
   let reloading: Promise<boolean> = Promise.resolve(true);
   let guard: QueryGuard = NO_GUARD;
   /** The cookie secret of this process when none is configured or kept: the same across reloads. */
@@ -178,21 +194,27 @@ export async function startDnsServer<S extends SnapshotTiming>(
     bindDnsListener(runtime, address, onDatagram, tcp)
   );
 
-  const scheduleRebuild = (at: number | null) => {
-    clearTimeout(refreshTimer);
-    if (at === null) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_MS, at - runtime.clock.now()));
-    refreshTimer = setTimeout(() => void requestBuild(), wait);
-  };
+  /** Why the zone is to be rebuilt, since the last build started (several requests coalesce). */
+  const reasons = new Set<BuildReason>();
   /** When the oldest change not yet in a served zone became known (ms, monotonic), for the log. */
   let changedAt: number | null = null;
-  const requestBuild = () => {
+  const rebuild = (reason: BuildReason): Promise<void> => {
+    reasons.add(reason);
     changedAt ??= runtime.clock.monotonic();
     return runner.request();
   };
+  const scheduleRebuild = (at: number | null, reason: BuildReason) => {
+    clearTimeout(refreshTimer);
+    if (at === null) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_MS, at - runtime.clock.now()));
+    refreshTimer = setTimeout(() => void rebuild(reason), wait);
+  };
   const runner = createCoalescingRunner(async () => {
     if (stopped || health === null) return;
-    const since = changedAt ?? runtime.clock.monotonic();
+    const reason = [...reasons].join(",");
+    reasons.clear();
+    const startedAt = runtime.clock.monotonic();
+    const since = changedAt ?? startedAt;
     changedAt = null;
     try {
       const next = await deps.buildSnapshot({
@@ -207,6 +229,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
         collectGarbage: current === null ? runtime.collectGarbage : undefined,
       });
       if (stopped) return;
+      const ms = runtime.clock.monotonic() - startedAt;
+      logger.debug("zone build", { reason, ms: Math.round(ms), changed: next !== current });
       const before = current;
       if (next !== before) {
         // Persisted before it serves, so a restart can never publish a lower serial.
@@ -222,6 +246,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
         // ms: from the change being known to the new zone serving (waiting for a build in flight included).
         logger.info("zone built", {
           serial: next.serial,
+          reason,
           ms: Math.round((runtime.clock.monotonic() - since) * 100) / 100,
         });
       }
@@ -229,7 +254,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       if (next !== before) transfer.published(before, next);
       metrics.countSnapshotBuild(true);
       metrics.setSnapshotSerial(next.serial);
-      scheduleRebuild(next.refreshAt);
+      scheduleRebuild(next.refreshAt, "refresh");
     } catch (error) {
       lastBuildError = error;
       metrics.countSnapshotBuild(false);
@@ -238,7 +263,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
         error: String(error),
         retryMs: BUILD_RETRY_MS,
       });
-      scheduleRebuild(runtime.clock.now() + BUILD_RETRY_MS);
+      scheduleRebuild(runtime.clock.now() + BUILD_RETRY_MS, "retry");
     }
   });
   const setHealth = (view: HealthView) => {
@@ -255,18 +280,22 @@ export async function startDnsServer<S extends SnapshotTiming>(
     for (const warning of configWarnings(config, key, keyFile)) logger.warning(warning);
   };
 
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearTimeout(refreshTimer);
-    transfer.stop();
-    listeners.close();
-    tcp.closeAll();
-    http?.close();
-    overrides.stop();
-    await monitor?.stop();
-    await runner.idle();
-    clearTimeout(refreshTimer);
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    endLameDuck();
+    stopping ??= (async () => {
+      stopped = true;
+      clearTimeout(refreshTimer);
+      transfer.stop();
+      listeners.close();
+      tcp.closeAll();
+      http?.close();
+      overrides.stop();
+      await monitor?.stop();
+      await runner.idle();
+      clearTimeout(refreshTimer);
+    })();
+    return stopping;
   };
 
   const applyReload = async (): Promise<boolean> => {
@@ -289,22 +318,27 @@ export async function startDnsServer<S extends SnapshotTiming>(
     } catch (error) {
       metrics.countReload(false);
       const message = error instanceof Error ? error.message : String(error);
-      logger.error(
-        `reload failed, still serving the previous configuration: ${message.split("\n")[0]}`,
-      );
+      logger.error("reload failed, still serving the previous configuration", {
+        error: message.split("\n")[0],
+      });
       return false;
     }
-    if (
-      JSON.stringify(next.http) !== JSON.stringify(config.http) || next.logLevel !== config.logLevel
-    ) {
-      logger.warning("reload: --http and --log-level changes take effect only after a restart");
+    if (JSON.stringify(next.http) !== JSON.stringify(config.http)) {
+      logger.warning("reload: an --http change takes effect only after a restart");
+    }
+    if (next.logFormat !== config.logFormat) {
+      logger.warning("reload: a --log-format change takes effect only after a restart");
+    }
+    if (next.logLevel !== logger.level) {
+      logger.info("log level changed", { from: logger.level, to: next.logLevel });
+      logger.setLevel(next.logLevel);
     }
     config = next;
     key = nextKey;
     await logWarnings(config, key);
     guard = nextGuard;
     if (monitor !== null) setHealth(monitor.updateConfig(next));
-    await requestBuild();
+    await rebuild("reload");
     runtime.collectGarbage?.(); // the old zone and the config parse
     metrics.countReload(true);
     logger.info("configuration reloaded", {
@@ -318,8 +352,12 @@ export async function startDnsServer<S extends SnapshotTiming>(
     await listeners.update(config.listen);
     if (config.http !== null) {
       const at = config.http;
-      const handler = createHttpHandler(() => current !== null && !stopped, metrics, () => {
-        if (monitor?.cycleDurationMs != null) metrics.setHealthCycleMs(monitor.cycleDurationMs);
+      const handler = createHttpHandler({
+        phase: () => stopped || draining ? "stopping" : current === null ? "starting" : "serving",
+        metrics: () => {
+          if (monitor?.cycleDurationMs != null) metrics.setHealthCycleMs(monitor.cycleDurationMs);
+          return metrics.render();
+        },
       });
       http = await runtime.serveHttp(at.hostname, at.port, handler).catch((error) => {
         throw new ConfigError(`--http ${formatAddress(at)}`, bindErrorReason(error));
@@ -342,12 +380,12 @@ export async function startDnsServer<S extends SnapshotTiming>(
     }
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
-      void requestBuild();
+      void rebuild("health");
     });
     setHealth(await monitor.start());
     // The config's parse and the first health cycle's sockets, before the build allocates.
     runtime.collectGarbage?.();
-    await requestBuild();
+    await rebuild("start");
     if (serving() === null) throw new Error(`first zone build failed: ${String(lastBuildError)}`);
     runtime.collectGarbage?.(); // the build's scratch space
   } catch (error) {
@@ -386,5 +424,19 @@ export async function startDnsServer<S extends SnapshotTiming>(
       return reloading;
     },
     stop,
+    shutdown() {
+      const delayMs = config.lameDuckMs;
+      if (stopped || draining || delayMs === 0) return stop();
+      draining = true;
+      logger.info("lame duck: still answering DNS, /healthz answers 503", { ms: delayMs });
+      return new Promise<void>((resolve) => {
+        endLameDuck = () => {
+          clearTimeout(lameDuckTimer);
+          endLameDuck = () => {};
+          resolve();
+        };
+        lameDuckTimer = setTimeout(endLameDuck, delayMs);
+      }).then(stop);
+    },
   };
 }

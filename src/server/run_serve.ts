@@ -7,9 +7,11 @@ import { type DnsServer, startDnsServer } from "./dns_server.ts";
 /**
  * `healthy-dns serve [flags]`: loads the configuration, starts the server and
  * runs until SIGTERM or SIGINT, which close every listener and stop probing.
+ * SIGTERM first waits out the lame-duck delay when one is configured (DNS
+ * still answered, /healthz 503); SIGINT, or a second signal, stops at once.
  * SIGHUP re-reads the configuration from the same flags (and so the same
  * `--config` file) and applies it, or logs one line and keeps serving the
- * old zone. Logs go to stderr.
+ * old zone. Logs go to stderr, as logfmt or JSON lines.
  *
  * @returns 0 once stopped by a signal.
  * @throws ConfigError when the configuration, a listen address or the key is unusable.
@@ -17,7 +19,10 @@ import { type DnsServer, startDnsServer } from "./dns_server.ts";
 export async function runServe(args: readonly string[], runtime: Runtime): Promise<number> {
   const readConfig = () => loadConfig(args, runtime.readTextFile);
   const config = await readConfig();
-  const logger = createLogger(config.logLevel, (line) => console.error(line), runtime.clock.now);
+  const logger = createLogger(config.logLevel, (line) => console.error(line), {
+    format: config.logFormat,
+    now: runtime.clock.now,
+  });
   let server: DnsServer | null = null;
   let stopping = false;
   let stopped: (code: number) => void = () => {};
@@ -26,12 +31,20 @@ export async function runServe(args: readonly string[], runtime: Runtime): Promi
   // Installed before starting so that no signal meets the default action (which kills).
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     runtime.onSignal(signal, () => {
-      if (stopping) return;
+      // Still starting: nothing to drain, the OS closes the sockets.
+      if (server === null) {
+        logger.info("stopping", { signal });
+        return runtime.exit(0);
+      }
+      if (stopping) {
+        // A second signal during the lame-duck delay: stop now.
+        logger.info("stopping now", { signal });
+        void server.stop();
+        return;
+      }
       stopping = true;
       logger.info("stopping", { signal });
-      // Still starting: nothing to drain, the OS closes the sockets.
-      if (server === null) return runtime.exit(0);
-      void server.stop().then(() => {
+      void (signal === "SIGTERM" ? server.shutdown() : server.stop()).then(() => {
         logger.info("stopped");
         stopped(0);
       });

@@ -6,6 +6,7 @@ import { ConfigError } from "../../src/config/config_error.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { HealthView } from "../../src/health/health_view.ts";
 import { createLogger } from "../../src/observe/logger.ts";
+import { parseLogfmt } from "../helpers/logfmt.ts";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { startDnsServer } from "../../src/server/dns_server.ts";
 import { waitFor } from "../helpers/wait_for.ts";
@@ -74,7 +75,7 @@ describe("startDnsServer", () => {
       const [address] = server.addresses;
       assert.equal(address.hostname, "127.0.0.1");
       assert.ok(address.port > 0);
-      const ready = lines.filter((line) => / info ready /.test(line));
+      const ready = lines.filter((line) => / level=info msg=ready /.test(line));
       assert.equal(ready.length, 1);
       assert.match(ready[0], new RegExp(`listen=127\\.0\\.0\\.1:${address.port}`));
       const response = await udpQuery(address.port, QUERY);
@@ -176,7 +177,7 @@ describe("startDnsServer", () => {
       assert.equal(await server.reload(), false);
       const failure = lines.filter((line) => line.includes("reload failed"));
       assert.equal(failure.length, 1);
-      assert.match(failure[0], /--hosted-zone: "" is not a domain name/);
+      assert.equal(parseLogfmt(failure[0])?.error, '--hosted-zone: "" is not a domain name');
       assert.equal(servedSerial(await udpQuery(server.addresses[0].port, QUERY)), 1);
 
       next = () => Promise.resolve(fakeConfig({ hostedZone: "other.test" }));

@@ -3,6 +3,7 @@ import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
 import { applyHysteresis, type EndpointTrack } from "./apply_hysteresis.ts";
 import { collectEndpoints, type Endpoint } from "./collect_endpoints.ts";
+import { type EndpointStatus, type HealthObserver, NO_HEALTH_OBSERVER } from "./endpoint_status.ts";
 import { HealthState } from "./health_state.ts";
 import { type EndpointProbe, probeEndpoints } from "./probe_endpoints.ts";
 import { probeSpreadMs } from "./probe_spread_ms.ts";
@@ -32,6 +33,9 @@ export class HealthMonitor {
   readonly #onChange: HealthChangeListener;
   readonly #abort = new AbortController();
   readonly #tracks = new Map<string, EndpointTrack>();
+  /** Per endpoint key: what /status shows beyond the track (updated in place, no allocation per probe). */
+  readonly #details = new Map<string, ProbeDetail>();
+  readonly #observer: HealthObserver;
   #config: Config;
   #endpoints: ReadonlyMap<string, Endpoint>;
   #state: HealthState = HealthState.EMPTY;
@@ -59,13 +63,45 @@ export class HealthMonitor {
     clock: Clock,
     logger: Logger,
     onChange: HealthChangeListener,
+    observer: HealthObserver = NO_HEALTH_OBSERVER,
   ) {
     this.#config = config;
     this.#endpoints = byKey(collectEndpoints(config));
+    this.#observer = observer;
     this.#dialer = dialer;
     this.#clock = clock;
     this.#logger = logger;
     this.#onChange = onChange;
+    this.#addDetails();
+  }
+
+  /** Every configured endpoint's state and last probe, in config order (builds new objects: not for the query path). */
+  endpointStatus(): readonly EndpointStatus[] {
+    return [...this.#endpoints.values()].map((endpoint) => {
+      const track = this.#tracks.get(endpoint.key);
+      const detail = this.#details.get(endpoint.key) ?? newDetail(this.#clock.now());
+      return Object.freeze({
+        address: endpoint.address,
+        port: endpoint.port,
+        state: track === undefined ? "unknown" : track.healthy ? "healthy" : "unhealthy",
+        since: detail.since,
+        lastProbe: detail.lastProbe,
+        lastProbeAt: detail.lastProbeAt,
+        successes: detail.successes,
+        failures: detail.failures,
+      });
+    });
+  }
+
+  /** Starts a detail record for every endpoint that has none (since = now), drops the others. */
+  #addDetails(): void {
+    const now = this.#clock.now();
+    for (const key of this.#details.keys()) {
+      if (!this.#endpoints.has(key)) this.#details.delete(key);
+    }
+    for (const key of this.#endpoints.keys()) {
+      if (!this.#details.has(key)) this.#details.set(key, newDetail(now));
+    }
   }
 
   /** The current health state (the same object until something changes). */
@@ -107,6 +143,7 @@ export class HealthMonitor {
     this.#config = config;
     this.#endpoints = byKey(collectEndpoints(config));
     for (const key of this.#tracks.keys()) if (!this.#endpoints.has(key)) this.#tracks.delete(key);
+    this.#addDetails();
     for (const key of this.#pending.keys()) {
       if (!this.#endpoints.has(key)) this.#pending.delete(key);
     }
@@ -199,8 +236,19 @@ export class HealthMonitor {
     const after = applyHysteresis(before, result.ok, rise, fall);
     this.#tracks.set(endpoint.key, after);
     this.#cycleProbed++;
+    this.#observer.observeProbe(result);
+    const now = this.#clock.now();
+    const detail = this.#details.get(endpoint.key);
+    if (detail !== undefined) {
+      detail.lastProbe = result;
+      detail.lastProbeAt = now;
+      detail.successes = result.ok ? detail.successes + 1 : 0;
+      detail.failures = result.ok ? 0 : detail.failures + 1;
+      if (before === undefined || before.healthy !== after.healthy) detail.since = now;
+    }
     if (before !== undefined && before.healthy === after.healthy) return;
     this.#cycleChanged++;
+    if (before !== undefined) this.#observer.countStateChange(after.healthy);
     const fields = {
       names: endpoint.names.join(","),
       address: endpoint.address,
@@ -231,6 +279,19 @@ export class HealthMonitor {
       this.#logger.error("health change listener failed", { error: String(error) });
     }
   }
+}
+
+/** The mutable per-endpoint record behind `EndpointStatus`. */
+interface ProbeDetail {
+  since: number;
+  lastProbe: EndpointStatus["lastProbe"];
+  lastProbeAt: number | null;
+  successes: number;
+  failures: number;
+}
+
+function newDetail(since: number): ProbeDetail {
+  return { since, lastProbe: null, lastProbeAt: null, successes: 0, failures: 0 };
 }
 
 function byKey(endpoints: readonly Endpoint[]): ReadonlyMap<string, Endpoint> {

@@ -1,6 +1,7 @@
 import type { Config, DnssecAlgorithmName } from "../config/config.ts";
 import type { OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { EndpointStatus, HealthObserver } from "../health/endpoint_status.ts";
 import type { HealthView } from "../health/health_view.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
@@ -28,6 +29,8 @@ export interface HealthMonitorControl {
   stop(): Promise<void>;
   /** Duration of the last completed cycle, null before the first. */
   readonly cycleDurationMs: number | null;
+  /** Every probed endpoint's state and last probe (for /status and per-endpoint metrics). */
+  endpointStatus(): readonly EndpointStatus[];
 }
 
 /** Arguments of the zone builder. */
@@ -70,5 +73,6 @@ export interface ServerDeps<S extends SnapshotTiming> {
     clock: Clock,
     logger: Logger,
     onChange: (view: HealthView) => void,
+    observer: HealthObserver,
   ): HealthMonitorControl;
 }

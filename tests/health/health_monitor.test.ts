@@ -116,6 +116,55 @@ describe("HealthMonitor scheduling and state (scripted dialer)", () => {
     assert.deepEqual(seen.slice(1, 10), [true, true, true, true, false, false, false, false, true]);
   });
 
+  test("endpointStatus: unknown until probed, then state, since, last probe and consecutive counts; the observer sees every probe and flip", async () => {
+    let up = true;
+    const dialer = fakeDialer((address) => ({ ok: address === "192.0.2.1" ? up : false, ms: 1 }));
+    const config = healthConfig([
+      { name: "www", addresses: ["192.0.2.1", "192.0.2.2"], port: 80 },
+    ], { intervalMs: 20, fall: 2 });
+    const seen = { probes: 0, failed: 0, toHealthy: 0, toUnhealthy: 0 };
+    const monitor = new HealthMonitor(config, dialer.dial, systemClock, SILENT_LOGGER, () => {}, {
+      observeProbe(result) {
+        seen.probes++;
+        if (!result.ok) seen.failed++;
+      },
+      countStateChange(healthy) {
+        if (healthy) seen.toHealthy++;
+        else seen.toUnhealthy++;
+      },
+    });
+    const before = Date.now();
+    assert.deepEqual(monitor.endpointStatus().map((e) => [e.address, e.state, e.lastProbe]), [
+      ["192.0.2.1", "unknown", null],
+      ["192.0.2.2", "unknown", null],
+    ]);
+    try {
+      await monitor.start();
+      const [a, b] = monitor.endpointStatus();
+      assert.deepEqual([a.state, a.successes, a.failures, a.lastProbe?.ok], [
+        "healthy",
+        1,
+        0,
+        true,
+      ]);
+      assert.deepEqual([b.state, b.successes, b.failures], ["unhealthy", 0, 1]);
+      assert.equal(b.lastProbe?.ok === false && b.lastProbe.reason, "refused");
+      assert.ok(a.since >= before && a.lastProbeAt !== null && a.lastProbeAt >= a.since);
+      assert.equal(seen.toUnhealthy + seen.toHealthy, 0, "first results are not flips");
+
+      up = false;
+      await waitFor("two failures of 192.0.2.1", () => monitor.endpointStatus()[0].failures >= 2);
+      const down = monitor.endpointStatus()[0];
+      assert.equal(down.state, "unhealthy", "fall 2 reached");
+      assert.ok(down.since > a.since);
+      await waitFor("the flip counted", () => seen.toUnhealthy === 1);
+      assert.equal(seen.toHealthy, 0);
+      assert.ok(seen.probes >= 4 && seen.failed >= 3, JSON.stringify(seen));
+    } finally {
+      await monitor.stop();
+    }
+  });
+
   test("probes an address+port shared by names once per cycle, cycles never overlap and respect the interval", async () => {
     const dialer = fakeDialer(() => ({ ok: true, ms: 60 }));
     const config = healthConfig(

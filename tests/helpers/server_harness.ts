@@ -77,6 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         updateConfig: () => fixed,
         stop: () => Promise.resolve(),
         cycleDurationMs: 0,
+        endpointStatus: () => [],
       };
     },
   };

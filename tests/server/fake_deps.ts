@@ -82,6 +82,7 @@ export function fakeDeps(options: { refreshInMs?: number } = {}) {
           return Promise.resolve();
         },
         cycleDurationMs: 12,
+        endpointStatus: () => [],
       };
     },
   };

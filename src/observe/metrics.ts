@@ -1,3 +1,5 @@
+import type { DialResult, ProcessStats } from "../runtime/runtime.ts";
+
 /** The transports a query can arrive on. */
 export type MetricsTransport = "udp" | "tcp";
 
@@ -79,8 +81,123 @@ export interface Metrics {
   countRateLimited(slipped: boolean): void;
   /** A query's COOKIE option: `result` as src/abuse/server_cookies.ts classifies it. */
   countCookie(result: CookieResult): void;
-  /** Prometheus text exposition format, version 0.0.4. */
-  render(): string;
+  /** The configuration was loaded (start-up) or reloaded successfully at this epoch ms. */
+  setConfigLoadedAt(ms: number): void;
+  /** One health probe finished (from the health monitor). */
+  observeProbe(result: DialResult): void;
+  /** A probed endpoint turned healthy (true) or unhealthy (false). */
+  countStateChange(healthy: boolean): void;
+  /** One zone build took this long (successful or not). */
+  observeZoneBuild(ms: number): void;
+  /** The constant `healthy_dns_build_info` labels. */
+  setBuildInfo(info: BuildInfoLabels): void;
+  /**
+   * Prometheus text exposition format, version 0.0.4. `scrape` gives what is
+   * read at scrape time rather than counted: per-endpoint state and the
+   * process figures.
+   */
+  render(scrape?: Scrape): string;
+}
+
+/** The labels of `healthy_dns_build_info`. */
+export interface BuildInfoLabels {
+  readonly version: string;
+  readonly commit: string;
+  readonly runtime: string;
+}
+
+/** One (name, address, port) a health-checked name uses, and whether it is up. */
+export interface EndpointUp {
+  /** The name under the hosted zone, e.g. `www.example.com`. */
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly up: boolean;
+}
+
+/** What /metrics reads at scrape time. */
+export interface Scrape {
+  readonly endpoints: readonly EndpointUp[];
+  readonly process: ProcessStats | null;
+}
+
+/** Bucket upper bounds (seconds) of the probe-duration histogram: loopback to the longest timeouts. */
+const PROBE_BUCKETS: readonly number[] = [
+  0.0005,
+  0.001,
+  0.0025,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+];
+/** Bucket upper bounds (seconds) of the zone-build histogram: a few names to 10,000 RSA-signed ones. */
+const BUILD_BUCKETS: readonly number[] = [
+  0.001,
+  0.005,
+  0.01,
+  0.05,
+  0.1,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+  30,
+  60,
+];
+/** Probe results, in the order of their counter slots. */
+const PROBE_RESULTS = ["ok", "refused", "timeout", "unreachable", "error"] as const;
+const PROBE_RESULT_SLOT: Readonly<Record<(typeof PROBE_RESULTS)[number], number>> = {
+  ok: 0,
+  refused: 1,
+  timeout: 2,
+  unreachable: 3,
+  error: 4,
+};
+
+/**
+ * A Prometheus histogram over fixed buckets: observing is a short scan and
+ * two increments, no allocation; text is made only when rendered.
+ */
+function histogram(bounds: readonly number[]) {
+  const counts = new Float64Array(bounds.length + 1); // the last slot: above every bound
+  let sum = 0;
+  return {
+    observe(seconds: number): void {
+      let slot = 0;
+      while (slot < bounds.length && seconds > bounds[slot]) slot++;
+      counts[slot]++;
+      sum += seconds;
+    },
+    lines(name: string): string[] {
+      const out: string[] = [];
+      let cumulative = 0;
+      for (let slot = 0; slot < bounds.length; slot++) {
+        cumulative += counts[slot];
+        out.push(`${name}_bucket{le="${bounds[slot]}"} ${cumulative}`);
+      }
+      cumulative += counts[bounds.length];
+      out.push(
+        `${name}_bucket{le="+Inf"} ${cumulative}`,
+        `${name}_sum ${sum}`,
+        `${name}_count ${cumulative}`,
+      );
+      return out;
+    },
+  };
+}
+
+/** A label value in the exposition format: backslash, double quote and newline escaped. */
+function labelValue(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
 /** RCODE names by value (RFC 1035, 2136, 6891, 7873); others are rendered as numbers. */
@@ -160,6 +277,14 @@ export function createMetrics(): Metrics {
   let cycleMs = 0;
   let healthy = 0;
   let unhealthy = 0;
+  const probeSeconds = histogram(PROBE_BUCKETS);
+  const probes = new Float64Array(PROBE_RESULTS.length);
+  let becameHealthy = 0;
+  let becameUnhealthy = 0;
+  const buildSeconds = histogram(BUILD_BUCKETS);
+  let configLoadedAt = 0;
+  let lastReloadOk = 1;
+  let buildInfo: BuildInfoLabels = { version: "unknown", commit: "unknown", runtime: "unknown" };
 
   const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
@@ -191,6 +316,7 @@ export function createMetrics(): Metrics {
     },
     countReload(ok) {
       add(reloads, ok ? "ok" : "failed");
+      lastReloadOk = ok ? 1 : 0;
     },
     setOverrides(down, up) {
       overridesDown = down;
@@ -215,7 +341,24 @@ export function createMetrics(): Metrics {
     countCookie(result) {
       cookies[COOKIE_SLOT[result]]++;
     },
-    render() {
+    setConfigLoadedAt(ms) {
+      configLoadedAt = ms;
+    },
+    observeProbe(result) {
+      probeSeconds.observe(result.ms / 1000);
+      probes[result.ok ? 0 : PROBE_RESULT_SLOT[result.reason]]++;
+    },
+    countStateChange(up) {
+      if (up) becameHealthy++;
+      else becameUnhealthy++;
+    },
+    observeZoneBuild(ms) {
+      buildSeconds.observe(ms / 1000);
+    },
+    setBuildInfo(info) {
+      buildInfo = info;
+    },
+    render(scrape) {
       const lines: string[] = [];
       const family = (name: string, type: string, help: string, samples: [string, number][]) => {
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -349,6 +492,91 @@ export function createMetrics(): Metrics {
         "Queries with a DNS cookie, by result: new (client cookie only), valid, invalid.",
         COOKIE_RESULTS.map((result, slot) => [`result="${result}"`, cookies[slot]]),
       );
+      family(
+        "healthy_dns_config_last_reload_successful",
+        "gauge",
+        "Whether the last configuration reload succeeded (1) or failed (0).",
+        [["", lastReloadOk]],
+      );
+      family(
+        "healthy_dns_config_last_reload_success_timestamp_seconds",
+        "gauge",
+        "When the configuration was last loaded successfully (start-up or SIGHUP).",
+        [["", configLoadedAt / 1000]],
+      );
+      family(
+        "healthy_dns_endpoint_up",
+        "gauge",
+        "Whether a health-checked address of a name is up (1) or down (0), by name, address and port.",
+        (scrape?.endpoints ?? []).map((e): [string, number] => [
+          `name="${labelValue(e.name)}",address="${labelValue(e.address)}",port="${e.port}"`,
+          e.up ? 1 : 0,
+        ]),
+      );
+      lines.push(
+        "# HELP healthy_dns_probe_duration_seconds Duration of health probes (TCP connects), successful or not.",
+        "# TYPE healthy_dns_probe_duration_seconds histogram",
+        ...probeSeconds.lines("healthy_dns_probe_duration_seconds"),
+      );
+      family(
+        "healthy_dns_probes_total",
+        "counter",
+        "Health probes, by result: ok, refused, timeout, unreachable or error.",
+        PROBE_RESULTS.map((result, slot): [string, number] => [`result="${result}"`, probes[slot]]),
+      );
+      family(
+        "healthy_dns_endpoint_state_changes_total",
+        "counter",
+        "Endpoints turning healthy or unhealthy (after rise/fall), by the state entered.",
+        [['to="healthy"', becameHealthy], ['to="unhealthy"', becameUnhealthy]],
+      );
+      lines.push(
+        "# HELP healthy_dns_zone_build_duration_seconds Duration of zone snapshot builds.",
+        "# TYPE healthy_dns_zone_build_duration_seconds histogram",
+        ...buildSeconds.lines("healthy_dns_zone_build_duration_seconds"),
+      );
+      family("healthy_dns_build_info", "gauge", "Version, git commit and runtime of this build.", [[
+        `version="${labelValue(buildInfo.version)}",commit="${labelValue(buildInfo.commit)}",` +
+        `runtime="${labelValue(buildInfo.runtime)}"`,
+        1,
+      ]]);
+      const stats = scrape?.process;
+      if (stats) {
+        const known = (name: string, type: string, help: string, value: number | null) => {
+          if (value !== null) family(name, type, help, [["", value]]);
+        };
+        known(
+          "process_resident_memory_bytes",
+          "gauge",
+          "Resident memory size in bytes.",
+          stats.residentBytes,
+        );
+        known(
+          "process_virtual_memory_bytes",
+          "gauge",
+          "Virtual memory size in bytes.",
+          stats.virtualBytes,
+        );
+        known(
+          "process_cpu_seconds_total",
+          "counter",
+          "Total user and system CPU time spent in seconds.",
+          stats.cpuSeconds,
+        );
+        known(
+          "process_start_time_seconds",
+          "gauge",
+          "Start time of the process since unix epoch in seconds.",
+          stats.startTimeSeconds,
+        );
+        known("process_open_fds", "gauge", "Number of open file descriptors.", stats.openFds);
+        known(
+          "process_max_fds",
+          "gauge",
+          "Maximum number of open file descriptors.",
+          stats.maxFds,
+        );
+      }
       return lines.join("\n") + "\n";
     },
   };

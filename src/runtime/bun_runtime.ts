@@ -4,6 +4,7 @@ import process from "node:process";
 import { classifyDialError } from "./classify_dial_error.ts";
 import { dialTimeout } from "./dial_timeout.ts";
 import { httpResponse } from "./http_response.ts";
+import { readProcessStats } from "./process_stats.ts";
 import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
@@ -385,6 +386,7 @@ export const bunRuntime: Runtime = Object.freeze({
   },
   env: (name: string) => process.env[name],
   exit: (code: number): never => process.exit(code),
+  processStats: readProcessStats,
   // Hands back what a one-off job (the YAML parse, a zone build) left, before the next allocates.
   collectGarbage(): void {
     Bun.gc(true);

@@ -2,6 +2,7 @@
 import { classifyDialError } from "./classify_dial_error.ts";
 import { dialTimeout } from "./dial_timeout.ts";
 import { httpResponse } from "./http_response.ts";
+import { readProcessStats } from "./process_stats.ts";
 import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
@@ -313,4 +314,5 @@ export const denoRuntime: Runtime = Object.freeze({
   },
   env: (name: string) => Deno.env.get(name),
   exit: (code: number): never => Deno.exit(code),
+  processStats: readProcessStats,
 });

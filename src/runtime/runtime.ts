@@ -93,6 +93,21 @@ export interface HttpReply {
  */
 export type HttpHandler = (method: string, path: string) => HttpReply;
 
+/**
+ * The standard `process_*` figures of the running process; null where the
+ * platform does not tell (e.g. open files outside Linux).
+ */
+export interface ProcessStats {
+  readonly residentBytes: number | null;
+  readonly virtualBytes: number | null;
+  /** User plus system CPU time. */
+  readonly cpuSeconds: number | null;
+  /** Process start, seconds since the epoch. */
+  readonly startTimeSeconds: number | null;
+  readonly openFds: number | null;
+  readonly maxFds: number | null;
+}
+
 /** Time, injectable for tests. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -150,6 +165,8 @@ export interface Runtime {
   onUncaughtError(handler: (error: unknown) => void): void;
   env(name: string): string | undefined;
   exit(code: number): never;
+  /** Memory, CPU, start time and file descriptors of this process, read now (for /metrics). */
+  processStats(): ProcessStats;
   /**
    * Runs a full garbage collection now, when the runtime offers one (Bun). Only
    * for rare moments that have just dropped a lot of memory (the config's parse,

@@ -6,7 +6,8 @@ import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
 import { buildInfo } from "../observe/build_info.ts";
 import type { Logger } from "../observe/logger.ts";
-import { createMetrics, type Metrics } from "../observe/metrics.ts";
+import { type BuildInfoLabels, createMetrics, type Metrics } from "../observe/metrics.ts";
+import { type ServerStatus, serverStatus } from "../observe/server_status.ts";
 import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
 import { createTransferService } from "../transfer/transfer_service.ts";
 import { bindDnsListener } from "./bind_dns_listener.ts";
@@ -50,6 +51,8 @@ export interface DnsServerOptions<S extends SnapshotTiming> {
   /** Re-reads the configuration the same way it was first read; used by `reload()`. */
   readonly reloadConfig: () => Promise<Config>;
   readonly metrics?: Metrics;
+  /** Version and commit for `healthy_dns_build_info` and /status; default "unknown". */
+  readonly build?: { readonly version: string; readonly commit: string };
 }
 
 /** A running server. */
@@ -63,6 +66,8 @@ export interface DnsServer {
   /** Operator overrides in force (src/server/override_watcher.ts). */
   readonly overrides: readonly OperatorOverride[];
   readonly metrics: Metrics;
+  /** The /status report, made now. */
+  status(): ServerStatus;
   /**
    * Re-reads the configuration (SIGHUP). On any error logs one line, keeps the
    * old configuration and zone serving and resolves false; on success applies
@@ -102,6 +107,9 @@ export async function startDnsServer<S extends SnapshotTiming>(
   const metrics = options.metrics ?? createMetrics();
   let config = options.config;
   let current: S | null = null;
+  /** When `current` was built, and from which health (what /status says it serves). */
+  let builtAt = 0;
+  let servedHealth: HealthView | null = null;
   let health: HealthView | null = null;
   let key: SigningKey | null = null;
   let monitor: HealthMonitorControl | null = null;
@@ -216,10 +224,11 @@ export async function startDnsServer<S extends SnapshotTiming>(
     const startedAt = runtime.clock.monotonic();
     const since = changedAt ?? startedAt;
     changedAt = null;
+    const from = health;
     try {
       const next = await deps.buildSnapshot({
         config,
-        health,
+        health: from,
         now: runtime.clock.now(),
         previous: current,
         lastSerial: current === null ? lastSerial : undefined,
@@ -230,6 +239,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       });
       if (stopped) return;
       const ms = runtime.clock.monotonic() - startedAt;
+      metrics.observeZoneBuild(ms);
       logger.debug("zone build", { reason, ms: Math.round(ms), changed: next !== current });
       const before = current;
       if (next !== before) {
@@ -249,14 +259,17 @@ export async function startDnsServer<S extends SnapshotTiming>(
           reason,
           ms: Math.round((runtime.clock.monotonic() - since) * 100) / 100,
         });
+        builtAt = runtime.clock.now();
       }
       current = next;
+      servedHealth = from;
       if (next !== before) transfer.published(before, next);
       metrics.countSnapshotBuild(true);
       metrics.setSnapshotSerial(next.serial);
       scheduleRebuild(next.refreshAt, "refresh");
     } catch (error) {
       lastBuildError = error;
+      metrics.observeZoneBuild(runtime.clock.monotonic() - startedAt);
       metrics.countSnapshotBuild(false);
       if (current === null) return; // start-up reports it
       logger.error("zone build failed; the previous zone keeps serving", {
@@ -341,6 +354,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     await rebuild("reload");
     runtime.collectGarbage?.(); // the old zone and the config parse
     metrics.countReload(true);
+    metrics.setConfigLoadedAt(runtime.clock.now());
     logger.info("configuration reloaded", {
       listen: listeners.addresses.map(formatAddress).join(","),
       serial: serving()?.serial,
@@ -348,16 +362,50 @@ export async function startDnsServer<S extends SnapshotTiming>(
     return true;
   };
 
+  const runtimeLabel = `${runtime.name} ${runtime.version}`;
+  const build = options.build ?? { version: "unknown", commit: "unknown" };
+  metrics.setBuildInfo({ ...build, runtime: runtimeLabel });
+  metrics.setConfigLoadedAt(runtime.clock.now());
+  const phase = () => stopped || draining ? "stopping" : current === null ? "starting" : "serving";
+  const status = (): ServerStatus => {
+    const zone = serving();
+    return serverStatus({
+      config,
+      phase: phase(),
+      now: runtime.clock.now(),
+      version: build.version,
+      runtime: runtimeLabel,
+      zone: zone === null ? null : { serial: zone.serial, builtAt },
+      servedHealth,
+      endpoints: monitor?.endpointStatus() ?? [],
+      lastCycleMs: monitor?.cycleDurationMs ?? null,
+    });
+  };
+  /** Per name and address, whether it is up: /metrics' `healthy_dns_endpoint_up`. */
+  const endpointUps = (report: ServerStatus) =>
+    report.names.flatMap(({ fqdn, check, addresses }) =>
+      check === null ? [] : addresses.map((address) => ({
+        name: fqdn,
+        address: address.address,
+        port: check.port,
+        up: address.state === "healthy",
+      }))
+    );
+
   try {
     await listeners.update(config.listen);
     if (config.http !== null) {
       const at = config.http;
       const handler = createHttpHandler({
-        phase: () => stopped || draining ? "stopping" : current === null ? "starting" : "serving",
+        phase,
         metrics: () => {
           if (monitor?.cycleDurationMs != null) metrics.setHealthCycleMs(monitor.cycleDurationMs);
-          return metrics.render();
+          return metrics.render({
+            endpoints: endpointUps(status()),
+            process: runtime.processStats(),
+          });
         },
+        status,
       });
       http = await runtime.serveHttp(at.hostname, at.port, handler).catch((error) => {
         throw new ConfigError(`--http ${formatAddress(at)}`, bindErrorReason(error));
@@ -381,7 +429,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
       void rebuild("health");
-    });
+    }, metrics);
     setHealth(await monitor.start());
     // The config's parse and the first health cycle's sockets, before the build allocates.
     runtime.collectGarbage?.();
@@ -415,6 +463,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       return serving()?.serial ?? 0;
     },
     metrics,
+    status,
     reload() {
       // applyReload reports its own errors; the catch only keeps the chain alive for the next SIGHUP.
       reloading = reloading.then(applyReload).catch((error) => {

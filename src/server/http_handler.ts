@@ -1,3 +1,5 @@
+import type { ServerStatus } from "../observe/server_status.ts";
+import { statusPage } from "../observe/status_page.ts";
 import type { HttpHandler, HttpReply } from "../runtime/runtime.ts";
 
 /** Where the server is in its life, as /healthz reports it. */
@@ -8,6 +10,8 @@ export interface HttpSources {
   readonly phase: () => ServerPhase;
   /** The Prometheus text (gauges that are read rather than pushed refreshed first). */
   readonly metrics: () => string;
+  /** The /status report, made now. */
+  readonly status: () => ServerStatus;
 }
 
 const TEXT = "text/plain; charset=utf-8";
@@ -22,7 +26,8 @@ function text(status: number, body: string, headers: HttpReply["headers"] = NO_S
  * The optional HTTP side, read-only: GET and HEAD only (anything else gets 405
  * with `Allow: GET, HEAD`). `/healthz` answers 200 `ok` while serving and 503
  * while starting (before the first zone) or stopping (lame duck); `/metrics`
- * the Prometheus text.
+ * the Prometheus text; `/status` the state of every name and address as JSON,
+ * and `/` the same as an HTML table.
  */
 export function createHttpHandler(sources: HttpSources): HttpHandler {
   return (method, path) => {
@@ -44,6 +49,22 @@ export function createHttpHandler(sources: HttpSources): HttpHandler {
         headers: NO_STORE,
       };
     }
-    return text(404, "not found: try /healthz or /metrics\n");
+    if (path === "/status") {
+      return {
+        status: 200,
+        contentType: "application/json; charset=utf-8",
+        body: `${JSON.stringify(sources.status(), null, 2)}\n`,
+        headers: NO_STORE,
+      };
+    }
+    if (path === "/") {
+      return {
+        status: 200,
+        contentType: "text/html; charset=utf-8",
+        body: statusPage(sources.status()),
+        headers: NO_STORE,
+      };
+    }
+    return text(404, "not found: try /, /status, /healthz or /metrics\n");
   };
 }

@@ -1,11 +1,26 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import type { ServerStatus } from "../../src/observe/server_status.ts";
 import { createHttpHandler, type ServerPhase } from "../../src/server/http_handler.ts";
+
+/** A /status report reduced to what the handler passes through. */
+const STATUS = {
+  phase: "serving",
+  generatedAt: "2026-12-02T07:00:00.000Z",
+  version: "0.1.0",
+  runtime: "bun 1.4.5",
+  zones: ["example.test"],
+  serial: 7,
+  builtAt: "2026-12-02T06:59:00.000Z",
+  health: { intervalMs: 5000, rise: 1, fall: 1, lastCycleMs: 3 },
+  names: [],
+} as ServerStatus;
+const status = () => STATUS;
 
 describe("createHttpHandler", () => {
   test("/healthz is 503 while starting or stopping, 200 while serving", () => {
     let phase: ServerPhase = "starting";
-    const handler = createHttpHandler({ phase: () => phase, metrics: () => "" });
+    const handler = createHttpHandler({ phase: () => phase, metrics: () => "", status });
     assert.deepEqual([handler("GET", "/healthz").status, handler("GET", "/healthz").body], [
       503,
       "starting\n",
@@ -27,6 +42,7 @@ describe("createHttpHandler", () => {
     const handler = createHttpHandler({
       phase: () => "serving",
       metrics: () => `healthy_dns_scrapes ${++scrapes}\n`,
+      status,
     });
     const reply = handler("GET", "/metrics");
     assert.equal(reply.status, 200);
@@ -37,12 +53,24 @@ describe("createHttpHandler", () => {
   });
 
   test("other methods get 405 with Allow; unknown paths 404", () => {
-    const handler = createHttpHandler({ phase: () => "serving", metrics: () => "" });
+    const handler = createHttpHandler({ phase: () => "serving", metrics: () => "", status });
     for (const method of ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
       const reply = handler(method, "/metrics");
       assert.equal(reply.status, 405, method);
       assert.equal(reply.headers?.allow, "GET, HEAD");
     }
     assert.equal(handler("GET", "/nope").status, 404);
+  });
+
+  test("/status is the report as JSON, / the HTML page", () => {
+    const handler = createHttpHandler({ phase: () => "serving", metrics: () => "", status });
+    const json = handler("GET", "/status");
+    assert.equal(json.status, 200);
+    assert.match(json.contentType, /^application\/json/);
+    assert.deepEqual(JSON.parse(json.body), STATUS);
+    const page = handler("GET", "/");
+    assert.equal(page.status, 200);
+    assert.match(page.contentType, /^text\/html; charset=utf-8$/);
+    assert.match(page.body, /<h1>healthy-dns: example.test<\/h1>/);
   });
 });

@@ -1,0 +1,172 @@
+import type { Config } from "../config/config.ts";
+import { endpointKey } from "../health/endpoint_key.ts";
+import type { EndpointStatus } from "../health/endpoint_status.ts";
+import type { HealthView } from "../health/health_view.ts";
+import { servedAddresses } from "../zone/served_addresses.ts";
+
+/**
+ * An address's state on /status: the probe states, or `static` for an address
+ * of a record without a health check (always served, never probed).
+ */
+export type AddressState = "healthy" | "unhealthy" | "unknown" | "static";
+
+/** The last probe of an address, as /status shows it. */
+export interface ProbeReport {
+  /** When its result came in (ISO 8601). */
+  readonly at: string;
+  readonly ok: boolean;
+  /** Why it failed: refused, timeout, unreachable or error; null when it succeeded. */
+  readonly reason: string | null;
+  /** The system's message for a failure, null on success. */
+  readonly detail: string | null;
+  /** Connect latency, or time until the failure, in milliseconds (one decimal). */
+  readonly ms: number;
+}
+
+/** One address of one name. */
+export interface AddressStatus {
+  readonly address: string;
+  readonly state: AddressState;
+  /** Since when `state` holds (ISO 8601), null when not known (static addresses). */
+  readonly since: string | null;
+  readonly lastProbe: ProbeReport | null;
+  /** Consecutive successful probes; `rise` of them turn an unhealthy address healthy. */
+  readonly successes: number;
+  /** Consecutive failed probes; `fall` of them turn a healthy address unhealthy. */
+  readonly failures: number;
+  /**
+   * An operator override (`up` or `down`) in force for this address, or null.
+   * Always null until overrides exist.
+   */
+  readonly override: null;
+  /** Whether the zone being served answers with this address now. */
+  readonly served: boolean;
+}
+
+/** One configured name. */
+export interface NameStatus {
+  /** Relative, as configured (`www`). */
+  readonly name: string;
+  /** Under the hosted zone (`www.example.com`); alias zones serve the same. */
+  readonly fqdn: string;
+  /** The health check, or null for a static record. */
+  readonly check: { readonly port: number; readonly timeoutMs: number } | null;
+  /** What the name serves when no address is healthy: none, all or fallback. */
+  readonly whenAllDown: "none" | "all" | "fallback";
+  /** The addresses the zone being served answers with now (A and AAAA), in config order. */
+  readonly serving: readonly string[];
+  readonly addresses: readonly AddressStatus[];
+}
+
+/** The whole of GET /status. */
+export interface ServerStatus {
+  readonly phase: "starting" | "serving" | "stopping";
+  /** When this report was made (ISO 8601). */
+  readonly generatedAt: string;
+  readonly version: string;
+  readonly runtime: string;
+  /** Served zones: the hosted zone first, then the alias zones. */
+  readonly zones: readonly string[];
+  /** SOA serial of the zone being served, null before the first build. */
+  readonly serial: number | null;
+  /** When the zone being served was built (ISO 8601), null before the first build. */
+  readonly builtAt: string | null;
+  readonly health: {
+    readonly intervalMs: number;
+    readonly rise: number;
+    readonly fall: number;
+    /** Duration of the last completed check cycle, null before the first. */
+    readonly lastCycleMs: number | null;
+  };
+  readonly names: readonly NameStatus[];
+}
+
+/** What `serverStatus` reads. */
+export interface StatusInput {
+  readonly config: Config;
+  readonly phase: ServerStatus["phase"];
+  readonly now: number;
+  readonly version: string;
+  readonly runtime: string;
+  /** The zone being served, or null before the first build. */
+  readonly zone: { readonly serial: number; readonly builtAt: number } | null;
+  /** The health the zone being served was built from, or null before the first build. */
+  readonly servedHealth: HealthView | null;
+  /** The health monitor's view of every probed endpoint. */
+  readonly endpoints: readonly EndpointStatus[];
+  readonly lastCycleMs: number | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const tenth = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * The /status report: every configured name and address with its probe state
+ * and what the name serves now. Derived afresh per request from the config,
+ * the health monitor and the zone being served; nothing here is on the query path.
+ */
+export function serverStatus(input: StatusInput): ServerStatus {
+  const { config } = input;
+  const byKey = new Map(input.endpoints.map((e) => [endpointKey(e.address, e.port), e]));
+  const names = config.records.map((record): NameStatus => {
+    const check = record.check;
+    const serving = input.servedHealth === null ? [] : servedAddresses(record, input.servedHealth);
+    const addresses = record.addresses.map((address): AddressStatus => {
+      const served = serving.includes(address);
+      if (check === null) {
+        return {
+          address,
+          state: "static",
+          since: null,
+          lastProbe: null,
+          successes: 0,
+          failures: 0,
+          override: null,
+          served,
+        };
+      }
+      const endpoint = byKey.get(endpointKey(address, check.port));
+      const probe = endpoint?.lastProbe ?? null;
+      return {
+        address,
+        state: endpoint?.state ?? "unknown",
+        since: endpoint === undefined ? null : iso(endpoint.since),
+        lastProbe: probe === null || endpoint?.lastProbeAt == null ? null : {
+          at: iso(endpoint.lastProbeAt),
+          ok: probe.ok,
+          reason: probe.ok ? null : probe.reason,
+          detail: probe.ok ? null : probe.detail,
+          ms: tenth(probe.ms),
+        },
+        successes: endpoint?.successes ?? 0,
+        failures: endpoint?.failures ?? 0,
+        override: null,
+        served,
+      };
+    });
+    return {
+      name: record.name,
+      fqdn: `${record.name}.${config.hostedZone}`,
+      check: check === null ? null : { port: check.port, timeoutMs: check.timeoutMs },
+      whenAllDown: record.whenAllDown.kind,
+      serving,
+      addresses,
+    };
+  });
+  return {
+    phase: input.phase,
+    generatedAt: iso(input.now),
+    version: input.version,
+    runtime: input.runtime,
+    zones: [config.hostedZone, ...config.aliasZones],
+    serial: input.zone?.serial ?? null,
+    builtAt: input.zone === null ? null : iso(input.zone.builtAt),
+    health: {
+      intervalMs: config.health.intervalMs,
+      rise: config.health.rise,
+      fall: config.health.fall,
+      lastCycleMs: input.lastCycleMs === null ? null : tenth(input.lastCycleMs),
+    },
+    names,
+  };
+}

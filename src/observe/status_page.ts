@@ -1,0 +1,111 @@
+import type { AddressStatus, NameStatus, ServerStatus } from "./server_status.ts";
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+function html(text: string | number): string {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** How often the page reloads itself: the check interval, between 1 and 10 seconds. */
+function refreshSeconds(status: ServerStatus): number {
+  return Math.min(10, Math.max(1, Math.round(status.health.intervalMs / 1000)));
+}
+
+/** "3 s ago", "2 min ago": how long before `now` an ISO time was. */
+function ago(isoTime: string | null, now: number): string {
+  if (isoTime === null) return "";
+  const seconds = Math.max(0, Math.round((now - Date.parse(isoTime)) / 1000));
+  if (seconds < 120) return `${seconds} s ago`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
+function lastProbe(address: AddressStatus): string {
+  const probe = address.lastProbe;
+  if (probe === null) return "";
+  return probe.ok ? "ok" : `${probe.reason}${probe.detail ? `: ${probe.detail}` : ""}`;
+}
+
+function counters(address: AddressStatus, status: ServerStatus): string {
+  if (address.state === "static") return "";
+  return address.state === "healthy"
+    ? `${address.failures}/${status.health.fall} failed`
+    : `${address.successes}/${status.health.rise} ok`;
+}
+
+function rows(name: NameStatus, status: ServerStatus, now: number): string {
+  const check = name.check === null ? "static" : `TCP ${name.check.port}`;
+  return name.addresses.map((address, index) => {
+    const cells = [
+      index === 0
+        ? `<th scope="row" rowspan="${name.addresses.length}">${html(name.fqdn)}</th>`
+        : "",
+      `<td class="address">${html(address.address)}</td>`,
+      `<td>${html(check)}</td>`,
+      `<td class="state">${html(address.state)}</td>`,
+      `<td title="${html(address.since ?? "")}">${html(ago(address.since, now))}</td>`,
+      `<td class="probe">${html(lastProbe(address))}</td>`,
+      `<td class="num">${address.lastProbe === null ? "" : html(address.lastProbe.ms)}</td>`,
+      `<td>${html(counters(address, status))}</td>`,
+      `<td>${address.override === null ? "" : html(address.override)}</td>`,
+      `<td class="served">${address.served ? "yes" : "no"}</td>`,
+    ];
+    return `<tr class="${html(address.state)}" data-name="${html(name.fqdn)}" data-address="${
+      html(address.address)
+    }" data-state="${html(address.state)}">${cells.join("")}</tr>`;
+  }).join("\n");
+}
+
+/**
+ * The status page served at `/`: one self-contained HTML document (inline
+ * CSS, no script, no external asset) with the /status report as a table,
+ * reloading itself every check interval (1 to 10 s).
+ */
+export function statusPage(status: ServerStatus): string {
+  const now = Date.parse(status.generatedAt);
+  const body = status.names.map((name) => rows(name, status, now)).join("\n");
+  const served = status.names.reduce((sum, name) => sum + (name.serving.length > 0 ? 1 : 0), 0);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${refreshSeconds(status)}">
+<title>healthy-dns: ${html(status.zones[0])}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; background: #fff; }
+h1 { font-size: 1.3em; margin: 0 0 .3em; }
+p { margin: .2em 0 1em; color: #555; }
+table { border-collapse: collapse; }
+th, td { padding: .3em .7em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+thead th { background: #f3f3f3; }
+th[scope=row] { font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.healthy td.state { color: #0a6b2b; font-weight: 600; }
+tr.unhealthy td.state { color: #b00020; font-weight: 600; }
+tr.unknown td.state { color: #8a6d00; }
+tr.unhealthy td.probe { color: #b00020; }
+@media (prefers-color-scheme: dark) {
+  body { color: #ddd; background: #161616; } p { color: #aaa; }
+  th, td { border-color: #333; } thead th { background: #222; }
+  tr.healthy td.state { color: #5fd38a; } tr.unhealthy td.state, tr.unhealthy td.probe { color: #ff7a8a; }
+}
+</style>
+</head>
+<body>
+<h1>healthy-dns: ${html(status.zones.join(", "))}</h1>
+<p id="summary">${html(status.phase)} · serial ${html(status.serial ?? "none")} · built ${
+    html(ago(status.builtAt, now) || "not yet")
+  } · ${served} of ${status.names.length} names answer with addresses · rise/fall ${status.health.rise}/${status.health.fall} · ${
+    html(status.version)
+  } on ${html(status.runtime)} · <a href="status">JSON</a> · <a href="metrics">metrics</a></p>
+<table>
+<thead><tr><th>Name</th><th>Address</th><th>Check</th><th>State</th><th>Since</th><th>Last probe</th><th>ms</th><th>Rise/fall</th><th>Override</th><th>Served</th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+<p>Generated ${html(status.generatedAt)}; reloads every ${refreshSeconds(status)} s.</p>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,159 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { EndpointStatus } from "../../src/health/endpoint_status.ts";
+import type { HealthView } from "../../src/health/health_view.ts";
+import { serverStatus, type StatusInput } from "../../src/observe/server_status.ts";
+import { statusPage } from "../../src/observe/status_page.ts";
+import { healthConfig } from "../helpers/health_config.ts";
+
+const T0 = Date.UTC(2026, 11, 2, 7, 0, 0);
+
+/** www on 192.0.2.1 (healthy) and 192.0.2.2 (down, refused), api on 192.0.2.3 (not probed yet), static. */
+function input(overrides: Partial<StatusInput> = {}): StatusInput {
+  const config = healthConfig(
+    [
+      { name: "www", addresses: ["192.0.2.1", "192.0.2.2"], port: 443 },
+      { name: "api", addresses: ["192.0.2.3"], port: 8443, timeoutMs: 900 },
+    ],
+    { rise: 2, fall: 3 },
+    [{ name: "static", addresses: ["192.0.2.10"], check: null, whenAllDown: { kind: "none" } }],
+  );
+  const endpoints: EndpointStatus[] = [
+    {
+      address: "192.0.2.1",
+      port: 443,
+      state: "healthy",
+      since: T0 - 60_000,
+      lastProbe: { ok: true, ms: 1.234 },
+      lastProbeAt: T0 - 1000,
+      successes: 7,
+      failures: 0,
+    },
+    {
+      address: "192.0.2.2",
+      port: 443,
+      state: "unhealthy",
+      since: T0 - 5000,
+      lastProbe: { ok: false, reason: "refused", ms: 0.5, detail: "connection <refused>" },
+      lastProbeAt: T0 - 1000,
+      successes: 0,
+      failures: 4,
+    },
+    {
+      address: "192.0.2.3",
+      port: 8443,
+      state: "unknown",
+      since: T0 - 10,
+      lastProbe: null,
+      lastProbeAt: null,
+      successes: 0,
+      failures: 0,
+    },
+  ];
+  const healthy: HealthView = { isHealthy: (address) => address === "192.0.2.1" };
+  return {
+    config,
+    phase: "serving",
+    now: T0,
+    version: "0.1.0",
+    runtime: "deno 2.9.6",
+    zone: { serial: 42, builtAt: T0 - 4000 },
+    servedHealth: healthy,
+    endpoints,
+    lastCycleMs: 12.345,
+    ...overrides,
+  };
+}
+
+describe("serverStatus", () => {
+  test("every name and address: check, state, since, last probe, counters, override, served", () => {
+    const status = serverStatus(input());
+    assert.equal(status.phase, "serving");
+    assert.deepEqual(status.zones, ["example.test", "alias.test"]);
+    assert.equal(status.serial, 42);
+    assert.equal(status.builtAt, "2026-12-02T06:59:56.000Z");
+    assert.deepEqual(status.health, { intervalMs: 100, rise: 2, fall: 3, lastCycleMs: 12.3 });
+    assert.deepEqual(status.names.map((n) => [n.fqdn, n.check, n.serving]), [
+      ["www.example.test", { port: 443, timeoutMs: 300 }, ["192.0.2.1"]],
+      ["api.example.test", { port: 8443, timeoutMs: 900 }, []],
+      ["static.example.test", null, ["192.0.2.10"]],
+    ]);
+    assert.deepEqual(status.names[0].addresses, [
+      {
+        address: "192.0.2.1",
+        state: "healthy",
+        since: "2026-12-02T06:59:00.000Z",
+        lastProbe: {
+          at: "2026-12-02T06:59:59.000Z",
+          ok: true,
+          reason: null,
+          detail: null,
+          ms: 1.2,
+        },
+        successes: 7,
+        failures: 0,
+        override: null,
+        served: true,
+      },
+      {
+        address: "192.0.2.2",
+        state: "unhealthy",
+        since: "2026-12-02T06:59:55.000Z",
+        lastProbe: {
+          at: "2026-12-02T06:59:59.000Z",
+          ok: false,
+          reason: "refused",
+          detail: "connection <refused>",
+          ms: 0.5,
+        },
+        successes: 0,
+        failures: 4,
+        override: null,
+        served: false,
+      },
+    ]);
+    assert.equal(status.names[1].addresses[0].state, "unknown");
+    assert.equal(status.names[1].addresses[0].lastProbe, null);
+    assert.deepEqual(status.names[2].addresses[0], {
+      address: "192.0.2.10",
+      state: "static",
+      since: null,
+      lastProbe: null,
+      successes: 0,
+      failures: 0,
+      override: null,
+      served: true,
+    });
+  });
+
+  test("before the first build: no serial, nothing served", () => {
+    const status = serverStatus(input({ phase: "starting", zone: null, servedHealth: null }));
+    assert.equal(status.serial, null);
+    assert.equal(status.builtAt, null);
+    assert.deepEqual(status.names.map((n) => n.serving), [[], [], []]);
+  });
+});
+
+describe("statusPage", () => {
+  test("one table row per address with its state, escaped, refreshing itself, no script", () => {
+    const page = statusPage(serverStatus(input()));
+    assert.match(page, /^<!DOCTYPE html>/);
+    assert.match(page, /<meta http-equiv="refresh" content="1">/);
+    assert.doesNotMatch(page, /<script|src=|href="http/i);
+    const rows = [
+      ...page.matchAll(
+        /<tr class="[^"]*" data-name="([^"]+)" data-address="([^"]+)" data-state="([^"]+)">/g,
+      ),
+    ]
+      .map((m) => m.slice(1));
+    assert.deepEqual(rows, [
+      ["www.example.test", "192.0.2.1", "healthy"],
+      ["www.example.test", "192.0.2.2", "unhealthy"],
+      ["api.example.test", "192.0.2.3", "unknown"],
+      ["static.example.test", "192.0.2.10", "static"],
+    ]);
+    assert.match(page, /refused: connection &#60;refused&#62;/);
+    assert.match(page, /0\/2 ok/);
+    assert.match(page, /0\/3 failed/);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The status page in a real browser: Debian's chromium, headless, driven by
+ * playwright-core through its executable path (no browser download). Runs
+ * under both Deno and Bun.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Page } from "playwright-core";
+import type { ServerStatus } from "../../src/observe/server_status.ts";
+import { startStatusSetup } from "../helpers/status_setup.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const installed = spawnSync(CHROMIUM, ["--version"], { stdio: "ignore" }).status === 0;
+// CI installs chromium (.ci/run), so there a missing browser is a failure, not a skip.
+const SKIP = installed || process.env.CI === "true"
+  ? false
+  : `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`;
+
+/** The table as the browser renders it: one entry per row, cells by column heading. */
+function readTable(page: Page): Promise<Record<string, string>[]> {
+  return page.$$eval("table", ([table]) => {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent ?? "");
+    const rows = [...table.querySelectorAll("tbody tr")];
+    let name = "";
+    return rows.map((row) => {
+      const cells = [...row.children].map((cell) => (cell.textContent ?? "").trim());
+      // The name cell spans the rows of its addresses; later rows lack it.
+      if (row.querySelector("th")) name = cells.shift() ?? "";
+      const entry: Record<string, string> = { Name: name };
+      cells.forEach((text, i) => (entry[headings[i + 1]] = text));
+      return entry;
+    });
+  });
+}
+
+describe("the status page in chromium", { skip: SKIP }, () => {
+  test("shows every address's state as a table and refreshes itself when a backend stops", {
+    timeout: 120_000,
+  }, async () => {
+    const setup = await startStatusSetup();
+    const profile = mkdtempSync(join(tmpdir(), "healthy-dns-chromium-"));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+    });
+    try {
+      const page = await context.newPage();
+      const requested: string[] = [];
+      page.on("request", (request) => requested.push(request.url()));
+      const response = await page.goto(`${setup.base}/`);
+      assert.equal(response?.status(), 200);
+      assert.match(await page.title(), /^healthy-dns: status\.test$/);
+
+      const before = await readTable(page);
+      const status = await (await fetch(`${setup.base}/status`)).json() as ServerStatus;
+      assert.deepEqual(
+        before.map((row) => [row.Name, row.Address, row.State, row.Served]),
+        status.names.flatMap((name) =>
+          name.addresses.map((a) => [name.fqdn, a.address, a.state, a.served ? "yes" : "no"])
+        ),
+      );
+      assert.deepEqual(before.map((row) => [row.Address, row.State, row.Served]), [
+        ["127.0.0.1", "healthy", "yes"],
+        ["127.0.0.2", "healthy", "yes"],
+        ["192.0.2.10", "static", "yes"],
+      ]);
+      assert.equal(before[0]["Last probe"], "ok");
+      assert.equal(before[0].Check, `TCP ${setup.first.port}`);
+
+      await setup.second.stop();
+      // No reload from here: the page's own refresh must bring the change.
+      await page.waitForFunction(
+        () =>
+          document.querySelector('tr[data-address="127.0.0.2"] td.state')?.textContent ===
+            "unhealthy",
+        null,
+        { timeout: 30_000, polling: 100 },
+      );
+      const after = await readTable(page);
+      assert.deepEqual(after.map((row) => [row.Address, row.State, row.Served]), [
+        ["127.0.0.1", "healthy", "yes"],
+        ["127.0.0.2", "unhealthy", "no"],
+        ["192.0.2.10", "static", "yes"],
+      ]);
+      assert.match(after[1]["Last probe"], /^refused/);
+      // Self-contained: the browser fetched nothing but the page itself.
+      assert.ok(
+        requested.every((url) => url === `${setup.base}/`),
+        `requests: ${requested.join(", ")}`,
+      );
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      await setup.stop();
+    }
+  });
+});

@@ -99,11 +99,15 @@ export interface Metrics {
   render(scrape?: Scrape): string;
 }
 
-/** The labels of `healthy_dns_build_info`. */
+/** The labels of `healthy_dns_build_info` (src/observe/build_info.ts says where they come from). */
 export interface BuildInfoLabels {
   readonly version: string;
+  /** The git commit, or `from source`. */
   readonly commit: string;
+  /** Runtime and its version, e.g. `bun 1.4.5`. */
   readonly runtime: string;
+  /** Release target or os-arch, e.g. `linux-x64`. */
+  readonly target: string;
 }
 
 /** One (name, address, port) a health-checked name uses, and whether it is up. */
@@ -284,7 +288,12 @@ export function createMetrics(): Metrics {
   const buildSeconds = histogram(BUILD_BUCKETS);
   let configLoadedAt = 0;
   let lastReloadOk = 1;
-  let buildInfo: BuildInfoLabels = { version: "unknown", commit: "unknown", runtime: "unknown" };
+  let buildInfo: BuildInfoLabels = {
+    version: "unknown",
+    commit: "unknown",
+    runtime: "unknown",
+    target: "unknown",
+  };
 
   const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
@@ -535,11 +544,16 @@ export function createMetrics(): Metrics {
         "# TYPE healthy_dns_zone_build_duration_seconds histogram",
         ...buildSeconds.lines("healthy_dns_zone_build_duration_seconds"),
       );
-      family("healthy_dns_build_info", "gauge", "Version, git commit and runtime of this build.", [[
-        `version="${labelValue(buildInfo.version)}",commit="${labelValue(buildInfo.commit)}",` +
-        `runtime="${labelValue(buildInfo.runtime)}"`,
-        1,
-      ]]);
+      family(
+        "healthy_dns_build_info",
+        "gauge",
+        "Version, git commit, runtime and target of this build.",
+        [[
+          `version="${labelValue(buildInfo.version)}",commit="${labelValue(buildInfo.commit)}",` +
+          `runtime="${labelValue(buildInfo.runtime)}",target="${labelValue(buildInfo.target)}"`,
+          1,
+        ]],
+      );
       const stats = scrape?.process;
       if (stats) {
         const known = (name: string, type: string, help: string, value: number | null) => {

@@ -51,8 +51,6 @@ export interface DnsServerOptions<S extends SnapshotTiming> {
   /** Re-reads the configuration the same way it was first read; used by `reload()`. */
   readonly reloadConfig: () => Promise<Config>;
   readonly metrics?: Metrics;
-  /** Version and commit for `healthy_dns_build_info` and /status; default "unknown". */
-  readonly build?: { readonly version: string; readonly commit: string };
 }
 
 /** A running server. */
@@ -362,9 +360,14 @@ export async function startDnsServer<S extends SnapshotTiming>(
     return true;
   };
 
-  const runtimeLabel = `${runtime.name} ${runtime.version}`;
-  const build = options.build ?? { version: "unknown", commit: "unknown" };
-  metrics.setBuildInfo({ ...build, runtime: runtimeLabel });
+  const build = buildInfo(runtime);
+  const runtimeLabel = `${build.runtime} ${build.runtimeVersion}`;
+  metrics.setBuildInfo({
+    version: build.version,
+    commit: build.commit ?? "from source",
+    runtime: runtimeLabel,
+    target: build.target,
+  });
   metrics.setConfigLoadedAt(runtime.clock.now());
   const phase = () => stopped || draining ? "stopping" : current === null ? "starting" : "serving";
   const status = (): ServerStatus => {
@@ -419,7 +422,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       processSecret,
     );
     guard = createQueryGuard(config.rateLimit, cookieSecrets.secrets, runtime.clock);
-    const started = startupLine(buildInfo(runtime), config, key, cookieSecrets.source);
+    const started = startupLine(build, config, key, cookieSecrets.source);
     logger.info(started.message, started.fields);
     await logWarnings(config, key);
     await overrides.load();

@@ -38,22 +38,24 @@ describe("serve's start-up line", () => {
     );
     const server = await spawnServer(["--config", configPath]);
     try {
-      const line = server.stderr().split("\n").find((text) => / info starting /.test(text));
+      const line = server.stderr().split("\n").find((text) =>
+        / level=info msg="starting /.test(text)
+      );
       assert.ok(line !== undefined, server.stderr());
       assert.match(
         line,
         new RegExp(
-          ` info starting healthy-dns ${
+          ` level=info msg="starting healthy-dns ${
             pkg.version.replaceAll(".", "\\.")
-          } \\(from source, (deno|bun) [\\d.]+, [a-z0-9-]+\\) config=${configPath} ` +
+          } \\(from source, (deno|bun) [\\d.]+, [a-z0-9-]+\\)" config=${configPath} ` +
             `zone=example\\.test aliases=example\\.net names=2 endpoints=2 ` +
             `dnssec=ECDSAP256SHA256 key_tag=${keyTag} rate_limit=200/s cookie_secret=random$`,
         ),
       );
       // Logged once, before the ready line.
       const lines = server.stderr().split("\n");
-      assert.equal(lines.filter((text) => / info starting /.test(text)).length, 1);
-      assert.ok(lines.indexOf(line) < lines.findIndex((text) => / info ready /.test(text)));
+      assert.equal(lines.filter((text) => / msg="starting /.test(text)).length, 1);
+      assert.ok(lines.indexOf(line) < lines.findIndex((text) => / msg=ready /.test(text)));
     } finally {
       server.kill("SIGTERM");
       await server.exited;

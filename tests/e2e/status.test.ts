@@ -105,7 +105,7 @@ describe("/status, / and /metrics over real sockets", () => {
       assert.match(metrics, /^healthy_dns_zone_build_duration_seconds_count [2-9]\d*$/m);
       assert.match(
         metrics,
-        /^healthy_dns_build_info\{version="[^"]+",commit="[^"]+",runtime="(deno|bun) [^"]+"\} 1$/m,
+        /^healthy_dns_build_info\{version="[^"]+",commit="[^"]+",runtime="(deno|bun) [^"]+",target="[a-z0-9-]+"\} 1$/m,
       );
       assert.match(metrics, /^process_resident_memory_bytes [1-9]\d*$/m);
       assert.match(metrics, /^process_cpu_seconds_total [0-9.e-]+$/m);

@@ -105,7 +105,12 @@ describe("createMetrics", () => {
     metrics.observeZoneBuild(3);
     metrics.setConfigLoadedAt(1_764_658_800_500);
     metrics.countReload(false);
-    metrics.setBuildInfo({ version: "1.2.3", commit: "abc1234", runtime: 'bun "1.4.5"' });
+    metrics.setBuildInfo({
+      version: "1.2.3",
+      commit: "abc1234",
+      runtime: 'bun "1.4.5"',
+      target: "linux-x64",
+    });
     const text = metrics.render();
     assert.match(text, /^healthy_dns_endpoint_state_changes_total\{to="unhealthy"\} 2$/m);
     assert.match(text, /^healthy_dns_endpoint_state_changes_total\{to="healthy"\} 1$/m);
@@ -115,7 +120,7 @@ describe("createMetrics", () => {
     assert.match(text, /^healthy_dns_config_last_reload_successful 0$/m);
     assert.match(
       text,
-      /^healthy_dns_build_info\{version="1.2.3",commit="abc1234",runtime="bun \\"1.4.5\\""\} 1$/m,
+      /^healthy_dns_build_info\{version="1.2.3",commit="abc1234",runtime="bun \\"1.4.5\\"",target="linux-x64"\} 1$/m,
     );
   });
 

@@ -28,8 +28,8 @@ function lastProbe(address: AddressStatus): string {
 function counters(address: AddressStatus, status: ServerStatus): string {
   if (address.state === "static") return "";
   return address.state === "healthy"
-    ? `${address.failures}/${status.health.fall} failed`
-    : `${address.successes}/${status.health.rise} ok`;
+    ? `${address.failures}/${status.health.fall} to fall`
+    : `${address.successes}/${status.health.rise} to rise`;
 }
 
 function rows(name: NameStatus, status: ServerStatus, now: number): string {
@@ -76,7 +76,8 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; backgro
 h1 { font-size: 1.3em; margin: 0 0 .3em; }
 p { margin: .2em 0 1em; color: #555; }
 table { border-collapse: collapse; }
-th, td { padding: .3em .7em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+th, td { padding: .3em .7em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; white-space: nowrap; }
+td.probe { white-space: normal; }
 thead th { background: #f3f3f3; }
 th[scope=row] { font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -99,7 +100,7 @@ tr.unhealthy td.probe { color: #b00020; }
     html(status.version)
   } on ${html(status.runtime)} · <a href="status">JSON</a> · <a href="metrics">metrics</a></p>
 <table>
-<thead><tr><th>Name</th><th>Address</th><th>Check</th><th>State</th><th>Since</th><th>Last probe</th><th>ms</th><th>Rise/fall</th><th>Override</th><th>Served</th></tr></thead>
+<thead><tr><th>Name</th><th>Address</th><th>Check</th><th>State</th><th>Since</th><th>Last probe</th><th>Latency ms</th><th>Rise/fall</th><th>Override</th><th>Served</th></tr></thead>
 <tbody>
 ${body}
 </tbody>

@@ -153,7 +153,7 @@ describe("statusPage", () => {
       ["static.example.test", "192.0.2.10", "static"],
     ]);
     assert.match(page, /refused: connection &#60;refused&#62;/);
-    assert.match(page, /0\/2 ok/);
-    assert.match(page, /0\/3 failed/);
+    assert.match(page, /0\/2 to rise/);
+    assert.match(page, /0\/3 to fall/);
   });
 });

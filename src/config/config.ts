@@ -178,7 +178,7 @@ export interface Config {
   readonly tcp: TcpConfig;
   readonly rateLimit: RateLimitConfig;
   readonly cookies: CookieConfig;
-  /** HTTP listener for /metrics and /healthz, or null for none. */
+  /** HTTP listener for the status page, /status, /metrics and /healthz, or null for none. */
   readonly http: ListenAddress | null;
   /** Zone transfer to secondaries, or null: AXFR/IXFR refused as without it. */
   readonly transfer: TransferConfig | null;

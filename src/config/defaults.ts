@@ -82,7 +82,7 @@ export const DEFAULTS = Object.freeze({
   }),
   /** Cookie secrets: none configured (the state_dir file, else a random one). */
   cookieSecrets: Object.freeze([]) as readonly string[],
-  /** Port of the HTTP listener (/metrics, /healthz) when `--http` names only an address. */
+  /** Port of the HTTP listener (/, /status, /metrics, /healthz) when `--http` names only an address. */
   httpPort: 9153,
   /** `--state-dir` default: none, so nothing is persisted across restarts. */
   stateDir: null as string | null,

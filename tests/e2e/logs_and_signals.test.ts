@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseLogfmt } from "../helpers/logfmt.ts";
 import { type CliProcess, freePort, spawnServer, udpExchange } from "../helpers/server_harness.ts";
-import { openTcpBackend } from "../helpers/tcp_backend.ts";
+import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
@@ -32,17 +32,52 @@ function writeConfig(dir: string, dnsPort: number, httpPort: number, backendPort
 /** stderr lines, without the empty one after the last newline. */
 const lines = (cli: CliProcess) => cli.stderr().split("\n").filter((line) => line !== "");
 
+/** A server run through the CLI on a fresh config file, with a backend for its one checked name. */
+interface Run {
+  readonly server: CliProcess;
+  readonly file: string;
+  readonly port: number;
+  readonly httpPort: number;
+  readonly backend: TcpBackend;
+}
+
+/**
+ * Starts `healthy-dns --config FILE ...extra`, runs `body`, then ends the
+ * server (SIGTERM, and SIGKILL if it is still there), the backend and the
+ * files. Returns every line the server logged.
+ */
+async function withServer(
+  extra: readonly string[],
+  body: (run: Run) => Promise<void>,
+): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "healthy-dns-logs-"));
+  const backend = await openTcpBackend("127.0.0.1");
+  const port = await freePort();
+  const httpPort = await freePort();
+  const file = writeConfig(dir, port, httpPort, backend.port);
+  try {
+    const server = await spawnServer(["--config", file, ...extra]);
+    try {
+      await body({ server, file, port, httpPort, backend });
+    } finally {
+      server.kill("SIGTERM");
+      const timer = setTimeout(() => server.kill("SIGKILL"), 10_000);
+      await server.exited;
+      clearTimeout(timer);
+    }
+    return lines(server);
+  } finally {
+    await backend.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Runs a server through start-up, a backend going down, a reload and SIGTERM,
  * and returns every line it logged.
  */
-async function runAndCollect(extra: readonly string[]): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), "healthy-dns-logs-"));
-  const backend = await openTcpBackend("127.0.0.1");
-  const port = await freePort();
-  const file = writeConfig(dir, port, await freePort(), backend.port);
-  const server = await spawnServer(["--config", file, "--log-level", "debug", ...extra]);
-  try {
+function runAndCollect(extra: readonly string[]): Promise<string[]> {
+  return withServer(["--log-level", "debug", ...extra], async ({ server, port, backend }) => {
     await backend.stop();
     // logfmt `new=unhealthy` or JSON `"new":"unhealthy"`.
     await server.waitForLine(/health state changed.*new"?[=:]"?unhealthy/);
@@ -50,13 +85,7 @@ async function runAndCollect(extra: readonly string[]): Promise<string[]> {
     await server.waitForLine(/configuration reloaded/);
     // A query, so that nothing but the log is left to check.
     assert.notEqual(await udpExchange(port, makeQuery("static.logs.test", "A")), null);
-  } finally {
-    server.kill("SIGTERM");
-    await server.exited;
-    await backend.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return lines(server);
+  });
 }
 
 describe("log lines of a real server run", () => {
@@ -113,11 +142,7 @@ describe("log lines of a real server run", () => {
 
 describe("signals", () => {
   test("SIGHUP applies a new log_level without a restart", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "healthy-dns-level-"));
-    const backend = await openTcpBackend("127.0.0.1");
-    const file = writeConfig(dir, await freePort(), await freePort(), backend.port);
-    const server = await spawnServer(["--config", file]);
-    try {
+    await withServer([], async ({ server, file }) => {
       const debugLines = () => lines(server).filter((line) => / level=debug /.test(line));
       assert.deepEqual(debugLines(), []);
       writeFileSync(file, `log_level: debug\n${readFileSync(file, "utf8")}`);
@@ -125,23 +150,12 @@ describe("signals", () => {
       await server.waitForLine(/msg="log level changed" from=info to=debug/);
       // Cycles run every 100 ms: their debug summaries now appear.
       await waitFor("a debug line", () => debugLines().length > 0, 10_000);
-    } finally {
-      server.kill("SIGTERM");
-      await server.exited;
-      await backend.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test("SIGTERM with --lame-duck: DNS still answers while /healthz says 503, then exit 0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "healthy-dns-lameduck-"));
-    const backend = await openTcpBackend("127.0.0.1");
-    const port = await freePort();
-    const httpPort = await freePort();
-    const file = writeConfig(dir, port, httpPort, backend.port);
-    const server = await spawnServer(["--config", file, "--lame-duck", "30s"]);
-    const healthz = async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status;
-    try {
+    await withServer(["--lame-duck", "30s"], async ({ server, port, httpPort }) => {
+      const healthz = async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status;
       assert.equal(await healthz(), 200);
       server.kill("SIGTERM");
       await server.waitForLine(/msg="lame duck/);
@@ -152,30 +166,16 @@ describe("signals", () => {
       assert.equal(await server.exited, 0);
       assert.match(server.stderr(), /msg="stopping now" signal=SIGTERM/);
       assert.equal(await udpExchange(port, makeQuery("static.logs.test", "A"), 300), null);
-    } finally {
-      server.kill("SIGKILL");
-      await server.exited;
-      await backend.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test("SIGTERM with a short --lame-duck stops by itself once the delay is over", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "healthy-dns-lameduck-"));
-    const backend = await openTcpBackend("127.0.0.1");
-    const file = writeConfig(dir, await freePort(), await freePort(), backend.port);
-    const server = await spawnServer(["--config", file, "--lame-duck", "300ms"]);
-    try {
+    await withServer(["--lame-duck", "300ms"], async ({ server }) => {
       server.kill("SIGTERM");
       assert.equal(await server.exited, 0);
       const logged = lines(server).map((line) => parseLogfmt(line)?.msg);
       assert.ok(logged.indexOf("lame duck: still answering DNS, /healthz answers 503") >= 0);
       assert.equal(logged.at(-1), "stopped");
-    } finally {
-      server.kill("SIGKILL");
-      await server.exited;
-      await backend.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -10,8 +10,6 @@ export interface Logger {
   warning(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   critical(message: string, fields?: LogFields): void;
-  /** Whether `debug` lines are written (skip building costly fields otherwise). */
-  readonly debugEnabled: boolean;
   /** The level in force; lines below it are dropped. */
   readonly level: LogLevel;
   /** Changes the level from the next line on (SIGHUP applies a new `log_level`). */
@@ -86,9 +84,6 @@ export function createLogger(
     warning: emit("warning"),
     error: emit("error"),
     critical: emit("critical"),
-    get debugEnabled() {
-      return min <= RANK.debug;
-    },
     get level() {
       return current;
     },

@@ -90,4 +90,42 @@ describe("the compiled binary (dist/healthy-dns)", () => {
       assert.equal(await server.exited, 0);
     }
   });
+
+  test("serves /status and /metrics, with the process figures, from the executable", async () => {
+    const port = await freePort();
+    const httpPort = await freePort();
+    const records = JSON.stringify({ www: { ips: ["127.0.0.1"], health_port: port } });
+    const server = await spawnServer([
+      "--demo",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--http",
+      `127.0.0.1:${httpPort}`,
+      "--zone-resolutions",
+      records,
+    ], BINARY);
+    try {
+      const status = await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json();
+      assert.deepEqual(status.names[0].addresses.map((a: { state: string }) => a.state), [
+        "healthy",
+      ]);
+      const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+      assert.match(
+        metrics,
+        new RegExp(
+          `^healthy_dns_endpoint_up\\{name="www\\.example\\.test",address="127\\.0\\.0\\.1",port="${port}"\\} 1$`,
+          "m",
+        ),
+      );
+      assert.match(
+        metrics,
+        /^healthy_dns_build_info\{version="[^"]+",commit="[0-9a-f]{7,40}(-dirty)?"/m,
+      );
+      assert.match(metrics, /^process_resident_memory_bytes [1-9]\d*$/m);
+      assert.match(metrics, /^process_open_fds [1-9]\d*$/m);
+    } finally {
+      server.kill("SIGTERM");
+      assert.equal(await server.exited, 0);
+    }
+  });
 });

@@ -33,6 +33,7 @@ const RANK: Readonly<Record<LogLevel, number>> = {
 };
 
 /** A logfmt value that needs no quotes: no space, quote, equals sign, backslash or control character. */
+// deno-lint-ignore no-control-regex -- control characters are what must be quoted
 const BARE = /^[^\s"=\\\x00-\x1f\x7f]+$/;
 
 /** One logfmt value: bare when safe, else double-quoted with JSON escapes (`\"`, `\\`, `\n`, `\u0001`). */

@@ -6,7 +6,7 @@ import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
 import { buildInfo } from "../observe/build_info.ts";
 import type { Logger } from "../observe/logger.ts";
-import { type BuildInfoLabels, createMetrics, type Metrics } from "../observe/metrics.ts";
+import { createMetrics, type Metrics } from "../observe/metrics.ts";
 import { type ServerStatus, serverStatus } from "../observe/server_status.ts";
 import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
 import { createTransferService } from "../transfer/transfer_service.ts";

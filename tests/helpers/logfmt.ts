@@ -7,6 +7,7 @@
  */
 export function parseLogfmt(line: string): Record<string, string> | null {
   const pairs: Record<string, string> = {};
+  // deno-lint-ignore no-control-regex -- a control character may not appear unescaped
   const pair = /([^\s="]+)=("(?:[^"\\\x00-\x1f]|\\.)*"|[^\s="\x00-\x1f]*)(?: |$)/y;
   let at = 0;
   while (at < line.length) {

@@ -15,6 +15,7 @@ import { bindErrorReason } from "./bind_error_reason.ts";
 import { createCoalescingRunner } from "./coalescing_runner.ts";
 import { configWarnings } from "./config_warnings.ts";
 import { countEndpoints } from "./count_endpoints.ts";
+import { endpointUps } from "./endpoint_ups.ts";
 import { createOverrideWatcher } from "./override_watcher.ts";
 import { formatAddress } from "./format_address.ts";
 import { createHttpHandler } from "./http_handler.ts";
@@ -384,17 +385,6 @@ export async function startDnsServer<S extends SnapshotTiming>(
       lastCycleMs: monitor?.cycleDurationMs ?? null,
     });
   };
-  /** Per name and address, whether it is up: /metrics' `healthy_dns_endpoint_up`. */
-  const endpointUps = (report: ServerStatus) =>
-    report.names.flatMap(({ fqdn, check, addresses }) =>
-      check === null ? [] : addresses.map((address) => ({
-        name: fqdn,
-        address: address.address,
-        port: check.port,
-        up: address.state === "healthy",
-      }))
-    );
-
   try {
     await listeners.update(config.listen);
     if (config.http !== null) {
@@ -404,7 +394,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
         metrics: () => {
           if (monitor?.cycleDurationMs != null) metrics.setHealthCycleMs(monitor.cycleDurationMs);
           return metrics.render({
-            endpoints: endpointUps(status()),
+            endpoints: health === null ? [] : endpointUps(config, health),
             process: runtime.processStats(),
           });
         },

@@ -47,8 +47,8 @@ Server:
   --port N                   DNS port, UDP and TCP (default: ${DEFAULTS.port})
   --listen ADDR              address to listen on, repeatable: IP, IP:PORT or [IPv6]:PORT
                              (default: ${LISTEN}, i.e. every IPv4 and IPv6 address, at --port)
-  --http ADDR                serve the status page (/, /status), /metrics and /healthz (default: off;
-                             port ${DEFAULTS.httpPort} when ADDR has none)
+  --http ADDR                serve the status page (/, /status), /metrics and /healthz
+                             (default: off; port ${DEFAULTS.httpPort} when ADDR has none)
   --log-level LEVEL          debug, info, warning, error or critical (default: ${DEFAULTS.logLevel});
                              SIGHUP applies a changed level
   --log-format FORMAT        logfmt or json (one object per line) (default: ${DEFAULTS.logFormat})

@@ -1,4 +1,9 @@
 import type { Config } from "../config/config.ts";
+import {
+  NO_OVERRIDES,
+  type OverrideLookup,
+  type OverrideState,
+} from "../config/operator_overrides.ts";
 import { endpointKey } from "../health/endpoint_key.ts";
 import type { EndpointStatus } from "../health/endpoint_status.ts";
 import type { HealthView } from "../health/health_view.ts";
@@ -23,6 +28,17 @@ export interface ProbeReport {
   readonly ms: number;
 }
 
+/** An operator override in force for an address (docs/operations.md, operator overrides). */
+export interface OverrideReport {
+  /** `down`: drained, never served; `up`: served whatever its probe says. */
+  readonly state: OverrideState;
+  /** The one record it is limited to, or null when it applies to every name listing the address. */
+  readonly name: string | null;
+  /** When it stops applying (ISO 8601), or null for no end. */
+  readonly until: string | null;
+  readonly reason: string | null;
+}
+
 /** One address of one name. */
 export interface AddressStatus {
   readonly address: string;
@@ -35,10 +51,10 @@ export interface AddressStatus {
   /** Consecutive failed probes; `fall` of them turn a healthy address unhealthy. */
   readonly failures: number;
   /**
-   * An operator override (`up` or `down`) in force for this address, or null.
-   * Always null until overrides exist.
+   * The operator override in force for this address of this name, or null.
+   * `state` still shows the probe's verdict underneath; `served` the effect.
    */
-  readonly override: null;
+  readonly override: OverrideReport | null;
   /** Whether the zone being served answers with this address now. */
   readonly served: boolean;
 }
@@ -92,12 +108,26 @@ export interface StatusInput {
   readonly zone: { readonly serial: number; readonly builtAt: number } | null;
   /** The health the zone being served was built from, or null before the first build. */
   readonly servedHealth: HealthView | null;
+  /** The overrides the zone being served was built with (default none). */
+  readonly servedOverrides?: OverrideLookup;
+  /** The overrides in force now (default none). */
+  readonly overrides?: OverrideLookup;
   /** The health monitor's view of every probed endpoint. */
   readonly endpoints: readonly EndpointStatus[];
   readonly lastCycleMs: number | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+function overrideReport(lookup: OverrideLookup, address: string, name: string) {
+  const found = lookup.find(address, name);
+  return found === null ? null : {
+    state: found.state,
+    name: found.name,
+    until: found.until === null ? null : iso(found.until),
+    reason: found.reason,
+  };
+}
 const tenth = (ms: number) => Math.round(ms * 10) / 10;
 
 /**
@@ -108,9 +138,12 @@ const tenth = (ms: number) => Math.round(ms * 10) / 10;
 export function serverStatus(input: StatusInput): ServerStatus {
   const { config } = input;
   const byKey = new Map(input.endpoints.map((e) => [endpointKey(e.address, e.port), e]));
+  const overrides = input.overrides ?? NO_OVERRIDES;
   const names = config.records.map((record): NameStatus => {
     const check = record.check;
-    const serving = input.servedHealth === null ? [] : servedAddresses(record, input.servedHealth);
+    const serving = input.servedHealth === null
+      ? []
+      : servedAddresses(record, input.servedHealth, input.servedOverrides);
     const addresses = record.addresses.map((address): AddressStatus => {
       const served = serving.includes(address);
       if (check === null) {
@@ -121,7 +154,7 @@ export function serverStatus(input: StatusInput): ServerStatus {
           lastProbe: null,
           successes: 0,
           failures: 0,
-          override: null,
+          override: overrideReport(overrides, address, record.name),
           served,
         };
       }
@@ -140,7 +173,7 @@ export function serverStatus(input: StatusInput): ServerStatus {
         },
         successes: endpoint?.successes ?? 0,
         failures: endpoint?.failures ?? 0,
-        override: null,
+        override: overrideReport(overrides, address, record.name),
         served,
       };
     });

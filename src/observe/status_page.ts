@@ -25,6 +25,18 @@ function lastProbe(address: AddressStatus): string {
   return probe.ok ? "ok" : `${probe.reason}${probe.detail ? `: ${probe.detail}` : ""}`;
 }
 
+/** "down for every name until 2026-12-02T18:00:00.000Z (kernel upgrade)", or "". */
+function overrideText(address: AddressStatus): string {
+  const o = address.override;
+  if (o === null) return "";
+  return [
+    o.state,
+    o.name === null ? "for every name" : `for ${o.name} only`,
+    o.until === null ? "" : `until ${o.until}`,
+    o.reason === null ? "" : `(${o.reason})`,
+  ].filter((part) => part !== "").join(" ");
+}
+
 function counters(address: AddressStatus, status: ServerStatus): string {
   if (address.state === "static") return "";
   return address.state === "healthy"
@@ -46,7 +58,7 @@ function rows(name: NameStatus, status: ServerStatus, now: number): string {
       `<td class="probe">${html(lastProbe(address))}</td>`,
       `<td class="num">${address.lastProbe === null ? "" : html(address.lastProbe.ms)}</td>`,
       `<td>${html(counters(address, status))}</td>`,
-      `<td>${address.override === null ? "" : html(address.override)}</td>`,
+      `<td class="override">${html(overrideText(address))}</td>`,
       `<td class="served">${address.served ? "yes" : "no"}</td>`,
     ];
     return `<tr class="${html(address.state)}" data-name="${html(name.fqdn)}" data-address="${

@@ -1,7 +1,11 @@
 import { SEND } from "../abuse/rate_limiter.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
-import type { OperatorOverride } from "../config/operator_overrides.ts";
+import {
+  NO_OVERRIDES,
+  type OperatorOverride,
+  type OverrideLookup,
+} from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
 import type { HealthView } from "../health/health_view.ts";
 import { buildInfo } from "../observe/build_info.ts";
@@ -109,6 +113,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
   /** When `current` was built, and from which health (what /status says it serves). */
   let builtAt = 0;
   let servedHealth: HealthView | null = null;
+  let servedOverrides: OverrideLookup = NO_OVERRIDES;
   let health: HealthView | null = null;
   let key: SigningKey | null = null;
   let monitor: HealthMonitorControl | null = null;
@@ -224,6 +229,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     const since = changedAt ?? startedAt;
     changedAt = null;
     const from = health;
+    const forced = overrides.lookup;
     try {
       const next = await deps.buildSnapshot({
         config,
@@ -232,7 +238,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
         previous: current,
         lastSerial: current === null ? lastSerial : undefined,
         key,
-        overrides: overrides.lookup,
+        overrides: forced,
         // Blocking collections between build phases lower the start-up peak; later builds run beside queries.
         collectGarbage: current === null ? runtime.collectGarbage : undefined,
       });
@@ -263,6 +269,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       current = next;
       servedHealth = from;
       if (next !== before) transfer.published(before, next);
+      servedOverrides = forced;
       metrics.countSnapshotBuild(true);
       metrics.setSnapshotSerial(next.serial);
       scheduleRebuild(next.refreshAt, "refresh");
@@ -381,6 +388,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
       runtime: runtimeLabel,
       zone: zone === null ? null : { serial: zone.serial, builtAt },
       servedHealth,
+      servedOverrides,
+      overrides: overrides.lookup,
       endpoints: monitor?.endpointStatus() ?? [],
       lastCycleMs: monitor?.cycleDurationMs ?? null,
     });

@@ -1,5 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ServerStatus } from "../../src/observe/server_status.ts";
 import { startStatusSetup } from "../helpers/status_setup.ts";
 import { waitFor } from "../helpers/wait_for.ts";
@@ -133,6 +136,37 @@ describe("/status, / and /metrics over real sockets", () => {
       }
     } finally {
       await setup.stop();
+    }
+  });
+
+  test("an operator override shows on /status and / with its effect, the probe state underneath", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "healthy-dns-status-overrides-"));
+    const setup = await startStatusSetup(dir);
+    const www = async () => (await getStatus(setup.base)).names.find((n) => n.name === "www");
+    try {
+      assert.deepEqual((await www())?.addresses.map((a) => a.override), [null, null]);
+      writeFileSync(
+        join(dir, "overrides.yaml"),
+        "- {address: 127.0.0.2, state: down, until: 2999-01-01T00:00:00Z, reason: disk swap}\n",
+      );
+      await waitFor("127.0.0.2 drained", async () => (await www())?.serving.length === 1, 10_000);
+      const drained = (await www())?.addresses[1];
+      assert.deepEqual(drained?.override, {
+        state: "down",
+        name: null,
+        until: "2999-01-01T00:00:00.000Z",
+        reason: "disk swap",
+      });
+      assert.equal(drained?.state, "healthy", "the probe still passes underneath");
+      assert.equal(drained?.served, false);
+      const page = await (await fetch(`${setup.base}/`)).text();
+      assert.match(
+        page,
+        /data-address="127\.0\.0\.2"[^>]*>.*<td class="override">down for every name until 2999-01-01T00:00:00\.000Z \(disk swap\)<\/td>/,
+      );
+    } finally {
+      await setup.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -16,9 +16,10 @@ export interface StatusSetup {
 /**
  * Serves status.test in-process: `www` on 127.0.0.1 and 127.0.0.2, each
  * health-checked on its own backend (probed every 100 ms), and `static` on
- * 192.0.2.10. Both backends are up at start.
+ * 192.0.2.10. Both backends are up at start. `stateDir` (for operator
+ * overrides) is none unless given.
  */
-export async function startStatusSetup(): Promise<StatusSetup> {
+export async function startStatusSetup(stateDir: string | null = null): Promise<StatusSetup> {
   const first = await openTcpBackend("127.0.0.1");
   // The second address's backend listens on the first one's port if it can, so one health port serves both.
   const second = await openTcpBackend("127.0.0.2", first.port).catch(async () => {
@@ -42,7 +43,7 @@ export async function startStatusSetup(): Promise<StatusSetup> {
       "--test-timeout",
       "500ms",
     ],
-    overrides: { http: { hostname: "127.0.0.1", port: 0 } },
+    overrides: { http: { hostname: "127.0.0.1", port: 0 }, stateDir },
   });
   const http = server.server.httpAddress;
   if (http === null) throw new Error("no HTTP listener");

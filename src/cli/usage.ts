@@ -4,7 +4,7 @@ import { formatDuration } from "../config/value_readers.ts";
 const INTERVAL = formatDuration(DEFAULTS.health.intervalMs);
 const TIMEOUT = formatDuration(DEFAULTS.health.timeoutMs);
 const LISTEN = DEFAULTS.listenHosts.join(" and ");
-const LAME_DUCK = DEFAULTS.lameDuckMs === 0 ? "0, off" : seconds(DEFAULTS.lameDuckMs);
+const LAME_DUCK = DEFAULTS.lameDuckMs === 0 ? "0, off" : formatDuration(DEFAULTS.lameDuckMs);
 const RISE_FALL = `${DEFAULTS.health.rise}/${DEFAULTS.health.fall}`;
 
 /** The `--help` text; every default is read from src/config/defaults.ts. */

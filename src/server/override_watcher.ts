@@ -144,7 +144,7 @@ export function createOverrideWatcher(options: OverrideWatcherOptions): Override
     } catch (error) {
       metrics.countOverrideLoad(false);
       const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      logger.error(`override file rejected, keeping the previous overrides: ${message}`);
+      logger.error("override file rejected, keeping the previous overrides", { error: message });
     }
     publish(true);
     if (!stopped) timer = setTimeout(poll, OVERRIDE_POLL_MS);

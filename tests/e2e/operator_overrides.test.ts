@@ -92,7 +92,7 @@ describe("operator overrides over real sockets", () => {
     );
     const elapsed = performance.now() - startedAt;
     assert.ok(elapsed < 1000, `drained after ${Math.round(elapsed)} ms`);
-    assert.equal(logged(/override set .*address=127\.0\.0\.2 .*state=down/).length, 1);
+    assert.equal(logged(/msg="override set" .*address=127\.0\.0\.2 .*state=down/).length, 1);
     assert.match(s!.server.metrics.render(), /^healthy_dns_overrides\{state="down"\} 1$/m);
     assert.equal(s!.server.overrides[0].reason, "disk swap");
   });
@@ -126,7 +126,7 @@ describe("operator overrides over real sockets", () => {
       lines.at(-1),
       `[0].state (in ${join(stateDir, "overrides.yaml")}): "drain" is not one of down, up`,
     );
-    assert.ok(lines.slice(0, -1).every((line) => / info starting /.test(line)), stderr);
+    assert.ok(lines.slice(0, -1).every((line) => / level=info msg="starting /.test(line)), stderr);
   });
 
   test("survives a restart: the drain applies from the first answer", async () => {
@@ -151,7 +151,7 @@ describe("operator overrides over real sockets", () => {
     assert.deepEqual(await served("api"), ["127.0.0.3"]);
     assert.deepEqual(await served("static"), ["127.0.0.11"]);
     assert.deepEqual(await served("www"), ["127.0.0.1", "127.0.0.2"]);
-    assert.equal(logged(/override matches no configured address .*address=127\.0\.0\.2/).length, 1);
+    assert.equal(logged(/msg="override matches no configured address" .*address=127\.0\.0\.2/).length, 1);
   });
 
   test("an override ends at its until; deleting the file ends them all", async () => {
@@ -164,7 +164,7 @@ describe("operator overrides over real sockets", () => {
     );
     await waitFor("the expiry", async () => (await served("www")).length === 2, DEADLINE_MS);
     assert.ok(Date.now() >= Date.parse(until), "not before its until");
-    assert.equal(logged(/override expired .*address=127\.0\.0\.1/).length, 1);
+    assert.equal(logged(/msg="override expired" .*address=127\.0\.0\.1/).length, 1);
     writeOverrides("- {address: 127.0.0.3, state: up}\n");
     await waitFor("api forced up", async () => (await served("api")).length === 1, DEADLINE_MS);
     rmSync(join(stateDir, "overrides.yaml"));

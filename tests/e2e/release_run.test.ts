@@ -81,7 +81,7 @@ describe("the linux-x64 release file, empty environment", { skip: releaseSkipRea
       assert.equal(readFileSync(`/proc/${server.child.pid}/environ`).length, 0);
       assert.match(
         server.stderr(),
-        / info starting healthy-dns .*, bun [\d.]+, linux-x64\) config=none zone=example\.test /,
+        / level=info msg="starting healthy-dns .*, bun [\d.]+, linux-x64\)" config=none zone=example\.test /,
       );
       const udp = dig(port, "www.example.test", "A");
       assert.equal(udp.status, 0, udp.stderr);

@@ -104,9 +104,12 @@ describe("packaging/healthy-dns.service", () => {
     );
     const server = await spawnServer(local, ensureBinary());
     try {
-      assert.match(server.stderr(), new RegExp(` info starting healthy-dns .* config=${config} `));
+      assert.match(
+        server.stderr(),
+        new RegExp(` level=info msg="starting healthy-dns .*" config=${config} `),
+      );
       server.kill("SIGHUP");
-      await server.waitForLine(/ info configuration reloaded/);
+      await server.waitForLine(/ level=info msg="configuration reloaded"/);
     } finally {
       server.kill("SIGTERM");
       assert.equal(await server.exited, 0);

@@ -15,9 +15,10 @@ export interface StatusSetup {
 
 /**
  * Serves status.test in-process: `www` on 127.0.0.1 and 127.0.0.2, each
- * health-checked on its own backend (probed every 100 ms), and `static` on
- * 192.0.2.10. Both backends are up at start. `stateDir` (for operator
- * overrides) is none unless given.
+ * health-checked on its own backend, and `static` on 192.0.2.10. Probes run
+ * every 100 ms with a 2 s timeout, so a stalled event loop on a loaded machine
+ * cannot fail a loopback probe. Both backends are up at start. `stateDir`
+ * (for operator overrides) is none unless given.
  */
 export async function startStatusSetup(stateDir: string | null = null): Promise<StatusSetup> {
   const first = await openTcpBackend("127.0.0.1");
@@ -41,7 +42,7 @@ export async function startStatusSetup(stateDir: string | null = null): Promise<
       "--test-min-interval",
       "100ms",
       "--test-timeout",
-      "500ms",
+      "2s",
     ],
     overrides: { http: { hostname: "127.0.0.1", port: 0 }, stateDir },
   });

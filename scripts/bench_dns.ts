@@ -601,7 +601,7 @@ async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, p
     progress(`flap run ${runtime}: starting`);
     const t0 = performance.now();
     const p = start(cmd[0], [...cmd.slice(1), "--config", yaml], (line) => {
-      const built = / zone built .*\bms=([\d.]+)/.exec(line);
+      const built = /msg="zone built" .*\bms=([\d.]+)/.exec(line);
       if (built && ready) builds.push(Number(built[1]));
     });
     procs.push(p);

@@ -2,7 +2,7 @@ import type { CheckFormat, CheckOptions, CheckRequirement } from "./check_option
 import { ConfigError } from "./config_error.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { Place } from "./place.ts";
-import { quoteValue, readChoice, readDuration } from "./value_readers.ts";
+import { quoteValue, readChoice, readDuration, readString } from "./value_readers.ts";
 
 /** The result of `readCheckFlags`. */
 export interface CheckFlags {
@@ -76,7 +76,7 @@ export function readCheckFlags(args: readonly string[]): CheckFlags {
         DEFAULTS.check.require,
       names: read("--names", readNameList),
       format: format ?? (json ? "json" : DEFAULTS.check.format),
-      outputFile: read("--output", (value) => value),
+      outputFile: read("--output", (value, at) => readString(value, at, "a file path")),
     }),
     configArgs: Object.freeze(configArgs),
   });

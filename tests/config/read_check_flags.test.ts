@@ -80,5 +80,6 @@ describe("readCheckFlags", () => {
     assert.equal(problem(["--json", "--format", "github"]), "--json: contradicts --format github");
     assert.equal(problem(["--json=yes"]), `--json: takes no value, got "yes"`);
     assert.equal(problem(["--names", "www,,api"]), `--names: "www,,api" has an empty name`);
+    assert.equal(problem(["--output="]), `--output: "" is not a file path`);
   });
 });

@@ -97,7 +97,9 @@ describe("runCheckRounds", () => {
     // At most one round per 100 ms (plus the one at the deadline), and more than one.
     assert.ok(rounds.length >= 2 && rounds.length <= 8, `${rounds.length} rounds`);
     for (let i = 1; i < rounds.length; i++) {
-      assert.ok(rounds[i].startMs - rounds[i - 1].startMs >= 99 || rounds[i].startMs >= 600);
+      // Timers may fire a millisecond or two early against performance.now().
+      const gap = rounds[i].startMs - rounds[i - 1].startMs;
+      assert.ok(gap >= 95 || rounds[i].startMs >= 595, `round ${i + 1} started ${gap} ms after`);
       assert.equal(rounds[i].number, i + 1);
     }
   });
@@ -111,6 +113,6 @@ describe("runCheckRounds", () => {
       onRound: () => false,
     });
     assert.equal(last.number, 2);
-    assert.ok(last.startMs >= 199 && last.startMs < 1_000, `second round at ${last.startMs} ms`);
+    assert.ok(last.startMs >= 195 && last.startMs < 1_000, `second round at ${last.startMs} ms`);
   });
 });

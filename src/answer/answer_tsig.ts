@@ -3,12 +3,12 @@ import type { ParsedQuery } from "../wire/parse_query.ts";
 import { type ResponseSections, writeResponse } from "./response_writer.ts";
 
 /**
- * Answers a query that carries a TSIG record (RFC 8945). No TSIG key is
- * known to the server today, so every such query gets the unsigned error of
- * §5.2: NOTAUTH, the question (and OPT) echoed, and a TSIG record with the
- * query's key and algorithm names, time signed and fudge, an empty MAC, its
- * original ID and error BADKEY. The place for key lookup and verification
- * once keys can be configured (zone transfer to secondaries).
+ * Answers a query that carries a TSIG record (RFC 8945) with a key the server
+ * does not know: the unsigned error of §5.2: NOTAUTH, the question (and OPT)
+ * echoed, and a TSIG record with the query's key and algorithm names, time
+ * signed and fudge, an empty MAC, its original ID and error BADKEY. Keys are
+ * looked up and MACs verified in src/transfer, which the server asks first
+ * when a `transfer` config names keys; it hands unknown keys back to here.
  *
  * @param sections started with NOTAUTH, AA clear.
  */

@@ -230,6 +230,15 @@ export function createTransferService<S extends TransferSnapshot>(
   };
 
   const lastLogged = new Map<string, number>();
+  /** Logs a rejection at most once a minute per source (scanners and forgers must not flood the log). */
+  const logRejection = (from: string, message: string, logged: Record<string, unknown>) => {
+    const now = clock.monotonic();
+    const last = lastLogged.get(from);
+    if (last !== undefined && now - last < REFUSAL_LOG_EVERY_MS) return;
+    if (lastLogged.size >= REFUSAL_LOG_SOURCES) lastLogged.clear();
+    lastLogged.set(from, now);
+    logger.warning(message, { from, ...logged });
+  };
   const refuse = (
     head: QueryHead,
     kind: TransferKind,
@@ -240,13 +249,7 @@ export function createTransferService<S extends TransferSnapshot>(
     rcode: number = DNS.RCODE_REFUSED,
   ) => {
     metrics.countTransfer(kind, rcode === DNS.RCODE_REFUSED ? "refused" : "notauth");
-    const now = clock.monotonic();
-    const last = lastLogged.get(from);
-    if (last === undefined || now - last >= REFUSAL_LOG_EVERY_MS) {
-      if (lastLogged.size >= REFUSAL_LOG_SOURCES) lastLogged.clear();
-      lastLogged.set(from, now);
-      logger.warning("zone transfer refused", { from, zone: head.qname, type: kind, reason });
-    }
+    logRejection(from, "zone transfer refused", { zone: head.qname, type: kind, reason });
     return sign(emptyResponse(head, rcode), key, request);
   };
 
@@ -352,24 +355,21 @@ export function createTransferService<S extends TransferSnapshot>(
       if (tsig !== null) {
         const found = currentKeys().get(tsig.keyName);
         if (found === undefined || found.algorithm !== tsig.algorithm) {
-          logger.warning("TSIG: unknown key", {
-            from,
-            key: tsig.keyName,
-            algorithm: tsig.algorithm,
-          });
+          logRejection(from, "TSIG: unknown key", { key: tsig.keyName, algorithm: tsig.algorithm });
           metrics.countTsigRejected("badkey");
-          return appendUnsignedTsig(emptyResponse(head, RCODE_NOTAUTH), tsig, TSIG_ERROR.BADKEY);
+          // The answer path answers a key it does not know (NOTAUTH, BADKEY, unsigned).
+          const snapshot = deps.current();
+          return snapshot === null ? null : deps.answerQuery(query, snapshot, transport);
         }
         const check = verifyTsig(query, tsig, found, null, nowSeconds());
         if (check === "formerr") return emptyResponse(head, DNS.RCODE_FORMERR);
         if (check === "badsig") {
-          logger.warning("TSIG: bad signature", { from, key: tsig.keyName });
+          logRejection(from, "TSIG: bad signature", { key: tsig.keyName });
           metrics.countTsigRejected("badsig");
           return appendUnsignedTsig(emptyResponse(head, RCODE_NOTAUTH), tsig, TSIG_ERROR.BADSIG);
         }
         if (check === "badtime") {
-          logger.warning("TSIG: time outside the fudge", {
-            from,
+          logRejection(from, "TSIG: time outside the fudge", {
             key: tsig.keyName,
             signed: tsig.timeSigned,
           });

@@ -8,10 +8,11 @@
  *            every second under dnsperf load; RSS through start-up and the run, queries/s against
  *            steady phases before and after, build latency from the server's "zone built" lines;
  *   big      start-up at 100,000 Ed25519-signed names, each its own health
- *            endpoint: time to first answer, RSS, and a reload (full rebuild) to the new serial.
+ *            endpoint: time to first answer, RSS, and a reload (full rebuild) to the new serial;
+ *   latency  average latency against the number of outstanding queries, gdnsd and ours.
  *
  * Run through `scripts/bench` (which builds the binary and installs the tools), or directly:
- *   npx bun scripts/bench_dns.ts [--rounds 3] [--seconds 8] [--only query,flip,startup,flap,big]
+ *   npx bun scripts/bench_dns.ts [--rounds 3] [--seconds 8] [--only query,flip,startup,flap,big,latency]
  *                                [--runtimes bun,deno] [--binary dist/healthy-dns] [--out FILE]
  *                                [--flap-minutes 10] [--flap-runtimes bun] [--big-runtimes bun]
  * Prints Markdown tables (progress on stderr); `--out FILE` also writes them there.
@@ -41,8 +42,8 @@ const ROUNDS = Number(flag("--rounds", "3"));
 const BUILT = flag("--binary", BUILT_DEFAULT);
 const SECONDS = Number(flag("--seconds", "8"));
 const OUT_FILE = flag("--out", "");
-/** Sections to run: query, flip, startup, flap, big (comma-separated). */
-const ONLY = new Set(flag("--only", "query,flip,startup,flap,big").split(","));
+/** Sections to run: query, flip, startup, flap, big, latency (comma-separated). */
+const ONLY = new Set(flag("--only", "query,flip,startup,flap,big,latency").split(","));
 /** Runtimes of our server to measure: bun (the compiled binary), deno (from source). */
 const RUNTIMES = flag("--runtimes", "bun,deno").split(",");
 // Fixed ports below Linux's ephemeral range (32768-60999), so no socket of another job can hold them.
@@ -173,8 +174,9 @@ interface PerfResult {
 }
 
 /** Runs dnsperf without blocking the event loop (the flip run toggles listeners meanwhile). */
-async function dnsperf(port: number, file: string, dnssecOk: boolean, seconds = SECONDS): Promise<PerfResult> {
-  const args = ["-s", "127.0.0.1", "-p", String(port), "-d", file, "-l", String(seconds), "-c", "8", "-q", "256", "-t", "2"];
+async function dnsperf(port: number, file: string, dnssecOk: boolean, seconds = SECONDS, outstanding = 256): Promise<PerfResult> {
+  const clients = String(Math.min(8, outstanding));
+  const args = ["-s", "127.0.0.1", "-p", String(port), "-d", file, "-l", String(seconds), "-c", clients, "-q", String(outstanding), "-t", "2"];
   if (dnssecOk) args.push("-D");
   progress(`dnsperf port ${port} ${file.slice(file.lastIndexOf("/") + 1)}${dnssecOk ? " DO" : ""}`);
   const child = spawn("dnsperf", args, { stdio: ["ignore", "pipe", "ignore"] });
@@ -725,6 +727,50 @@ async function bigStartup(procs: Proc[]): Promise<void> {
   say();
 }
 
+/**
+ * Section 6: average latency against the number of queries dnsperf keeps outstanding, gdnsd and
+ * our compiled binary side by side (unsigned positive workload), rounds interleaved.
+ */
+async function latency(files: ReturnType<typeof queryFiles>, procs: Proc[]): Promise<void> {
+  const levels = [1, 10, 100, 256];
+  say("### Latency against outstanding queries (positive DO=0, gdnsd and the Bun binary side by side)");
+  say();
+  say(`dnsperf keeps N queries outstanding (up to 8 clients); ${ROUNDS} rounds × ${SECONDS} s per level and server, interleaved. A closed loop: once a server is saturated, average latency ≈ outstanding ÷ queries/s, so it measures the queue, not the work per query; at 1 and 10 outstanding it is the round trip itself.`);
+  say();
+  const gdir = join(OUT, "gdnsd-latency");
+  gdnsdConfig(gdir);
+  const g = start("gdnsd", ["-c", gdir, "-f", "start"]);
+  procs.push(g);
+  if (!(await waitForAnswer(GDNSD_PORT, "h1.example.test", 30_000))) throw new Error("gdnsd did not answer");
+  const port = OUR_PORT + 50;
+  const yaml = join(OUT, "latency.yaml");
+  writeFileSync(yaml, zoneYaml(NAMES, { port }));
+  const ourProc = await ours(label("bun"), command("bun"), yaml, port);
+  procs.push(ourProc);
+  const servers = [["gdnsd", GDNSD_PORT], [label("bun"), port]] as const;
+  const results = new Map<string, PerfResult[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const outstanding of levels) {
+      for (const [name, at] of servers) {
+        const key = `${name}|${outstanding}`;
+        results.set(key, [...(results.get(key) ?? []), await dnsperf(at, files.positive, false, SECONDS, outstanding)]);
+      }
+    }
+  }
+  say("| outstanding | gdnsd qps | gdnsd avg latency ms | gdnsd lost | ours qps | ours avg latency ms | ours lost | latency ours ÷ gdnsd |");
+  say("|---|---|---|---|---|---|---|---|");
+  for (const outstanding of levels) {
+    const [gd, us] = servers.map(([name]) => results.get(`${name}|${outstanding}`) ?? []);
+    const lat = (xs: PerfResult[]) => median(xs.map((x) => x.latencyMs));
+    const qps = (xs: PerfResult[]) => median(xs.map((x) => x.qps));
+    const lost = (xs: PerfResult[]) => xs.reduce((a, x) => a + x.lost, 0);
+    say(`| ${outstanding} | ${fmt(qps(gd))} | ${fmt(lat(gd), 3)} | ${lost(gd)} | ${fmt(qps(us))} | ${fmt(lat(us), 3)} | ${lost(us)} | ${fmt(lat(us) / lat(gd), 2)} |`);
+  }
+  say();
+  await stop(ourProc);
+  await stop(g);
+}
+
 async function main(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -740,6 +786,7 @@ async function main(): Promise<void> {
     if (ONLY.has("startup")) await startup(procs);
     if (ONLY.has("flap")) await flapRun(files, ecdsaKey, procs);
     if (ONLY.has("big")) await bigStartup(procs);
+    if (ONLY.has("latency")) await latency(files, procs);
   } finally {
     for (const p of procs) await stop(p);
     await closeServer(health);

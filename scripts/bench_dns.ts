@@ -389,6 +389,35 @@ async function queryPath(files: ReturnType<typeof queryFiles>, ecdsaKey: string,
   for (const t of targets) await stop(t.proc); // a process serves two workloads: stop() is idempotent
 }
 
+/** Opens and closes the health listener of `flip` every second until `stop()`; counts the toggles. */
+function startFlipper(): { readonly toggles: number; stop(): Promise<void> } {
+  let listener: Server | null = null;
+  let busy = false;
+  let toggles = 0;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    if (listener) {
+      const s = listener;
+      listener = null;
+      await closeServer(s);
+    } else {
+      listener = await healthListener(FLIP_PORT);
+    }
+    toggles++;
+    busy = false;
+  }, 1000);
+  return {
+    get toggles() {
+      return toggles;
+    },
+    async stop() {
+      clearInterval(timer);
+      if (listener) await closeServer(listener);
+    },
+  };
+}
+
 /** Reads a possibly compressed name; returns the offset after it. */
 function skipWireName(msg: Uint8Array, at: number): number {
   while (msg[at] !== 0) {
@@ -473,23 +502,9 @@ async function flipping(files: ReturnType<typeof queryFiles>, ecdsaKey: string, 
       for (const phase of ["steady", "flipping"] as const) {
         const poller = new Poller(port);
         poller.start();
-        let listener: Server | null = null;
-        let busy = false;
-        const flipper = phase === "steady" ? undefined : setInterval(async () => {
-          if (busy) return;
-          busy = true;
-          if (listener) {
-            const s = listener;
-            listener = null;
-            await closeServer(s);
-          } else {
-            listener = await healthListener(FLIP_PORT);
-          }
-          busy = false;
-        }, 1000);
+        const flipper = phase === "steady" ? null : startFlipper();
         results[phase].push(await dnsperf(port, files.flip, true));
-        clearInterval(flipper);
-        if (listener) await closeServer(listener);
+        await flipper?.stop();
         poller.stop();
         await new Promise((r) => setTimeout(r, 1500)); // late answers and the last rebuild
         poller.close();
@@ -624,30 +639,14 @@ async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, p
     const before = rssSampler(pid, 1000);
     const steady = [await phase(30)];
     const highestSteady = before.stop();
-    let listener: Server | null = null;
-    let busy = false;
-    let toggles = 0;
-    const flipper = setInterval(async () => {
-      if (busy) return;
-      busy = true;
-      if (listener) {
-        const s = listener;
-        listener = null;
-        await closeServer(s);
-      } else {
-        listener = await healthListener(FLIP_PORT);
-      }
-      toggles++;
-      busy = false;
-    }, 1000);
+    const flipper = startFlipper();
     const flipping: Awaited<ReturnType<typeof phase>>[] = [];
     const end = performance.now() + FLAP_MINUTES * 60_000;
     for (let left = end - performance.now(); left > 5000; left = end - performance.now()) {
       progress(`flap run ${runtime}: ${(left / 60_000).toFixed(1)} min left, ${builds.length} builds so far`);
       flipping.push(await phase(Math.min(30, Math.round(left / 1000))));
     }
-    clearInterval(flipper);
-    if (listener) await closeServer(listener);
+    await flipper.stop();
     const buildsWhileFlipping = builds.length;
     steady.push(await phase(30));
     poller.stop();
@@ -674,7 +673,7 @@ async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, p
     const sorted = [...builds].sort((a, b) => a - b);
     const q = (x: number) => sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))];
     say(`- ${label(runtime)}: start-up ${fmt(startSeconds, 2)} s; RSS 3 s after ready ${fmt(afterReady.now, 1)} MiB (peak so far ${fmt(afterReady.peak, 1)}); highest sampled in the first steady phase (load, no flips) ${fmt(highestSteady, 1)} MiB, during the whole run ${fmt(highest, 1)} MiB; at the end ${fmt(last.now, 1)} MiB; peak (VmHWM, start-up included) ${fmt(last.peak, 1)} MiB.`);
-    say(`- queries/s flipping ÷ steady: ${fmt(qps(flipping) / qps(steady), 3)}; listener toggles ${toggles}; zones built while flipping ${buildsWhileFlipping} (${builds.length} in all after ready); build latency, change known → serving: median ${fmt(q(0.5), 2)} ms, p99 ${fmt(q(0.99), 2)} ms, max ${fmt(sorted.at(-1) ?? NaN, 2)} ms.`);
+    say(`- queries/s flipping ÷ steady: ${fmt(qps(flipping) / qps(steady), 3)}; listener toggles ${flipper.toggles}; zones built while flipping ${buildsWhileFlipping} (${builds.length} in all after ready); build latency, change known → serving: median ${fmt(q(0.5), 2)} ms, p99 ${fmt(q(0.99), 2)} ms, max ${fmt(sorted.at(-1) ?? NaN, 2)} ms.`);
     say(`- poller: ${poller.sent} queries, ${poller.sent - poller.received} unanswered, ${poller.wrong.length} wrong${poller.wrong.length ? ` (${poller.wrong.slice(0, 3).join("; ")})` : ""}; ${poller.serials.size} SOA serials and ${Math.max(0, poller.flipStates.length - 1)} \`flip\` state changes seen.`);
     say();
   }

@@ -8,6 +8,7 @@ import { endpointKey } from "../health/endpoint_key.ts";
 import type { EndpointStatus } from "../health/endpoint_status.ts";
 import type { HealthView } from "../health/health_view.ts";
 import { servedAddresses } from "../zone/served_addresses.ts";
+import type { SecondaryMetrics } from "./metrics.ts";
 
 /**
  * An address's state on /status: the probe states, or `static` for an address
@@ -95,6 +96,19 @@ export interface ServerStatus {
     readonly lastCycleMs: number | null;
   };
   readonly names: readonly NameStatus[];
+  /** With a `transfer` config: what each secondary has (docs/scaling-out.md); absent without. */
+  readonly secondaries?: readonly SecondaryReport[];
+}
+
+/** One secondary of the hidden primary, as /status shows it. */
+export interface SecondaryReport {
+  /** `address:port` as configured. */
+  readonly secondary: string;
+  readonly notifyAckedSerial: number | null;
+  /** When it acknowledged that NOTIFY (ISO 8601), or null. */
+  readonly notifyAckedAt: string | null;
+  readonly transferredSerial: number | null;
+  readonly lagSeconds: number;
 }
 
 /** What `serverStatus` reads. */
@@ -115,6 +129,8 @@ export interface StatusInput {
   /** The health monitor's view of every probed endpoint. */
   readonly endpoints: readonly EndpointStatus[];
   readonly lastCycleMs: number | null;
+  /** The transfer service's view of each secondary, or absent without a `transfer` config. */
+  readonly secondaries?: readonly SecondaryMetrics[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -201,5 +217,12 @@ export function serverStatus(input: StatusInput): ServerStatus {
       lastCycleMs: input.lastCycleMs === null ? null : tenth(input.lastCycleMs),
     },
     names,
+    ...(input.secondaries === undefined ? {} : {
+      secondaries: input.secondaries.map((row) => ({
+        ...row,
+        notifyAckedAt: row.notifyAckedAt === null ? null : iso(row.notifyAckedAt),
+        lagSeconds: Math.round(row.lagSeconds * 10) / 10,
+      })),
+    }),
   };
 }

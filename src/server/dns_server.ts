@@ -392,6 +392,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       overrides: overrides.lookup,
       endpoints: monitor?.endpointStatus() ?? [],
       lastCycleMs: monitor?.cycleDurationMs ?? null,
+      secondaries: config.transfer === null ? undefined : transfer.status(),
     });
   };
   try {

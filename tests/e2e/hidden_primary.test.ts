@@ -135,7 +135,9 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
       const ixfr = await transfer(primary.port, "example.test", "IXFR", { serial: 1 });
       assert.equal(ixfr.rcode, REFUSED);
       assert.ok(
-        primary.logs.some((line) => /msg="zone transfer refused" .*reason="no TSIG key"/.test(line)),
+        primary.logs.some((line) =>
+          /msg="zone transfer refused" .*reason="no TSIG key"/.test(line)
+        ),
       );
       const metrics = primary.server.metrics.render();
       assert.match(
@@ -175,6 +177,15 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
       primary.server.metrics.render(),
       /^healthy_dns_zone_transfers_total\{type="axfr",outcome="ok"\} [1-9]/m,
     );
+    // /status shows the same per secondary.
+    const shown = primary.server.status().secondaries ?? [];
+    assert.deepEqual(
+      shown.map((
+        row,
+      ) => [row.secondary, row.notifyAckedSerial, row.transferredSerial, row.lagSeconds]),
+      secondaries.map((s) => [`${s.address}:${s.port}`, serial, serial, 0]),
+    );
+    assert.ok(shown.every((row) => typeof row.notifyAckedAt === "string"));
   });
 
   test("a backend stops: every secondary drops it within the interval + 1 s, by IXFR", {

@@ -87,7 +87,7 @@ export function readName(message: Uint8Array, offset: number): number {
  * into `out`: every question and record the header counts announce must be
  * present and well formed, with nothing after the last; an OPT only once, at
  * the root, in the additional section, with options tiling its RDATA; a TSIG
- * only as the very last record. The first question is recorded (the caller
+ * only as the very last record, of class ANY (RFC 8945 §4.2). The first question is recorded (the caller
  * checks QDCOUNT); RDATA is not interpreted beyond OPT and TSIG. The header
  * (12 octets, the caller checked) is not judged.
  *
@@ -134,8 +134,10 @@ export function parseQuery(message: Uint8Array, out: ParsedQuery): number {
       out.ednsVersion = message[at + 5];
       out.dnssecOk = (message[at + 6] & 0x80) !== 0;
     } else if (type === DNS.TYPE_TSIG) {
+      const anyClass = message[at + 2] === 0 && message[at + 3] === DNS.CLASS_ANY;
       if (
-        i !== records - 1 || i < firstAdditional || !tsigWellFormed(message, rdataAt, rdataEnd)
+        i !== records - 1 || i < firstAdditional || !anyClass ||
+        !tsigWellFormed(message, rdataAt, rdataEnd)
       ) {
         return QueryShape.MALFORMED;
       }

@@ -570,7 +570,7 @@ describe("answerQuery: TSIG (RFC 8945), no key configured", () => {
       0,
     ]);
   });
-  test("a TSIG that is not the last record, or malformed, is FORMERR (§5.2)", () => {
+  test("a TSIG that is not the last record, not of class ANY, or malformed, is FORMERR (§4.2, §5.2)", () => {
     const q = makeQuery("www.example.test", "A", { id: 5 });
     const notLast = appendRecord(
       appendRecord(q, "additional", tsigRecord("k", 5)),
@@ -580,6 +580,9 @@ describe("answerQuery: TSIG (RFC 8945), no key configured", () => {
     assertFormerr(answerQuery(notLast, plain, "udp"), 5);
     const inAnswer = appendRecord(q, "answer", tsigRecord("k", 5));
     assertFormerr(answerQuery(inAnswer, plain, "udp"), 5);
+    const inClassIn = tsigRecord("k", 5);
+    inClassIn[3 + 3] = 1; // CLASS IN instead of ANY
+    assertFormerr(answerQuery(appendRecord(q, "additional", inClassIn), plain, "udp"), 5);
     const record = tsigRecord("k", 5);
     record[14] -= 1; // RDLENGTH one short: the fields no longer fill it
     assertFormerr(answerQuery(appendRecord(q, "additional", record.slice(0, -1)), plain, "udp"), 5);

@@ -87,9 +87,9 @@ export function readName(message: Uint8Array, offset: number): number {
  * into `out`: every question and record the header counts announce must be
  * present and well formed, with nothing after the last; an OPT only once, at
  * the root, in the additional section, with options tiling its RDATA; a TSIG
- * only as the very last record, of class ANY (RFC 8945 §4.2). The first question is recorded (the caller
- * checks QDCOUNT); RDATA is not interpreted beyond OPT and TSIG. The header
- * (12 octets, the caller checked) is not judged.
+ * only as the very last record, of class ANY (RFC 8945 §4.2). The first
+ * question is recorded (the caller checks QDCOUNT); RDATA is not interpreted
+ * beyond OPT and TSIG. The header (12 octets, the caller checked) is not judged.
  *
  * @returns `QueryShape.OK` or `QueryShape.MALFORMED`.
  */

@@ -1,10 +1,9 @@
-import { DROP, type RateLimiter, SEND } from "../abuse/rate_limiter.ts";
+import { DROP, SEND } from "../abuse/rate_limiter.ts";
 import {
   COOKIE_INVALID,
   COOKIE_NEW,
   COOKIE_NONE,
   COOKIE_VALID,
-  type ServerCookies,
 } from "../abuse/server_cookies.ts";
 import { slipResponse } from "../abuse/slip_response.ts";
 import type { Logger } from "../observe/logger.ts";

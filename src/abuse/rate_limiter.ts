@@ -12,9 +12,9 @@ export interface RateLimiter {
   /**
    * Decides the fate of `response` (already built) to `source` at `nowMs`
    * (monotonic milliseconds). Responses are grouped by source prefix and
-   * response kind: positive and no-data answers per question name and type,
-   * NXDOMAIN and errors per prefix alone (so random names cannot dodge the
-   * limit). Each group is a token bucket holding one second's worth of
+   * response kind: positive answers per question name and type, no-data
+   * answers per question name (so rotating the type cannot dodge the limit),
+   * NXDOMAIN and errors per prefix alone (so random names cannot dodge it). Each group is a token bucket holding one second's worth of
    * responses; past it a response is dropped, except every `slip`-th, which
    * is slipped.
    */
@@ -108,7 +108,7 @@ export function createRateLimiter(
         }
       }
       // FNV-1a over family, masked prefix, kind and, for answers, the lowercased
-      // question name and type; seeded per process. The whole 32 bits are the
+      // question name (and for positive answers its type); seeded per process. The whole 32 bits are the
       // key, so two groups share a bucket only on a full 32-bit collision.
       let hash = 0x811c9dc5 ^ seed;
       const bits = length === 4 ? config.ipv4Prefix : config.ipv6Prefix;
@@ -126,15 +126,19 @@ export function createRateLimiter(
         : KIND_ERROR;
       hash = Math.imul(hash ^ kind, 0x01000193);
       if (kind === KIND_ANSWER || kind === KIND_NODATA) {
-        // The echoed question: uncompressed labels (length octets hashed too), then QTYPE.
+        // The echoed question: uncompressed labels (length octets hashed too), then
+        // QTYPE for positive answers only: a name has few types with records, but
+        // 65,535 without (Knot and NSD leave the type out of NODATA groups too).
         let at = 12;
         const end = response.length - 2;
         for (; at < end && response[at] !== 0; at++) {
           const c = response[at];
           hash = Math.imul(hash ^ (c >= 0x41 && c <= 0x5a ? c | 0x20 : c), 0x01000193);
         }
-        hash = Math.imul(hash ^ response[at + 1], 0x01000193);
-        hash = Math.imul(hash ^ response[at + 2], 0x01000193);
+        if (kind === KIND_ANSWER) {
+          hash = Math.imul(hash ^ response[at + 1], 0x01000193);
+          hash = Math.imul(hash ^ response[at + 2], 0x01000193);
+        }
       }
       const key = (hash | 1) >>> 0; // never 0, so an empty slot never matches
       const first = key & mask;

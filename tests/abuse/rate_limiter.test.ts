@@ -11,8 +11,8 @@ const CONFIG: RateLimitConfig = {
   exempt: [{ address: "198.51.100.0", prefix: 24 }, { address: "2001:db8:ffff::", prefix: 48 }],
 };
 
-/** A response with the question `name` (type A), `rcode` and `answers` answer records (counts only). */
-function response(name: string, rcode = 0, answers = 1): Uint8Array {
+/** A response with the question `name` (of `qtype`, A by default), `rcode` and `answers` answer records (counts only). */
+function response(name: string, rcode = 0, answers = 1, qtype = 1): Uint8Array {
   const labels = name.split(".").flatMap((
     l,
   ) => [l.length, ...Array.from(l, (c) => c.charCodeAt(0))]);
@@ -31,8 +31,8 @@ function response(name: string, rcode = 0, answers = 1): Uint8Array {
     0,
     ...labels,
     0,
-    0,
-    1,
+    qtype >> 8,
+    qtype & 0xff,
     0,
     1,
   ]);
@@ -103,6 +103,23 @@ describe("rate limiter", () => {
       30,
     );
     assert.deepEqual(refused, { sent: 10, dropped: 20, slipped: 0 });
+  });
+
+  test("NODATA is grouped per name, whatever the type: rotating the type does not escape", () => {
+    const limiter = createRateLimiter({ ...CONFIG, slip: 0 });
+    const nodata = tally(
+      () =>
+        limiter.decide(
+          "192.0.2.7",
+          response("static.example.test", 0, 0, 1 + Math.floor(Math.random() * 60_000)),
+          0,
+        ),
+      100,
+    );
+    assert.deepEqual(nodata, { sent: 10, dropped: 90, slipped: 0 });
+    // Another name has its own bucket; answers with records keep theirs per name and type.
+    assert.equal(limiter.decide("192.0.2.7", response("www.example.test", 0, 0, 16), 0), SEND);
+    assert.equal(limiter.decide("192.0.2.7", response("static.example.test", 0, 1, 1), 0), SEND);
   });
 
   test("exempt prefixes are never limited", () => {

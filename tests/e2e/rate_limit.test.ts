@@ -120,6 +120,28 @@ describe("response rate limiting (contract §4), over real sockets", () => {
     }
   });
 
+  test("rotating the query type (DO=1) does not escape the limit: NODATA is grouped per name", {
+    timeout: 60_000,
+  }, async () => {
+    // Issue 21: qtype 1..60000 at one name got 9,994 of 9,996 full NODATA answers.
+    const { replies, seconds } = await burst(s, 1_000, (id) => {
+      const bytes = makeQuery("static.example.test", "A", { id, edns: { dnssecOk: true } });
+      const at = bytes.length - 11 - 4; // QTYPE, before the 11-octet OPT record
+      const qtype = 1000 + id * 59; // none of them has records at the name
+      bytes[at] = qtype >> 8;
+      bytes[at + 1] = qtype & 0xff;
+      return bytes;
+    });
+    const nodata = replies.filter((r) =>
+      (r[2] & 0x02) === 0 && (r[3] & 0x0f) === 0 && ((r[6] << 8) | r[7]) === 0
+    );
+    assert.ok(
+      nodata.length <= LIMIT + Math.ceil(LIMIT * seconds) + 1,
+      `${nodata.length} full NODATA answers of 1,000 in ${seconds} s`,
+    );
+    assert.ok(nodata.length >= 1, "the first ones are answered");
+  });
+
   test("another kind of response from the same source has its own bucket", async () => {
     const response = await s.query(makeQuery("static.example.test", "A", { id: 1 }), "udp");
     assert.ok(response !== null && ((response[6] << 8) | response[7]) > 0);

@@ -10,13 +10,21 @@ import { skipName } from "../wire/skip_name.ts";
  * the query had. With `badCookie` the RCODE becomes BADCOOKIE instead (RFC
  * 7873 §5.2.3: the client cookie came without a valid server cookie): the
  * client retries over UDP with the fresh server cookie in the OPT, which
- * exempts it from the limit. Returns null when `response` is not one of ours
- * to shorten (no question).
+ * exempts it from the limit. A response without a question (an error to a
+ * query that had none, e.g. NOTIMP to an unknown opcode) slips as its header
+ * and OPT alone, with QDCOUNT 0. Returns null when `response` is not one of
+ * ours to shorten (more than one question, or one that cannot be read).
  */
 export function slipResponse(response: Uint8Array, badCookie: boolean): Uint8Array | null {
-  const nameEnd = skipName(response, DNS.HEADER_LENGTH);
-  if (nameEnd < 0 || nameEnd + 4 > response.length) return null;
-  const questionEnd = nameEnd + 4;
+  if (response.length < DNS.HEADER_LENGTH) return null;
+  const questions = (response[4] << 8) | response[5];
+  if (questions > 1) return null;
+  let questionEnd: number = DNS.HEADER_LENGTH;
+  if (questions === 1) {
+    const nameEnd = skipName(response, DNS.HEADER_LENGTH);
+    if (nameEnd < 0 || nameEnd + 4 > response.length) return null;
+    questionEnd = nameEnd + 4;
+  }
   // Find the OPT: the last section holds it; skip every record before it.
   const records = ((response[6] << 8) | response[7]) + ((response[8] << 8) | response[9]) +
     ((response[10] << 8) | response[11]);

@@ -2,6 +2,15 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dnsPacket from "dns-packet";
 import { slipResponse } from "../../src/abuse/slip_response.ts";
+import { answerQuery } from "../../src/answer/answer_query.ts";
+import { messageEnd } from "../helpers/dns_fuzz.ts";
+import { fixtureSnapshot } from "../helpers/zone_fixture.ts";
+
+/** A query with opcode 8 (unassigned), no question and an OPT: the answer path says NOTIMP. */
+const NO_QUESTION_QUERY = Buffer.from(
+  "bdbf46be0001000000000001047a6f6e6506616363657074047465737400000600010000290200000080000000",
+  "hex",
+);
 
 /** A full answer with two A records and an OPT carrying a COOKIE option. */
 function answer(withOpt: boolean): Uint8Array {
@@ -54,6 +63,23 @@ describe("slipResponse", () => {
     assert.equal(slipped[opt + 5], 1);
     // BADCOOKIE needs an OPT to carry its upper bits: without one there is nothing to slip.
     assert.equal(slipResponse(answer(false), true), null);
+  });
+
+  test("a response without a question slips as header and OPT, which parse to the last octet", async () => {
+    const response = answerQuery(new Uint8Array(NO_QUESTION_QUERY), await fixtureSnapshot(), "udp")!;
+    assert.equal((response[4] << 8) | response[5], 0, "the NOTIMP reply has no question");
+    assert.equal(response[3] & 0x0f, 4);
+    for (const badCookie of [false, true]) {
+      const slipped = slipResponse(response, badCookie)!;
+      assert.equal(messageEnd(slipped), slipped.length, `no trailing octets (badCookie ${badCookie})`);
+      assert.deepEqual([...slipped.subarray(4, 12)], [0, 0, 0, 0, 0, 0, 0, 1], "QDCOUNT 0, the OPT counted");
+      const opt = dnsPacket.decode(Buffer.from(slipped)).additionals![0] as unknown as { type: string; udpPayloadSize: number };
+      assert.equal(opt.type, "OPT");
+      assert.equal(slipped[2] & 0x02, badCookie ? 0 : 0x02, "TC unless BADCOOKIE");
+    }
+    // Without an OPT: the header alone, TC set.
+    const bare = slipResponse(Uint8Array.from([0, 1, 0x80, 4, 0, 0, 0, 0, 0, 0, 0, 0]), false)!;
+    assert.deepEqual([...bare], [0, 1, 0x82, 4, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   test("not a response of ours (no readable question): null", () => {

@@ -6,6 +6,7 @@ import { ALL_HEALTHY } from "../../src/health/health_view.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
+import { messageEnd } from "../helpers/dns_fuzz.ts";
 
 const BURST = 2_000;
 const LIMIT = 20;
@@ -140,6 +141,26 @@ describe("response rate limiting (contract §4), over real sockets", () => {
       `${nodata.length} full NODATA answers of 1,000 in ${seconds} s`,
     );
     assert.ok(nodata.length >= 1, "the first ones are answered");
+  });
+
+  test("slipped error replies without a question parse to their last octet", { timeout: 60_000 }, async () => {
+    // Opcode 8 with QDCOUNT 0 and an OPT: NOTIMP, no question to echo (issue 16).
+    const query = (id: number) => {
+      const bytes = Buffer.from(
+        "bdbf46be0001000000000001047a6f6e6506616363657074047465737400000600010000290200000080000000",
+        "hex",
+      );
+      bytes.writeUInt16BE(id, 0);
+      return new Uint8Array(bytes);
+    };
+    const { replies } = await burst(s, 200, query);
+    const slipped = replies.filter((r) => (r[2] & 0x02) !== 0);
+    assert.ok(slipped.length >= 50, `${slipped.length} of ${replies.length} replies slipped`);
+    for (const r of replies) {
+      assert.equal(messageEnd(r), r.length, `reply ${r.toString("hex")} parses to its last octet`);
+      assert.equal(r[3] & 0x0f, 4, "NOTIMP");
+    }
+    for (const r of slipped) assert.equal(r[11], 1, "the OPT is kept and counted");
   });
 
   test("another kind of response from the same source has its own bucket", async () => {

@@ -78,6 +78,16 @@ export function mutate(seed: Uint8Array, mutations: readonly Mutation[]): Uint8A
  * the last record)?
  */
 export function wellFormed(m: Uint8Array): boolean {
+  return m.length >= 12 && ((m[4] << 8) | m[5]) === 1 && messageEnd(m) === m.length;
+}
+
+/**
+ * Where the last section of `m` ends by its header counts (every question
+ * and record walked by RFC 1035 §4.1, names checked as in `wellFormed`), or
+ * -1 when a counted entry is missing or unreadable. A message parses with no
+ * trailing octets when this is its length.
+ */
+export function messageEnd(m: Uint8Array): number {
   const name = (start: number): number => {
     let at = start;
     let expanded = 0;
@@ -100,18 +110,22 @@ export function wellFormed(m: Uint8Array): boolean {
     }
     return -1;
   };
-  if (m.length < 12 || ((m[4] << 8) | m[5]) !== 1) return false;
-  let at = name(12);
-  if (at < 0 || at + 4 > m.length) return false;
-  at += 4;
+  if (m.length < 12) return -1;
+  let at = 12;
+  const questions = (m[4] << 8) | m[5];
+  for (let i = 0; i < questions; i++) {
+    at = name(at);
+    if (at < 0 || at + 4 > m.length) return -1;
+    at += 4;
+  }
   const records = ((m[6] << 8) | m[7]) + ((m[8] << 8) | m[9]) + ((m[10] << 8) | m[11]);
   for (let i = 0; i < records; i++) {
     at = name(at);
-    if (at < 0 || at + 10 > m.length) return false;
+    if (at < 0 || at + 10 > m.length) return -1;
     at += 10 + ((m[at + 8] << 8) | m[at + 9]);
-    if (at > m.length) return false;
+    if (at > m.length) return -1;
   }
-  return at === m.length;
+  return at;
 }
 
 /** Whether the server may drop `query` without a word: no header to answer with, or a response. */
@@ -126,7 +140,8 @@ function allowedSize(query: Uint8Array, transport: "udp" | "tcp"): number {
 }
 
 /**
- * What is wrong with `response` to `query`, or null: it must parse, carry
+ * What is wrong with `response` to `query`, or null: it must parse with no
+ * octet after its last counted entry, carry
  * the query's ID with QR set, fit the allowed size, carry no records when the
  * query was malformed, and, for an error RCODE, no records and no more octets
  * than the query plus our cookie's growth (16 octets when `cookie`).
@@ -145,6 +160,10 @@ export function responseProblem(
     dnsPacket.decode(Buffer.from(response));
   } catch (error) {
     return `unparsable: ${String(error)}`;
+  }
+  const end = messageEnd(response);
+  if (end !== response.length) {
+    return end < 0 ? "a counted entry missing" : `${response.length - end} octets after the last section`;
   }
   const records = ((response[6] << 8) | response[7]) + ((response[8] << 8) | response[9]);
   if (records > 0 && !wellFormed(query)) return "a malformed query answered with data";

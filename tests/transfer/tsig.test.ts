@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import dnsPacket from "dns-packet";
 import type { TsigAlgorithmName } from "../../src/config/config.ts";
@@ -127,5 +128,110 @@ describe("TSIG (RFC 8945)", () => {
       [back.keyName, back.algorithm, back.error, back.mac.length, back.timeSigned],
       ["xfr-key", "hmac-sha256", TSIG_ERROR.BADKEY, 0, NOW],
     );
+  });
+});
+
+/** One message of tests/fixtures/tsig/vectors.json: before and after dnspython signed it. */
+interface Vector {
+  readonly unsigned: string;
+  readonly signed: string;
+  readonly timersOnly?: boolean;
+}
+/** The vectors of one algorithm (see scripts/make_tsig_fixtures.sh). */
+interface AlgorithmVectors {
+  readonly algorithm: TsigAlgorithmName;
+  readonly secret: string;
+  readonly query: Vector;
+  readonly response: Vector;
+  readonly badtime: Vector;
+  readonly transfer: readonly Vector[];
+}
+const VECTORS: { keyName: string; timeSigned: number; vectors: AlgorithmVectors[] } = JSON.parse(
+  readFileSync(new URL("../fixtures/tsig/vectors.json", import.meta.url), "utf8"),
+);
+const fromHex = (hex: string) =>
+  new Uint8Array(hex.match(/../g)!.map((byte) => parseInt(byte, 16)));
+
+/**
+ * Signs `vector.unsigned` with our code and the fields of dnspython's record,
+ * expects dnspython's bytes exactly, and expects our verifier to accept them;
+ * returns the MAC (the prior MAC of what follows).
+ */
+function checkVector(
+  label: string,
+  vector: Vector,
+  algorithm: AlgorithmVectors,
+  priorMac: Uint8Array | null,
+): Uint8Array {
+  const key = tsigKeyTable([{
+    name: VECTORS.keyName,
+    algorithm: algorithm.algorithm,
+    secret: algorithm.secret,
+  }])
+    .get(VECTORS.keyName)!;
+  const theirs = fromHex(vector.signed);
+  const tsig = readTsig(theirs);
+  assert.ok(tsig !== null && tsig !== "formerr", label);
+  assert.equal(tsig.timeSigned, VECTORS.timeSigned, label);
+  const timersOnly = vector.timersOnly ?? false;
+  const ours = signMessage(fromHex(vector.unsigned), key, priorMac, tsig, timersOnly);
+  assert.equal(
+    Buffer.from(ours.mac).toString("hex"),
+    Buffer.from(tsig.mac).toString("hex"),
+    `${label}: MAC`,
+  );
+  assert.deepEqual(ours.message, theirs, `${label}: signed message`);
+  assert.equal(
+    verifyTsig(theirs, tsig, key, priorMac, VECTORS.timeSigned, timersOnly),
+    "ok",
+    label,
+  );
+  return tsig.mac;
+}
+
+describe("TSIG against dnspython's vectors (tests/fixtures/tsig)", () => {
+  test("the fixtures cover every algorithm we support", () => {
+    assert.deepEqual(
+      VECTORS.vectors.map((vectors) => vectors.algorithm).sort(),
+      [...TSIG_ALGORITHMS].sort(),
+    );
+  });
+
+  for (const vectors of VECTORS.vectors) {
+    test(`${vectors.algorithm}: query, response (prior MAC), BADTIME (error, Other Data), three-message transfer (§5.3.1)`, () => {
+      const queryMac = checkVector("query", vectors.query, vectors, null);
+      checkVector("response", vectors.response, vectors, queryMac);
+      checkVector("badtime", vectors.badtime, vectors, queryMac);
+      let prior = queryMac;
+      vectors.transfer.forEach((message, i) => {
+        assert.equal(message.timersOnly, i > 0);
+        prior = checkVector(`transfer message ${i + 1}`, message, vectors, prior);
+      });
+    });
+  }
+
+  test("a response checked without the request's MAC, or a later transfer message with all variables, is BADSIG", () => {
+    const vectors = VECTORS.vectors.find((each) => each.algorithm === "hmac-sha256")!;
+    const key = tsigKeyTable([{
+      name: VECTORS.keyName,
+      algorithm: vectors.algorithm,
+      secret: vectors.secret,
+    }])
+      .get(VECTORS.keyName)!;
+    const response = fromHex(vectors.response.signed);
+    const responseTsig = readTsig(response);
+    assert.ok(responseTsig !== null && responseTsig !== "formerr");
+    assert.equal(verifyTsig(response, responseTsig, key, null, VECTORS.timeSigned), "badsig");
+    const first = readTsig(fromHex(vectors.transfer[0].signed));
+    const second = fromHex(vectors.transfer[1].signed);
+    const secondTsig = readTsig(second);
+    assert.ok(
+      first !== null && first !== "formerr" && secondTsig !== null && secondTsig !== "formerr",
+    );
+    assert.equal(
+      verifyTsig(second, secondTsig, key, first.mac, VECTORS.timeSigned, false),
+      "badsig",
+    );
+    assert.equal(verifyTsig(second, secondTsig, key, first.mac, VECTORS.timeSigned, true), "ok");
   });
 });

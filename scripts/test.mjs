@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, on both runtimes.
+//   0. makes sure the Debian tools the tests drive are there (scripts/debian_tools.mjs):
+//      as root with apt-get it installs the missing ones, otherwise it stops with one
+//      line naming them and the command that installs them;
 //   1. installs the npm dependencies when node_modules is missing;
 //   2. builds dist/healthy-dns once (scripts/build.mjs) for the binary smoke test
 //      (HEALTHY_DNS_REBUILD=0 reuses an existing binary);
@@ -15,11 +18,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureDebianTools } from "./debian_tools.mjs";
 import { bin, installDependencies, root } from "./project.mjs";
 /** Per-runner ceiling, so a hung test cannot hang CI. */
 const RUNNER_TIMEOUT_MS = 8 * 60_000;
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["tests/"];
 
+ensureDebianTools("test", ["test"]);
 installDependencies("test");
 
 if (!existsSync(join(root, "dist", "healthy-dns")) || process.env.HEALTHY_DNS_REBUILD !== "0") {

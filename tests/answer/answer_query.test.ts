@@ -405,16 +405,48 @@ describe("answerQuery: DNSSEC (contract §3)", () => {
       "api.eu.example.test",
     );
   });
-  test("a DO=1 answer too big for UDP is truncated, never stripped of signatures", () => {
-    const out = answerQuery(
-      makeQuery("nope.example.test", "A", { edns: { udpSize: 512, dnssecOk: true } }),
-      signed,
-      "udp",
-    )!;
+  test("a DO=1 answer too big for UDP is truncated, never stripped of signatures", async () => {
+    // 14 AAAA fit in 512 octets alone but not with their RRSIG: dropping the
+    // signature would fit, so only TC is right.
+    const fourteen = await fixtureSnapshot({
+      signed: true,
+      config: testConfig({ records: [manyAddresses("fourteen", 14)] }),
+    });
+    const ask512 = (dnssecOk: boolean, transport: "udp" | "tcp") =>
+      answerQuery(
+        makeQuery("fourteen.example.test", "AAAA", { edns: { udpSize: 512, dnssecOk } }),
+        fourteen,
+        transport,
+      )!;
+    const whole = ask512(true, "tcp");
+    assert.ok(whole.length > 512, `the signed answer is ${whole.length} octets`);
+    assert.deepEqual(decode(whole).answers!.map((a) => a.type), [
+      ...Array(14).fill("AAAA"),
+      "RRSIG",
+    ]);
+    assert.ok(ask512(false, "udp").length <= 512, "without its RRSIG the answer fits");
+    const out = ask512(true, "udp");
     const r = decode(out);
     assert.ok(out.length <= 512);
-    if (r.flag_tc) assert.equal(r.authorities!.length, 0);
-    else assert.equal(r.authorities!.length, 6);
+    assert.equal(r.flag_tc, true);
+    assert.deepEqual([r.answers!.length, r.authorities!.length], [0, 0]);
+    // One that fits stays whole: NXDOMAIN with SOA, two NSECs and their RRSIGs.
+    const fits = decode(
+      answerQuery(
+        makeQuery("nope.example.test", "A", { edns: { udpSize: 512, dnssecOk: true } }),
+        signed,
+        "udp",
+      )!,
+    );
+    assert.equal(fits.flag_tc, false);
+    assert.deepEqual(fits.authorities!.map((a) => a.type), [
+      "SOA",
+      "RRSIG",
+      "NSEC",
+      "RRSIG",
+      "NSEC",
+      "RRSIG",
+    ]);
   });
 });
 

@@ -7,8 +7,12 @@ import { decode, makeQuery, testConfig } from "../helpers/zone_fixture.ts";
 let open: OpenExchange;
 before(async () => {
   const many = Array.from({ length: 40 }, (_, i) => `2001:db8::${i + 1}`);
+  const sixteen = many.slice(0, 16);
   const config = testConfig({
-    records: [{ name: "many", addresses: many, check: null, whenAllDown: { kind: "none" } }],
+    records: [
+      { name: "many", addresses: many, check: null, whenAllDown: { kind: "none" } },
+      { name: "sixteen", addresses: sixteen, check: null, whenAllDown: { kind: "none" } },
+    ],
   });
   open = await openExchange({ config, key: null });
 });
@@ -65,6 +69,19 @@ describe("RFC 6891", () => {
       ))!;
       assert.ok(out.length <= Math.max(size, 512), `size ${size}: ${out.length}`);
       assert.equal(decode(out).flag_tc, truncated, `size ${size}`);
+    }
+  });
+  test("§6.2.5: an advertised size below 512 is treated as 512, not obeyed", async () => {
+    // 16 AAAA make a response of 496 octets: more than these sizes, less than 512.
+    for (const size of [0, 100, 495]) {
+      const out = (await open.exchange(
+        makeQuery("sixteen.example.test", "AAAA", { edns: { udpSize: size } }),
+        "udp",
+      ))!;
+      assert.ok(out.length > size && out.length <= 512, `size ${size}: ${out.length}`);
+      const r = decode(out);
+      assert.equal(r.flag_tc, false, `size ${size}`);
+      assert.equal(r.answers!.length, 16, `size ${size}`);
     }
   });
   test("§7: unknown EDNS options are ignored", async () => {

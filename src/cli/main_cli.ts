@@ -7,6 +7,7 @@ import { runServe } from "../server/run_serve.ts";
 import { runCheck } from "./check.ts";
 import { runCheckconf } from "./checkconf.ts";
 import { runDs } from "./ds.ts";
+import { runHealth } from "./health.ts";
 import { runKeygen } from "./keygen.ts";
 import { runOverride } from "./override.ts";
 import { runTsigKeygen } from "./tsig_keygen.ts";
@@ -46,15 +47,25 @@ const COMMANDS: Readonly<
   keygen: (args, runtime) => runKeygen(args, { writeNewFile: runtime.writeNewFile, out, err }),
   "tsig-keygen": (args) => Promise.resolve(runTsigKeygen(args, { out, err })),
   ds: (args, runtime) => runDs(args, { readTextFile: runtime.readTextFile, out, err }),
+  async health(args, runtime) {
+    const config = await loadConfig(args, runtime.readTextFile);
+    return runHealth(config, {
+      bindUdp: runtime.bindUdp,
+      monotonic: () => runtime.clock.monotonic(),
+      queryId: () => crypto.getRandomValues(new Uint16Array(1))[0],
+      out,
+      err,
+    });
+  },
 };
 
 /**
  * The `healthy-dns` command line: `[serve] [flags]` (no subcommand means
  * serve, so the original's command lines work unchanged), `check`, `checkconf`,
- * `override`, `keygen`, `tsig-keygen`, `ds`, `--help`, `--version`.
+ * `override`, `keygen`, `tsig-keygen`, `ds`, `health`, `--help`, `--version`.
  *
  * @returns the exit code: 0 success, 1 `check` found a required name
- *   failing (or `checkconf --strict` a warning), 2 a user error (configuration or usage), printed as one line on
+ *   failing (or `checkconf --strict` a warning, or `health` no answer), 2 a user error (configuration or usage), printed as one line on
  *   stderr without a stack trace, 3 an internal error (anything unexpected:
  *   a bug, or the platform failing), also one line. `serve` resolves only
  *   once stopped by a signal.
@@ -79,7 +90,7 @@ export async function runCli(runtime: Runtime): Promise<number> {
     err(
       `${
         JSON.stringify(command)
-      }: unknown command; expected serve, check, checkconf, override, keygen, tsig-keygen or ds (see --help)`,
+      }: unknown command; expected serve, check, checkconf, override, keygen, tsig-keygen, ds or health (see --help)`,
     );
     return 2;
   }

@@ -1,5 +1,6 @@
 import { DEFAULTS } from "../config/defaults.ts";
 import { formatDuration } from "../config/value_readers.ts";
+import { HEALTH_TIMEOUT_MS } from "./health.ts";
 
 const INTERVAL = formatDuration(DEFAULTS.health.intervalMs);
 const TIMEOUT = formatDuration(DEFAULTS.health.timeoutMs);
@@ -28,6 +29,8 @@ Usage:
                                        by default), for healthy-dns and for Knot, NSD and BIND
   healthy-dns ds [FLAGS]               print the DNSKEY and DS record of every served zone
                                        (needs --priv-key-path and --hosted-zone, or --config)
+  healthy-dns health [FLAGS]           ask the server running with these flags whether it answers
+                                       (one SOA query over loopback; exit 0 yes, 1 no)
   healthy-dns --help | --version
   healthy-dns COMMAND --help           that command's flags and defaults
 
@@ -174,4 +177,15 @@ give to its parent zone, in zone-file format.
                              records then carry the DNSKEY TTL the server uses
 
 Exit codes: 0 printed, 2 a configuration error.`,
+  health: `Usage: healthy-dns health [FLAGS]
+
+Asks the server that runs with the same configuration whether it answers: one query
+for the zone's SOA over UDP to its first listen address (::, 0.0.0.0 become
+127.0.0.1). An authoritative NOERROR answer within ${
+    HEALTH_TIMEOUT_MS / 1000
+  } s is healthy. For container
+health checks (the image's HEALTHCHECK) and scripts: no dig or curl needed.
+
+${CONFIG_FLAGS}
+Exit codes: 0 healthy, 1 no answer or a wrong one, 2 a configuration error.`,
 });

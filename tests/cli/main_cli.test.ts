@@ -49,7 +49,7 @@ describe("healthy-dns command line (main.ts)", () => {
     assert.equal(code, 2);
     assert.equal(
       stderr.trim(),
-      `"frobnicate": unknown command; expected serve, check, checkconf, override, keygen, tsig-keygen or ds (see --help)`,
+      `"frobnicate": unknown command; expected serve, check, checkconf, override, keygen, tsig-keygen, ds or health (see --help)`,
     );
   });
 

@@ -65,6 +65,7 @@ describe("USAGE", () => {
       "check",
       "checkconf",
       "ds",
+      "health",
       "keygen",
       "override",
       "serve",
@@ -87,6 +88,7 @@ describe("USAGE", () => {
       checkconf: ["healthy-dns checkconf", "--strict", "warning: ", "RSA key under 2048 bits"],
       keygen: ["--algorithm ALG", "(default: RSASHA256", "--out FILE"],
       ds: ["--priv-key-path PEM", "(default: RSASHA256)", "--hosted-zone NAME"],
+      health: ["healthy-dns health [FLAGS]", "SOA", "within 2 s", "1 no answer"],
       "tsig-keygen": ["healthy-dns tsig-keygen NAME", "--algorithm ALG", "(default: hmac-sha256)"],
     };
     for (const [command, words] of Object.entries(expected)) {

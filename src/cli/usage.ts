@@ -60,7 +60,9 @@ Server:
   --state-dir DIR            directory for state kept across restarts, e.g. operator
                              overrides (default: none, nothing persisted)
   --rate-limit N             UDP responses a second per client network and response kind
-                             (default: ${DEFAULTS.rateLimit.responsesPerSecond}; 0 turns rate limiting off)
+                             (default: ${DEFAULTS.rateLimit.responsesPerSecond}; 0 turns rate limiting off;
+                             loopback, 127.0.0.0/8 and ::1, is exempt unless rate_limit.exempt
+                             in the YAML file lists otherwise)
 
 Health checks (a TCP connect to each address's health port):
   --test-min-interval T      minimum time between check cycles (default: ${INTERVAL})

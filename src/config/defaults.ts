@@ -71,14 +71,20 @@ export const DEFAULTS = Object.freeze({
    * /24 and /56 prefixes). 200 identical answers a second is far more than
    * any real resolver behind one /24 asks for (it caches), yet caps what a
    * spoofed source can reflect at a victim; slip 2 lets half of the limited
-   * clients learn, by TC=1, to retry over TCP. Nothing exempt by default.
+   * clients learn, by TC=1, to retry over TCP. Loopback is exempt: spoofed
+   * sources cannot use it (the kernel drops loopback sources arriving on any
+   * other interface), while load tests, CI smoke tests and a resolver on the
+   * same host send from it. An explicit `exempt` list replaces this one.
    */
   rateLimit: Object.freeze({
     responsesPerSecond: 200,
     slip: 2,
     ipv4Prefix: 24,
     ipv6Prefix: 56,
-    exempt: Object.freeze([]) as readonly AddressRange[],
+    exempt: Object.freeze([
+      Object.freeze({ address: "127.0.0.0", prefix: 8 }),
+      Object.freeze({ address: "::1", prefix: 128 }),
+    ]) as readonly AddressRange[],
   }),
   /** Cookie secrets: none configured (the state_dir file, else a random one). */
   cookieSecrets: Object.freeze([]) as readonly string[],

@@ -40,7 +40,7 @@ describe("the embedded demo config", () => {
       health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: DOCUMENTED_TCP_LIMITS,
-      rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
+      rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }] },
       cookies: { secrets: [] },
       http: null,
       transfer: null,
@@ -96,7 +96,7 @@ describe("examples/*.yaml", () => {
       slip: 2,
       ipv4Prefix: 24,
       ipv6Prefix: 56,
-      exempt: [{ address: "192.0.2.0", prefix: 24 }],
+      exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }, { address: "192.0.2.0", prefix: 24 }],
     });
     assert.deepEqual(config.cookies, { secrets: ["0123456789abcdef0123456789abcdef"] });
     assert.deepEqual([config.logLevel, config.logFormat, config.lameDuckMs], ["info", "logfmt", 0]);

@@ -138,6 +138,17 @@ describe("loadConfig from YAML", () => {
     assert.ok(Object.isFrozen(config.records[0].addresses));
   });
 
+  test("rate_limit.exempt: loopback by default; an explicit list replaces it, [] exempts nothing", async () => {
+    const loopback = [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }];
+    assert.deepEqual((await loadYaml(YAML_BASE)).rateLimit.exempt, loopback);
+    assert.deepEqual((await loadYaml(`${YAML_BASE}rate_limit: { slip: 1 }\n`)).rateLimit.exempt, loopback);
+    assert.deepEqual((await loadYaml(`${YAML_BASE}rate_limit: { exempt: [] }\n`)).rateLimit.exempt, []);
+    assert.deepEqual(
+      (await loadYaml(`${YAML_BASE}rate_limit: { exempt: [192.0.2.0/24] }\n`)).rateLimit.exempt,
+      [{ address: "192.0.2.0", prefix: 24 }],
+    );
+  });
+
   test("durations: bare numbers are seconds", async () => {
     const cases: [string, number][] = [["30", 30_000], ["0.25", 250], ["500ms", 500], [
       "2m",

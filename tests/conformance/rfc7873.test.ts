@@ -52,7 +52,7 @@ describe("RFC 7873 / RFC 9018: DNS cookies", () => {
     s = await startTestServer({
       args: ["--demo"],
       health: ALL_HEALTHY,
-      overrides: { rateLimit: { ...DEFAULTS.rateLimit, responsesPerSecond: 20, slip: 2 } },
+      overrides: { rateLimit: { ...DEFAULTS.rateLimit, responsesPerSecond: 20, slip: 2, exempt: [] } },
     });
   });
   after(() => s.stop());

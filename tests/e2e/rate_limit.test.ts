@@ -80,7 +80,8 @@ describe("response rate limiting (contract §4), over real sockets", () => {
     s = await startTestServer({
       args: ["--demo"],
       health: ALL_HEALTHY,
-      overrides: { rateLimit: { ...DEFAULTS.rateLimit, responsesPerSecond: LIMIT, slip: 2 } },
+      // Loopback is exempt by default: these tests send from 127.0.0.1, so nothing is.
+      overrides: { rateLimit: { ...DEFAULTS.rateLimit, responsesPerSecond: LIMIT, slip: 2, exempt: [] } },
     });
   });
   after(() => s.stop());
@@ -166,6 +167,23 @@ describe("response rate limiting (contract §4), over real sockets", () => {
   test("another kind of response from the same source has its own bucket", async () => {
     const response = await s.query(makeQuery("static.example.test", "A", { id: 1 }), "udp");
     assert.ok(response !== null && ((response[6] << 8) | response[7]) > 0);
+  });
+});
+
+describe("loopback is exempt by default", () => {
+  test("--rate-limit 20 without an exempt list answers every query of a burst from 127.0.0.1", {
+    timeout: 60_000,
+  }, async () => {
+    const s = await startTestServer({ args: ["--demo", "--rate-limit", "20"], health: ALL_HEALTHY });
+    try {
+      const { replies } = await burst(s, 500, (id) => makeQuery("www.example.test", "A", { id }));
+      assert.equal(replies.length, 500);
+      const full = replies.filter((r) => (r[2] & 0x02) === 0 && ((r[6] << 8) | r[7]) > 0);
+      assert.equal(full.length, 500, `${full.length} of 500 answered in full`);
+      assert.equal(udpOutcomes(s).limited, 0);
+    } finally {
+      await s.stop();
+    }
   });
 });
 

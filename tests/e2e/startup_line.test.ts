@@ -49,7 +49,7 @@ describe("serve's start-up line", () => {
             pkg.version.replaceAll(".", "\\.")
           } \\(from source, (deno|bun) [\\d.]+, [a-z0-9-]+\\)" config=${configPath} ` +
             `zone=example\\.test aliases=example\\.net names=2 endpoints=2 ` +
-            `dnssec=ECDSAP256SHA256 key_tag=${keyTag} rate_limit=200/s cookie_secret=random$`,
+            `dnssec=ECDSAP256SHA256 key_tag=${keyTag} rate_limit=200/s rate_limit_exempt=127\\.0\\.0\\.0/8,::1/128 cookie_secret=random$`,
         ),
       );
       // Logged once, before the ready line.

@@ -52,6 +52,7 @@ describe("startupLine", () => {
         dnssec: "ECDSAP256SHA256",
         key_tag: 35706,
         rate_limit: "200/s",
+        rate_limit_exempt: "127.0.0.0/8,::1/128",
         cookie_secret: "state_dir",
       },
     });
@@ -71,6 +72,7 @@ describe("startupLine", () => {
     assert.equal(fields.dnssec, "off");
     assert.equal(fields.key_tag, undefined);
     assert.equal(fields.rate_limit, "off");
+    assert.equal(fields.rate_limit_exempt, undefined);
     assert.equal(fields.cookie_secret, "random");
   });
 });

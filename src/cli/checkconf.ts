@@ -49,7 +49,7 @@ export async function runCheckconf(args: readonly string[], deps: CheckconfDeps)
   }
   const key = await attempt(
     errors,
-    () => loadConfiguredKey(config.dnssec, deps.readTextFile, loadSigningKey),
+    () => loadConfiguredKey(config, deps.readTextFile, loadSigningKey),
   );
   // serve refuses to start on a malformed override file, so it is checked here too.
   const overrides = config.stateDir === null ? null : overridesPath(config.stateDir);

@@ -26,7 +26,10 @@ export interface DsDeps {
 interface DsInput {
   readonly zones: readonly string[];
   readonly keyPath: string;
-  readonly algorithm: DnssecAlgorithmName;
+  /** null: the key's own. */
+  readonly algorithm: DnssecAlgorithmName | null;
+  /** Where a given algorithm came from, for the mismatch message. */
+  readonly algorithmOrigin: string;
   readonly ttl: number | null;
 }
 
@@ -83,6 +86,7 @@ async function readInput(
       zones: [config.hostedZone, ...config.aliasZones],
       keyPath: config.dnssec.keyPath,
       algorithm: config.dnssec.algorithm,
+      algorithmOrigin: config.origins.dnssecAlgorithm,
       ttl: zoneTiming(config).dnskeyTtl,
     };
   }
@@ -101,6 +105,7 @@ async function readInput(
     algorithm: layer.algorithm
       ? readChoice(layer.algorithm.value, layer.algorithm.at, names)
       : DEFAULTS.dnssecAlgorithm,
+    algorithmOrigin: "--priv-key-alg",
     ttl: null,
   };
 }
@@ -120,7 +125,7 @@ async function readKey(
     );
   }
   try {
-    return await loadSigningKey(pem, input.algorithm);
+    return await loadSigningKey(pem, input.algorithm, input.algorithmOrigin);
   } catch (error) {
     throw new ConfigError("--priv-key-path", `${input.keyPath}: ${(error as Error).message}`);
   }

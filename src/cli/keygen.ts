@@ -21,7 +21,8 @@ const KEY_FILE_MODE = 0o600;
 /**
  * `healthy-dns keygen [--algorithm ALG] --out key.pem`: writes a new PKCS#8
  * PEM private key (mode 0600) and prints its key tag and the next step. The
- * algorithm defaults to `--priv-key-alg`'s default so the two commands agree.
+ * algorithm defaults to the recommended ECDSAP256SHA256; the server and `ds`
+ * take the algorithm from the key, so the next step needs no `--priv-key-alg`.
  * Never overwrites a file. Returns the exit code: 0, or 2 for a user error
  * (one line naming the flag and value).
  */
@@ -66,14 +67,14 @@ export async function runKeygen(args: readonly string[], deps: KeygenDeps): Prom
   const key = await loadSigningKey(pem, algorithm);
   deps.out(`wrote a new ${algorithm} private key to ${path} (key tag ${key.keyTag})`);
   deps.out(
-    `next: healthy-dns ds --priv-key-path ${path} --priv-key-alg ${algorithm} --hosted-zone ZONE`,
+    `next: healthy-dns ds --priv-key-path ${path} --hosted-zone ZONE`,
   );
   return 0;
 }
 
 /** The algorithm named by `--algorithm` (any case), its default when absent, or null. */
 function readAlgorithm(value: string | undefined): DnssecAlgorithmName | null {
-  if (value === undefined) return DEFAULTS.dnssecAlgorithm;
+  if (value === undefined) return DEFAULTS.keygenAlgorithm;
   const names = Object.keys(ALGORITHM_NUMBER) as DnssecAlgorithmName[];
   return names.find((name) => name.toLowerCase() === value.toLowerCase()) ?? null;
 }

@@ -71,7 +71,7 @@ Health checks (a TCP connect to each address's health port):
 
 DNSSEC (off unless a key is given):
   --priv-key-path PEM        private key to sign every served zone with
-  --priv-key-alg ALG         RSASHA256, ECDSAP256SHA256 or ED25519 (default: ${DEFAULTS.dnssecAlgorithm})
+  --priv-key-alg ALG         RSASHA256, ECDSAP256SHA256 or ED25519 (default: the key's)
 
 Flags take "--flag value" or "--flag=value". Configuration errors exit with code 2.
 The YAML file also sets rise/fall (default ${RISE_FALL}), probe concurrency (default ${DEFAULTS.health.concurrency}),
@@ -152,7 +152,7 @@ and expired entries are dropped. Exit codes: 0 done, 2 a usage error or a malfor
 Writes a new DNSSEC private key (PKCS#8 PEM, mode 0600); never overwrites a file.
 
   --algorithm ALG            RSASHA256 (2048 bits), ECDSAP256SHA256 or ED25519
-                             (default: ${DEFAULTS.dnssecAlgorithm}, as --priv-key-alg)
+                             (default: ${DEFAULTS.keygenAlgorithm}, the recommended one)
   --out FILE                 where to write the key (required)
 
 Exit codes: 0 written, 2 a usage error or the file exists.`,
@@ -172,7 +172,7 @@ Prints, for every served zone, the DNSKEY it serves and the DS record (SHA-256) 
 give to its parent zone, in zone-file format.
 
   --priv-key-path PEM        the private key (required, or dnssec.key in --config)
-  --priv-key-alg ALG         RSASHA256, ECDSAP256SHA256 or ED25519 (default: ${DEFAULTS.dnssecAlgorithm})
+  --priv-key-alg ALG         RSASHA256, ECDSAP256SHA256 or ED25519 (default: the key's)
   --hosted-zone NAME         the zone (required without --config)
   --alias-zones JSON         the alias zones (default: [])
   --config FILE | --demo     read all of the above from the serve configuration; the

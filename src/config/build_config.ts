@@ -82,6 +82,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
     (v, at) => readChoice(v, at, ALGORITHMS),
     DEFAULTS.dnssecAlgorithm,
   );
+  const origin = (setting: Sourced | undefined, flag: string) => setting?.at.where ?? flag;
   return {
     hostedZone,
     aliasZones,
@@ -147,5 +148,11 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
       (v, at) => readString(v, at, "a directory path"),
       DEFAULTS.stateDir,
     ),
+    origins: {
+      listen: origin(settings.listen, "--listen"),
+      http: origin(settings.http, "--http"),
+      dnssecKey: origin(settings.keyPath, "--priv-key-path"),
+      dnssecAlgorithm: origin(settings.algorithm, "--priv-key-alg"),
+    },
   };
 }

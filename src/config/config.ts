@@ -71,7 +71,24 @@ export interface HealthConfig {
 /** Online signing, when a key is configured. */
 export interface DnssecConfig {
   readonly keyPath: string;
-  readonly algorithm: DnssecAlgorithmName;
+  /**
+   * The algorithm given, or null: taken from the key (RSA → RSASHA256,
+   * EC P-256 → ECDSAP256SHA256, Ed25519 → ED25519). A given one must fit the key.
+   */
+  readonly algorithm: DnssecAlgorithmName | null;
+}
+
+/**
+ * How messages about settings that are only used after validation (binding a
+ * socket, reading the key) name where the value came from: the flag
+ * (`--listen`) or the YAML path (`listen (in /etc/x.yaml)`). A setting left
+ * at its default is named by its flag.
+ */
+export interface SettingOrigins {
+  readonly listen: string;
+  readonly http: string;
+  readonly dnssecKey: string;
+  readonly dnssecAlgorithm: string;
 }
 
 /** TCP listener limits (RFC 7766 §6; how they act: src/server/tcp_sessions.ts). */
@@ -189,4 +206,6 @@ export interface Config {
    * nothing is persisted and each feature falls back as documented.
    */
   readonly stateDir: string | null;
+  /** Where the settings used after validation came from, for messages. */
+  readonly origins: SettingOrigins;
 }

@@ -16,3 +16,14 @@ export class ConfigError extends Error {
     this.where = where;
   }
 }
+
+/**
+ * The error for `value` of a setting whose `origin` is a flag (`--listen
+ * 127.0.0.1:53: address already in use`) or a YAML path (`listen (in x.yaml):
+ * 127.0.0.1:53: address already in use`); see `SettingOrigins`.
+ */
+export function settingError(origin: string, value: string, detail: string): ConfigError {
+  return origin.startsWith("--")
+    ? new ConfigError(`${origin} ${value}`, detail)
+    : new ConfigError(origin, `${value}: ${detail}`);
+}

@@ -47,8 +47,13 @@ export const DEFAULTS = Object.freeze({
   }),
   /** A health-checked record whose addresses are all down answers NODATA. */
   whenAllDown: Object.freeze({ kind: "none" }) as AllDownPolicy,
-  /** `--priv-key-alg` default, as in the original. */
-  dnssecAlgorithm: "RSASHA256" as DnssecAlgorithmName,
+  /**
+   * `--priv-key-alg` default: none, the algorithm is the key's own (the
+   * original required RSASHA256 unless told otherwise).
+   */
+  dnssecAlgorithm: null as DnssecAlgorithmName | null,
+  /** `keygen --algorithm` default: the recommended algorithm (docs/dnssec.md#algorithms). */
+  keygenAlgorithm: "ECDSAP256SHA256" as DnssecAlgorithmName,
   tcp: Object.freeze({
     /** RFC 7766 §6.2.3: idle timeouts in the order of seconds. */
     idleTimeoutMs: 10_000,

@@ -37,27 +37,39 @@ const ALGORITHMS: Readonly<
 
 /**
  * Loads a PEM private key (PKCS#8, PKCS#1 `RSA PRIVATE KEY` or SEC1
- * `EC PRIVATE KEY`) for `algorithm` and derives its DNSKEY and key tag. All
- * three algorithms sign through Web Crypto (Deno and Bun both support Ed25519).
+ * `EC PRIVATE KEY`) and derives its DNSKEY and key tag. The algorithm is the
+ * key's own (RSA → RSASHA256, EC P-256 → ECDSAP256SHA256, Ed25519 → ED25519)
+ * unless `algorithm` names one, which must fit the key. All three algorithms
+ * sign through Web Crypto (Deno and Bun both support Ed25519).
  * Throws an Error with a one-line message (no file name: the caller adds it)
- * when the key cannot be parsed or does not fit the algorithm.
+ * when the key cannot be parsed or does not fit the algorithm; `givenAs`
+ * names where a given algorithm came from (`--priv-key-alg`, a YAML path).
  *
  * @example
- * const key = await loadSigningKey(pemText, "ECDSAP256SHA256");
- * key.keyTag; // e.g. 40711
+ * const key = await loadSigningKey(pemText, null);
+ * key.algorithm; // 13 for an EC P-256 key
  */
 export async function loadSigningKey(
   pem: string,
-  algorithm: DnssecAlgorithmName,
+  algorithm: DnssecAlgorithmName | null,
+  givenAs = "--priv-key-alg",
 ): Promise<SigningKey> {
-  const spec = ALGORITHMS[algorithm];
-  if (!spec) throw new Error(`unknown DNSSEC algorithm "${algorithm}"`);
   const parsed = parsePrivateKey(pem);
-  if (parsed.kind !== spec.kind) {
+  const own = (Object.keys(ALGORITHMS) as DnssecAlgorithmName[])
+    .find((name) => ALGORITHMS[name].kind === parsed.kind);
+  if (own === undefined) {
     throw new Error(
-      `key is ${article(parsed.kind)} ${parsed.kind} key but --priv-key-alg is ${algorithm}`,
+      `key is ${
+        article(parsed.kind)
+      } ${parsed.kind} key; DNSSEC signing takes RSA, EC P-256 or Ed25519`,
     );
   }
+  if (algorithm !== null && algorithm !== own) {
+    throw new Error(
+      `key is ${article(parsed.kind)} ${parsed.kind} key (${own}) but ${givenAs} is ${algorithm}`,
+    );
+  }
+  const spec = ALGORITHMS[own];
   let jwk: JsonWebKey;
   let privateKey: CryptoKey;
   try {
@@ -76,8 +88,8 @@ export async function loadSigningKey(
   } catch (error) {
     throw new Error(`${parsed.kind} key cannot be read: ${(error as Error).message}`);
   }
-  const { publicKey, bits } = dnskeyPublicKey(algorithm, jwk);
-  const number = ALGORITHM_NUMBER[algorithm];
+  const { publicKey, bits } = dnskeyPublicKey(own, jwk);
+  const number = ALGORITHM_NUMBER[own];
   const dnskeyRdata = new Uint8Array(4 + publicKey.length);
   dnskeyRdata.set([DNSKEY_FLAGS >> 8, DNSKEY_FLAGS & 0xff, DNSKEY_PROTOCOL, number]);
   dnskeyRdata.set(publicKey, 4);

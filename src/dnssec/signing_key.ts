@@ -7,6 +7,12 @@ export const ALGORITHM_NUMBER: Readonly<Record<DnssecAlgorithmName, 8 | 13 | 15>
   ED25519: 15,
 });
 
+/** The mnemonic of a DNSSEC algorithm number we sign with. */
+export function algorithmName(number: 8 | 13 | 15): DnssecAlgorithmName {
+  return (Object.keys(ALGORITHM_NUMBER) as DnssecAlgorithmName[])
+    .find((name) => ALGORITHM_NUMBER[name] === number)!;
+}
+
 /**
  * A loaded private key, ready to sign. One combined signing key (flags 257,
  * protocol 3) signs every served zone.

@@ -1,5 +1,5 @@
 import type { ListenAddress } from "../config/config.ts";
-import { ConfigError } from "../config/config_error.ts";
+import { settingError } from "../config/config_error.ts";
 import type { RemoteAddress, Runtime, TcpHandlers, UdpHandler } from "../runtime/runtime.ts";
 import { bindErrorReason } from "./bind_error_reason.ts";
 import { formatAddress } from "./format_address.ts";
@@ -19,19 +19,21 @@ const EPHEMERAL_ATTEMPTS = 5;
  * API only) binds UDP on an ephemeral port and then TCP on that same port,
  * retrying on a new port if TCP finds it taken.
  *
- * @throws ConfigError naming `--listen <address>` and the reason, e.g.
+ * @throws ConfigError naming where the address was set (`origin`, see
+ *   `SettingOrigins`), the address and the reason, e.g.
  *   `--listen 127.0.0.1:53053: address already in use`.
  */
 export async function bindDnsListener(
   runtime: Pick<Runtime, "bindUdp" | "listenTcp">,
   address: ListenAddress,
+  origin: string,
   onDatagram: UdpHandler,
   tcp: TcpHandlers,
 ): Promise<DnsListener> {
   const attempts = address.port === 0 ? EPHEMERAL_ATTEMPTS : 1;
   for (let attempt = 1;; attempt++) {
     const udp = await runtime.bindUdp(address.hostname, address.port, onDatagram).catch((error) => {
-      throw new ConfigError(`--listen ${formatAddress(address)}`, bindErrorReason(error));
+      throw settingError(origin, formatAddress(address), bindErrorReason(error));
     });
     try {
       const listener = await runtime.listenTcp(address.hostname, udp.local.port, tcp);
@@ -45,7 +47,7 @@ export async function bindDnsListener(
     } catch (error) {
       udp.close();
       if (attempt < attempts) continue;
-      throw new ConfigError(`--listen ${formatAddress(address)}`, bindErrorReason(error));
+      throw settingError(origin, formatAddress(address), bindErrorReason(error));
     }
   }
 }

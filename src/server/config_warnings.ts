@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
 import { isAtOrBelow } from "../config/is_at_or_below.ts";
 import { formatDuration, quoteValue } from "../config/value_readers.ts";
-import type { SigningKey } from "../dnssec/signing_key.ts";
+import { ALGORITHM_NUMBER, type SigningKey } from "../dnssec/signing_key.ts";
 import type { FileStat } from "../runtime/runtime.ts";
 
 /** RSA keys below this size draw a warning (RFC 8624 §3.1 and NIST SP 800-57: 2048 bits). */
@@ -105,14 +105,16 @@ function keyWarnings(config: Config, key: SigningKey | null, keyFile: FileStat |
   const warnings: string[] = [];
   if (keyFile !== null && (keyFile.mode & 0o044) !== 0) {
     warnings.push(
-      `dnssec.key (--priv-key-path): ${path} is readable by group or others ` +
+      `${config.origins.dnssecKey}: ${path} is readable by group or others ` +
         `(mode ${keyFile.mode.toString(8).padStart(4, "0")}); make it readable by its owner only ` +
         "(chmod 600)",
     );
   }
-  if (key !== null && config.dnssec.algorithm === "RSASHA256" && key.bits < RSA_RECOMMENDED_BITS) {
+  if (
+    key !== null && key.algorithm === ALGORITHM_NUMBER.RSASHA256 && key.bits < RSA_RECOMMENDED_BITS
+  ) {
     warnings.push(
-      `dnssec.key (--priv-key-path): ${path} is an RSA key of ${key.bits} bits; ` +
+      `${config.origins.dnssecKey}: ${path} is an RSA key of ${key.bits} bits; ` +
         `${RSA_RECOMMENDED_BITS} or more is recommended (healthy-dns keygen makes one)`,
     );
   }

@@ -1,6 +1,6 @@
 import { SEND } from "../abuse/rate_limiter.ts";
 import type { Config } from "../config/config.ts";
-import { ConfigError } from "../config/config_error.ts";
+import { settingError } from "../config/config_error.ts";
 import {
   NO_OVERRIDES,
   type OperatorOverride,
@@ -203,7 +203,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     }
   };
   const listeners = createListenerSet((address) =>
-    bindDnsListener(runtime, address, onDatagram, tcp)
+    bindDnsListener(runtime, address, config.origins.listen, onDatagram, tcp)
   );
 
   /** Why the zone is to be rebuilt, since the last build started (several requests coalesce). */
@@ -324,7 +324,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     let nextGuard: QueryGuard;
     try {
       next = await options.reloadConfig();
-      nextKey = await loadConfiguredKey(next.dnssec, runtime.readTextFile, deps.loadSigningKey);
+      nextKey = await loadConfiguredKey(next, runtime.readTextFile, deps.loadSigningKey);
       const { secrets } = await loadCookieSecrets(
         next.cookies,
         next.stateDir,
@@ -411,10 +411,10 @@ export async function startDnsServer<S extends SnapshotTiming>(
         status,
       });
       http = await runtime.serveHttp(at.hostname, at.port, handler).catch((error) => {
-        throw new ConfigError(`--http ${formatAddress(at)}`, bindErrorReason(error));
+        throw settingError(config.origins.http, formatAddress(at), bindErrorReason(error));
       });
     }
-    key = await loadConfiguredKey(config.dnssec, runtime.readTextFile, deps.loadSigningKey);
+    key = await loadConfiguredKey(config, runtime.readTextFile, deps.loadSigningKey);
     const cookieSecrets = await loadCookieSecrets(
       config.cookies,
       config.stateDir,

@@ -66,7 +66,11 @@ export interface ServerDeps<S extends SnapshotTiming> {
     transport: Transport,
     cookie?: Uint8Array | null,
   ): Uint8Array | null;
-  loadSigningKey(pem: string, algorithm: DnssecAlgorithmName): Promise<SigningKey>;
+  loadSigningKey(
+    pem: string,
+    algorithm: DnssecAlgorithmName | null,
+    givenAs?: string,
+  ): Promise<SigningKey>;
   createHealthMonitor(
     config: Config,
     dialer: Dialer,

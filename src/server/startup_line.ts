@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import type { SigningKey } from "../dnssec/signing_key.ts";
+import { algorithmName, type SigningKey } from "../dnssec/signing_key.ts";
 import { collectEndpoints } from "../health/collect_endpoints.ts";
 import { type BuildInfo, formatBuildInfo } from "../observe/build_info.ts";
 import type { LogFields } from "../observe/logger.ts";
@@ -29,7 +29,7 @@ export function startupLine(
       aliases: config.aliasZones.length > 0 ? config.aliasZones.join(",") : undefined,
       names: config.records.length,
       endpoints: collectEndpoints(config).length,
-      dnssec: config.dnssec?.algorithm ?? "off",
+      dnssec: key === null ? "off" : algorithmName(key.algorithm),
       key_tag: key?.keyTag,
       rate_limit: config.rateLimit.responsesPerSecond > 0
         ? `${config.rateLimit.responsesPerSecond}/s`

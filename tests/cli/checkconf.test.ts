@@ -90,7 +90,7 @@ describe("healthy-dns checkconf", () => {
     const { code, lines } = await checkconf(`${CLEAN}\ndnssec: {key: missing.pem}`);
     assert.equal(code, 2);
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /^error: --priv-key-path: .*missing\.pem: /);
+    assert.match(lines[0], /^error: dnssec\.key \(in .*zone\.yaml\): .*missing\.pem: /);
   });
 
   test("every problem at once: a key error, an override-file error and the config's warnings", async () => {
@@ -103,7 +103,7 @@ describe("healthy-dns checkconf", () => {
     );
     assert.equal(code, 2);
     assert.equal(lines.length, 3, lines.join("\n"));
-    assert.match(lines[0], /^error: --priv-key-path: .*missing\.pem: /);
+    assert.match(lines[0], /^error: dnssec\.key \(in .*zone\.yaml\): .*missing\.pem: /);
     assert.match(lines[1], /^error: \[0\]\.state \(in .*overrides\.yaml\): "drain" is not one of/);
     assert.match(lines[2], /^warning: health\.timeout \(--test-timeout\): 5s is not shorter/);
   });
@@ -132,7 +132,7 @@ describe("healthy-dns checkconf", () => {
     [
       "a key file readable by group or others",
       `${CLEAN}\ndnssec: {key: open.pem, algorithm: ED25519}`,
-      /^warning: dnssec\.key \(--priv-key-path\): ".*open\.pem" is readable by group or others \(mode 0644\)/,
+      /^warning: dnssec\.key \(in .*zone\.yaml\): ".*open\.pem" is readable by group or others \(mode 0644\)/,
     ],
     [
       "secondaries without a state directory (a restart could lower the serial)",
@@ -149,7 +149,7 @@ describe("healthy-dns checkconf", () => {
     [
       "an RSA key under 2048 bits",
       `${CLEAN}\ndnssec: {key: rsa1024.pem, algorithm: RSASHA256}`,
-      /^warning: dnssec\.key \(--priv-key-path\): ".*rsa1024\.pem" is an RSA key of 1024 bits; 2048 or more is recommended/,
+      /^warning: dnssec\.key \(in .*zone\.yaml\): ".*rsa1024\.pem" is an RSA key of 1024 bits; 2048 or more is recommended/,
     ],
   ];
   for (const [what, config, expected] of cases) {

@@ -61,7 +61,20 @@ describe("healthy-dns ds", () => {
     });
   }
 
-  test("defaults --priv-key-alg to RSASHA256, like the original", async () => {
+  test("without --priv-key-alg, takes the algorithm from the key", async () => {
+    for (
+      const [file, algorithm] of [["ed25519/key.pem", "ED25519"], [
+        "ecdsap256sha256/key.sec1.pem",
+        "ECDSAP256SHA256",
+      ]] as const
+    ) {
+      const result = await ds(["--priv-key-path", file, "--hosted-zone", "example.test"]);
+      assert.equal(result.code, 0, file);
+      assert.equal(result.out[2].replace(" IN ", " "), toolDs(algorithm, "example.test"));
+    }
+  });
+
+  test("an RSA key without --priv-key-alg is RSASHA256, like the original", async () => {
     const result = await ds([
       "--priv-key-path",
       "rsasha256/key.pkcs1.pem",
@@ -117,7 +130,7 @@ describe("healthy-dns ds", () => {
         "--priv-key-alg",
         "ECDSAP256SHA256",
       ],
-      "--priv-key-path: ed25519/key.pem: key is an Ed25519 key but --priv-key-alg is ECDSAP256SHA256",
+      "--priv-key-path: ed25519/key.pem: key is an Ed25519 key (ED25519) but --priv-key-alg is ECDSAP256SHA256",
     ],
     [
       "missing file",

@@ -47,15 +47,15 @@ describe("healthy-dns keygen", () => {
       const key = await loadSigningKey(file.data, algorithm);
       assert.deepEqual(out, [
         `wrote a new ${algorithm} private key to key.pem (key tag ${key.keyTag})`,
-        `next: healthy-dns ds --priv-key-path key.pem --priv-key-alg ${algorithm} --hosted-zone ZONE`,
+        "next: healthy-dns ds --priv-key-path key.pem --hosted-zone ZONE",
       ]);
     });
   }
 
-  test("--algorithm defaults to --priv-key-alg's default (RSASHA256) and takes --flag=value in any case", async () => {
+  test("--algorithm defaults to the recommended ECDSAP256SHA256 and takes --flag=value in any case", async () => {
     const defaulted = await keygen(["--out=a.pem"]);
     assert.equal(defaulted.code, 0);
-    await loadSigningKey(defaulted.files.get("a.pem")!.data, "RSASHA256");
+    await loadSigningKey(defaulted.files.get("a.pem")!.data, "ECDSAP256SHA256");
     const lower = await keygen(["--algorithm=ed25519", "--out=b.pem"]);
     assert.equal(lower.code, 0);
     await loadSigningKey(lower.files.get("b.pem")!.data, "ED25519");

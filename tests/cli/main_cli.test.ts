@@ -35,7 +35,10 @@ describe("healthy-dns command line (main.ts)", () => {
     const keygen = await runCliProcess(["keygen", "--help"]);
     assert.equal(keygen.code, 0);
     assert.match(keygen.stdout, /^Usage: healthy-dns keygen /);
-    assert.match(keygen.stdout, /--algorithm ALG .*\n.*\(default: RSASHA256, as --priv-key-alg\)/);
+    assert.match(
+      keygen.stdout,
+      /--algorithm ALG .*\n.*\(default: ECDSAP256SHA256, the recommended one\)/,
+    );
     assert.doesNotMatch(keygen.stdout, /--zone-resolutions/);
     const check = await runCliProcess(["check", "--help"]);
     assert.equal(check.code, 0);

@@ -46,6 +46,12 @@ describe("the embedded demo config", () => {
       transfer: null,
       configFile: null,
       stateDir: null,
+      origins: {
+        listen: "listen (in --demo)",
+        http: "--http",
+        dnssecKey: "--priv-key-path",
+        dnssecAlgorithm: "--priv-key-alg",
+      },
     });
     assert.ok(Object.isFrozen(config.records[0].check));
   });

@@ -36,13 +36,20 @@ describe("loadConfig from flags: defaults and values", () => {
       transfer: null,
       configFile: null,
       stateDir: null,
+      origins: {
+        listen: "--listen",
+        http: "--http",
+        dnssecKey: "--priv-key-path",
+        dnssecAlgorithm: "--priv-key-alg",
+      },
     });
   });
 
   test("defaults are the documented values", () => {
     assert.equal(DEFAULTS.port, 53053);
     assert.deepEqual(DEFAULTS.listenHosts, ["::"]);
-    assert.equal(DEFAULTS.dnssecAlgorithm, "RSASHA256");
+    assert.equal(DEFAULTS.dnssecAlgorithm, null, "the algorithm is the key's own");
+    assert.equal(DEFAULTS.keygenAlgorithm, "ECDSAP256SHA256");
     assert.equal(DEFAULTS.httpPort, 9153);
     assert.equal(DEFAULTS.stateDir, null);
     assert.ok(
@@ -99,7 +106,7 @@ describe("loadConfig from flags: defaults and values", () => {
     assert.equal((await load(withFlag("--priv-key-alg", "ECDSAP256SHA256"))).dnssec, null);
     assert.deepEqual((await load(withFlag("--priv-key-path", "/k.pem"))).dnssec, {
       keyPath: "/k.pem",
-      algorithm: "RSASHA256",
+      algorithm: null,
     });
   });
 

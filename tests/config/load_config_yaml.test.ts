@@ -127,6 +127,12 @@ describe("loadConfig from YAML", () => {
       },
       configFile: "/etc/hdns/full.yaml",
       stateDir: "/etc/hdns/state",
+      origins: {
+        listen: "listen (in /etc/hdns/full.yaml)",
+        http: "http.listen (in /etc/hdns/full.yaml)",
+        dnssecKey: "dnssec.key (in /etc/hdns/full.yaml)",
+        dnssecAlgorithm: "dnssec.algorithm (in /etc/hdns/full.yaml)",
+      },
     });
   });
 
@@ -186,6 +192,30 @@ describe("loadConfig from YAML", () => {
       "x.yaml": `${YAML_BASE}dnssec: { key: z.pem }\n`,
     });
     assert.equal(config.dnssec?.keyPath, "z.pem");
+  });
+
+  test("settings used after validation remember the YAML path they came from", async () => {
+    const config = await loadYaml(
+      `${YAML_BASE}listen: ["127.0.0.1"]\nhttp: { listen: "127.0.0.1:9153" }\n` +
+        "dnssec: { key: z.pem, algorithm: ED25519 }\n",
+    );
+    assert.deepEqual(config.origins, {
+      listen: "listen (in /etc/x.yaml)",
+      http: "http.listen (in /etc/x.yaml)",
+      dnssecKey: "dnssec.key (in /etc/x.yaml)",
+      dnssecAlgorithm: "dnssec.algorithm (in /etc/x.yaml)",
+    });
+    const flagged = await loadYaml(YAML_BASE, ["--listen", "127.0.0.1"]);
+    assert.equal(flagged.origins.listen, "--listen");
+    assert.equal(
+      flagged.origins.dnssecKey,
+      "--priv-key-path",
+      "a setting not given is named by its flag",
+    );
+  });
+
+  test("without dnssec.algorithm the algorithm is left to the key", async () => {
+    assert.equal((await loadYaml(`${YAML_BASE}dnssec: { key: z.pem }\n`)).dnssec?.algorithm, null);
   });
 
   test("listen accepts a single string", async () => {

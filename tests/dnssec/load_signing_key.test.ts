@@ -20,6 +20,29 @@ const TRADITIONAL: Partial<Record<DnssecAlgorithmName, string>> = {
 };
 
 describe("loadSigningKey", () => {
+  test("with no algorithm given, takes the key's own: RSA, EC P-256 and Ed25519 in every PEM form", async () => {
+    for (const algorithm of FIXTURE_ALGORITHMS) {
+      const files = ["key.pem", TRADITIONAL[algorithm]].filter((f): f is string => f !== undefined);
+      for (const file of files) {
+        const key = await loadSigningKey(fixtureText(`${fixtureDir(algorithm)}/${file}`), null);
+        assert.equal(key.algorithm, loadFixture(algorithm).zones[0].ds.algorithm, file);
+      }
+    }
+  });
+
+  test("a given algorithm that disagrees names where it was given", async () => {
+    await assert.rejects(
+      loadSigningKey(
+        fixtureText("ed25519/key.pem"),
+        "RSASHA256",
+        "dnssec.algorithm (in zone.yaml)",
+      ),
+      {
+        message: "key is an Ed25519 key (ED25519) but dnssec.algorithm (in zone.yaml) is RSASHA256",
+      },
+    );
+  });
+
   for (const algorithm of FIXTURE_ALGORITHMS) {
     const fixture = loadFixture(algorithm);
     const zone = fixture.zones[0];
@@ -55,35 +78,47 @@ describe("loadSigningKey", () => {
     [
       "ecdsap256sha256/key.pem",
       "RSASHA256",
-      "key is an EC P-256 key but --priv-key-alg is RSASHA256",
+      "key is an EC P-256 key (ECDSAP256SHA256) but --priv-key-alg is RSASHA256",
     ],
     [
       "ecdsap256sha256/key.sec1.pem",
       "ED25519",
-      "key is an EC P-256 key but --priv-key-alg is ED25519",
+      "key is an EC P-256 key (ECDSAP256SHA256) but --priv-key-alg is ED25519",
     ],
     [
       "rsasha256/key.pem",
       "ECDSAP256SHA256",
-      "key is an RSA key but --priv-key-alg is ECDSAP256SHA256",
+      "key is an RSA key (RSASHA256) but --priv-key-alg is ECDSAP256SHA256",
     ],
-    ["rsasha256/key.pkcs1.pem", "ED25519", "key is an RSA key but --priv-key-alg is ED25519"],
-    ["ed25519/key.pem", "RSASHA256", "key is an Ed25519 key but --priv-key-alg is RSASHA256"],
+    [
+      "rsasha256/key.pkcs1.pem",
+      "ED25519",
+      "key is an RSA key (RSASHA256) but --priv-key-alg is ED25519",
+    ],
+    [
+      "ed25519/key.pem",
+      "RSASHA256",
+      "key is an Ed25519 key (ED25519) but --priv-key-alg is RSASHA256",
+    ],
     [
       "other/p384.pem",
       "ECDSAP256SHA256",
-      "key is an EC P-384 key but --priv-key-alg is ECDSAP256SHA256",
+      "key is an EC P-384 key; DNSSEC signing takes RSA, EC P-256 or Ed25519",
     ],
     [
       "other/p384.sec1.pem",
       "ECDSAP256SHA256",
-      "key is an EC P-384 key but --priv-key-alg is ECDSAP256SHA256",
+      "key is an EC P-384 key; DNSSEC signing takes RSA, EC P-256 or Ed25519",
     ],
-    ["other/ed448.pem", "ED25519", "key is an Ed448 key but --priv-key-alg is ED25519"],
+    [
+      "other/ed448.pem",
+      "ED25519",
+      "key is an Ed448 key; DNSSEC signing takes RSA, EC P-256 or Ed25519",
+    ],
     [
       "other/p256.explicit.pem",
       "ECDSAP256SHA256",
-      "key is an EC (explicit curve parameters) key but --priv-key-alg is ECDSAP256SHA256",
+      "key is an EC (explicit curve parameters) key; DNSSEC signing takes RSA, EC P-256 or Ed25519",
     ],
     [
       "other/rsa512.pem",

@@ -38,6 +38,12 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
     transfer: null,
     configFile: null,
     stateDir: null,
+    origins: {
+      listen: "--listen",
+      http: "--http",
+      dnssecKey: "--priv-key-path",
+      dnssecAlgorithm: "--priv-key-alg",
+    },
     ...overrides,
   };
 }

@@ -269,6 +269,33 @@ describe("startDnsServer", () => {
     }
   });
 
+  test("a port in use set in YAML names the YAML path, not --listen", async () => {
+    const { server: first } = await start(fakeConfig());
+    const port = first.addresses[0].port;
+    const origins = { ...fakeConfig().origins, listen: "listen (in /etc/hdns.yaml)" };
+    try {
+      await assert.rejects(
+        start(fakeConfig({ listen: [{ hostname: "127.0.0.1", port }], origins })),
+        { message: `listen (in /etc/hdns.yaml): 127.0.0.1:${port}: address already in use` },
+      );
+    } finally {
+      await first.stop();
+    }
+  });
+
+  test("a bad key set in YAML names dnssec.key, not --priv-key-path", async () => {
+    const origins = { ...fakeConfig().origins, dnssecKey: "dnssec.key (in /etc/hdns.yaml)" };
+    const dnssec = { keyPath: "/nonexistent/key.pem", algorithm: null };
+    await assert.rejects(start(fakeConfig({ dnssec, origins })), (error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(
+        error.message,
+        /^dnssec\.key \(in \/etc\/hdns\.yaml\): \/nonexistent\/key\.pem: /,
+      );
+      return true;
+    });
+  });
+
   test("a bad key fails with a ConfigError naming --priv-key-path, and frees the port", async () => {
     const dnssec = { keyPath: "/nonexistent/key.pem", algorithm: "ED25519" as const };
     const probe = await start(fakeConfig());

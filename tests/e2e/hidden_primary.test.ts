@@ -40,6 +40,14 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
   let primary: TestServer;
   const secondaries: Secondary[] = [];
 
+  /** The primary's metric `name` for `secondary`, or null when it has none. */
+  function value(name: string, secondary: Secondary): number | null {
+    const line = primary.server.metrics.render().split("\n").find((l) =>
+      l.startsWith(`${name}{secondary="${secondary.address}:${secondary.port}"}`)
+    );
+    return line === undefined ? null : Number(line.split(" ").at(-1));
+  }
+
   /** Waits until every secondary holds `serial` for every zone. */
   async function allOn(serial: number, deadlineMs: number): Promise<void> {
     await waitFor(`every secondary on serial ${serial}`, async () => {
@@ -154,12 +162,6 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
   }, async () => {
     const serial = primary.server.serial;
     await allOn(serial, 10_000);
-    const value = (name: string, secondary: Secondary) => {
-      const line = primary.server.metrics.render().split("\n").find((l) =>
-        l.startsWith(`${name}{secondary="${secondary.address}:${secondary.port}"}`)
-      );
-      return line === undefined ? null : Number(line.split(" ").at(-1));
-    };
     await waitFor(
       "every NOTIFY acknowledged",
       () =>
@@ -237,6 +239,7 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
   }, async () => {
     const marks = secondaries.map((secondary) => secondary.log().length);
     const logMark = primary.logs.length;
+    const serialBefore = primary.server.serial;
     for (let flap = 0; flap < 50; flap++) {
       if (flap % 2 === 0) await backends[1].stop();
       else await backends[1].start();
@@ -247,7 +250,22 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
       const ours = await transfer(primary.port, "example.test", "AXFR", { key: tsigKey(key) });
       return ours.records.some((record) => record.data === "127.0.0.3");
     }, 5_000);
-    await allOn(primary.server.serial, 15_000);
+    // The flaps changed the zone: the primary built new serials (the backend seen
+    // down, then up again at least), so ending "on the final serial" means transfers.
+    const built = primary.logs.slice(logMark).flatMap((line) =>
+      line.includes(`msg="zone built"`) ? [line.match(/ serial=(\d+)/)![1]] : []
+    );
+    assert.ok(new Set(built).size >= 2, `serials built during the flaps: ${built}`);
+    const serial = primary.server.serial;
+    assert.notEqual(serial, serialBefore);
+    await allOn(serial, 15_000);
+    // Each secondary acknowledged a NOTIFY for the final serial (before: an older one).
+    await waitFor(
+      "every NOTIFY of the final serial acknowledged",
+      () =>
+        secondaries.every((s) => value("healthy_dns_secondary_notify_acked_serial", s) === serial),
+      10_000,
+    );
     for (const [i, secondary] of secondaries.entries()) {
       const problems = secondary.log().slice(marks[i]).split("\n").filter((line) =>
         /\b(error|failed|failure|refused|bad|malformed)\b/i.test(line) &&

@@ -98,8 +98,26 @@ describe("operator overrides over real sockets", () => {
   });
 
   test("a malformed file keeps the previous overrides and logs one line", async () => {
+    // An entry that expires a few seconds after the bad file is in place: its
+    // "override expired" line can only come from a later poll, which would
+    // have repeated the rejection had it been going to.
+    const until = new Date(Date.now() + 3_000).toISOString();
+    writeOverrides(
+      "- {address: 127.0.0.2, state: down, reason: disk swap}\n" +
+        `- {address: 127.0.0.1, state: up, until: "${until}"}\n`,
+    );
+    await waitFor("the up override", () => s!.server.overrides.length === 2, DEADLINE_MS);
     writeOverrides("- {address: 127.0.0.2, state: drain}\n");
     await waitFor("the rejection", () => logged(/override file rejected/).length > 0, DEADLINE_MS);
+    assert.ok(
+      s!.server.overrides.some((o) => o.state === "up"),
+      "the up override still applies after the rejection (else this machine is too slow to tell a later poll)",
+    );
+    await waitFor(
+      "a later poll to expire the up override",
+      () => logged(/msg="override expired" .*address=127\.0\.0\.1 /).length > 0,
+      DEADLINE_MS,
+    );
     assert.equal(logged(/override file rejected/).length, 1);
     assert.match(
       logged(/override file rejected/)[0],
@@ -151,7 +169,10 @@ describe("operator overrides over real sockets", () => {
     assert.deepEqual(await served("api"), ["127.0.0.3"]);
     assert.deepEqual(await served("static"), ["127.0.0.11"]);
     assert.deepEqual(await served("www"), ["127.0.0.1", "127.0.0.2"]);
-    assert.equal(logged(/msg="override matches no configured address" .*address=127\.0\.0\.2/).length, 1);
+    assert.equal(
+      logged(/msg="override matches no configured address" .*address=127\.0\.0\.2/).length,
+      1,
+    );
   });
 
   test("an override ends at its until; deleting the file ends them all", async () => {

@@ -30,7 +30,13 @@ describe("loadConfig from flags: defaults and values", () => {
       health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: DOCUMENTED_TCP_LIMITS,
-      rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }] },
+      rateLimit: {
+        responsesPerSecond: 200,
+        slip: 2,
+        ipv4Prefix: 24,
+        ipv6Prefix: 56,
+        exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }],
+      },
       cookies: { secrets: [] },
       http: null,
       transfer: null,
@@ -401,6 +407,15 @@ describe("loadConfig from flags: names", () => {
       '--zone-resolutions: "www.Example.test" must be relative to the zone (write "www")',
     );
     assert.equal(await error("www."), '--zone-resolutions: "www." ends with a dot; write "www"');
+    assert.equal(
+      await error("www.svc.example.test."),
+      '--zone-resolutions: "www.svc.example.test." must be relative to the zone (write "www.svc")',
+      "an absolute name gets the relative advice, not one that is refused in turn",
+    );
+    assert.equal(
+      await error("example.test."),
+      '--zone-resolutions: "example.test." is the zone apex; records must be below it',
+    );
     assert.equal(
       await error("*"),
       '--zone-resolutions: "*" is not a valid record name: label "*" may hold only letters, digits and hyphens',

@@ -147,8 +147,14 @@ describe("loadConfig from YAML", () => {
   test("rate_limit.exempt: loopback by default; an explicit list replaces it, [] exempts nothing", async () => {
     const loopback = [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }];
     assert.deepEqual((await loadYaml(YAML_BASE)).rateLimit.exempt, loopback);
-    assert.deepEqual((await loadYaml(`${YAML_BASE}rate_limit: { slip: 1 }\n`)).rateLimit.exempt, loopback);
-    assert.deepEqual((await loadYaml(`${YAML_BASE}rate_limit: { exempt: [] }\n`)).rateLimit.exempt, []);
+    assert.deepEqual(
+      (await loadYaml(`${YAML_BASE}rate_limit: { slip: 1 }\n`)).rateLimit.exempt,
+      loopback,
+    );
+    assert.deepEqual(
+      (await loadYaml(`${YAML_BASE}rate_limit: { exempt: [] }\n`)).rateLimit.exempt,
+      [],
+    );
     assert.deepEqual(
       (await loadYaml(`${YAML_BASE}rate_limit: { exempt: [192.0.2.0/24] }\n`)).rateLimit.exempt,
       [{ address: "192.0.2.0", prefix: 24 }],
@@ -427,6 +433,15 @@ describe("YAML errors name the path and the file", () => {
       await record("www.example.test: [192.0.2.1]"),
       'records (in /etc/x.yaml): "www.example.test" must be relative to the zone (write "www")',
     );
+    // An absolute name with its dot: the advice must itself be accepted.
+    const advice = await record('"www.svc.example.test.": [192.0.2.1]');
+    assert.equal(
+      advice,
+      'records (in /etc/x.yaml): "www.svc.example.test." must be relative to the zone (write "www.svc")',
+    );
+    const advised = JSON.parse(/\(write (".*")\)$/.exec(advice)![1]);
+    const config = await loadYaml(YAML_BASE.replace("www:", `${advised}:`));
+    assert.equal(config.records[0].name, "www.svc");
     assert.equal(
       await record('"@": [192.0.2.1]'),
       'records (in /etc/x.yaml): "@" is the zone apex; records must be below it',

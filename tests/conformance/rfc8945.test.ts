@@ -16,6 +16,7 @@ import {
 } from "../../src/transfer/tsig.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 import { tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
 import { decode, makeQuery, testConfig } from "../helpers/zone_fixture.ts";
 import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
@@ -139,14 +140,34 @@ describe("RFC 8945 TSIG", () => {
         now(),
         tsigKey({ ...KEY, name: "forged" }),
       );
-      // 40 at once from one socket, then count the answers that came within a second.
+      // 40 at once from one socket; wait until the server has answered or dropped
+      // every one and every answer it sent has arrived.
       const socket = dgram.createSocket("udp4");
       let answered = 0;
       socket.on("message", () => answered++);
       await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
-      for (let i = 0; i < 40; i++) socket.send(forged.message, limited.port, "127.0.0.1");
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      socket.close();
+      /** The sum of the UDP samples of counter `name` (optionally of one reason). */
+      const udpCount = (name: string, reason = "") =>
+        limited.server.metrics.render().split("\n")
+          .filter((line) =>
+            line.startsWith(`${name}{transport="udp"`) &&
+            (reason === "" || line.includes(`reason="${reason}"`))
+          )
+          .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+      try {
+        for (let i = 0; i < 40; i++) socket.send(forged.message, limited.port, "127.0.0.1");
+        await waitFor(
+          "all 40 answered or dropped",
+          () =>
+            udpCount("healthy_dns_responses_total") +
+                udpCount("healthy_dns_dropped_total", "rate_limited") === 40,
+          10_000,
+        );
+        const sent = udpCount("healthy_dns_responses_total");
+        await waitFor(`the ${sent} answers sent to arrive`, () => answered === sent, 5_000);
+      } finally {
+        socket.close();
+      }
       assert.ok(answered > 0 && answered < 20, `${answered} of 40 BADKEY answers sent`);
       assert.match(limited.server.metrics.render(), /reason="rate_limited"\} [1-9]/);
     } finally {

@@ -129,6 +129,37 @@ describe("rate limiter", () => {
     assert.equal(tally(() => limiter.decide("2001:db8:ffff:1::1", r, 0), 100).sent, 100);
   });
 
+  test("group prefixes off a byte boundary (/22, /52) keep exactly their bits", () => {
+    const limiter = createRateLimiter({ ...CONFIG, slip: 0, ipv4Prefix: 22, ipv6Prefix: 52 });
+    const r = response("www.example.test");
+    tally(() => limiter.decide("192.0.4.1", r, 0), 10);
+    assert.equal(limiter.decide("192.0.7.254", r, 0), DROP, "192.0.4.0/22 holds 192.0.7.254");
+    assert.equal(limiter.decide("192.0.8.1", r, 0), SEND, "192.0.8.1 is the next /22");
+    tally(() => limiter.decide("2001:db8:0:1000::1", r, 0), 10);
+    assert.equal(limiter.decide("2001:db8:0:1fff::1", r, 0), DROP, "same /52");
+    assert.equal(limiter.decide("2001:db8:0:2000::1", r, 0), SEND, "the next /52");
+  });
+
+  test("exempt ranges off a byte boundary, and IPv4-mapped ones, cover exactly their addresses", () => {
+    const limiter = createRateLimiter({
+      ...CONFIG,
+      exempt: [
+        { address: "198.51.100.128", prefix: 25 },
+        { address: "::ffff:203.0.113.0", prefix: 120 }, // 203.0.113.0/24 written as IPv6
+        { address: "2001:db8:ffff:f000::", prefix: 52 },
+      ],
+    });
+    const r = response("www.example.test");
+    const sent = (source: string) => tally(() => limiter.decide(source, r, 0), 100).sent;
+    assert.equal(sent("198.51.100.200"), 100);
+    assert.equal(sent("198.51.100.100"), 10, "below .128: not in the /25");
+    assert.equal(sent("203.0.113.77"), 100);
+    assert.equal(sent("::ffff:203.0.113.78"), 100);
+    assert.equal(sent("203.0.114.1"), 10, "outside the mapped /120");
+    assert.equal(sent("2001:db8:ffff:fabc::1"), 100);
+    assert.equal(sent("2001:db8:ffff:e000::1"), 10, "outside the /52");
+  });
+
   test("bounded memory: a million one-off sources do not evict a bucket that is limiting", () => {
     const limiter = createRateLimiter({ ...CONFIG, slip: 0 }, 1 << 10);
     const r = response("www.example.test");

@@ -88,6 +88,11 @@ export interface ServerStatus {
   readonly serial: number | null;
   /** When the zone being served was built (ISO 8601), null before the first build. */
   readonly builtAt: string | null;
+  /**
+   * Why a newer zone is not served, null when none is waiting: its serial
+   * could not be made durable in `state_dir` (e.g. the disk is full).
+   */
+  readonly stale: string | null;
   readonly health: {
     readonly intervalMs: number;
     readonly rise: number;
@@ -120,6 +125,8 @@ export interface StatusInput {
   readonly runtime: string;
   /** The zone being served, or null before the first build. */
   readonly zone: { readonly serial: number; readonly builtAt: number } | null;
+  /** Why a newer zone is not served (default null: none is waiting). */
+  readonly stale?: string | null;
   /** The health the zone being served was built from, or null before the first build. */
   readonly servedHealth: HealthView | null;
   /** The overrides the zone being served was built with (default none). */
@@ -210,6 +217,7 @@ export function serverStatus(input: StatusInput): ServerStatus {
     zones: [config.hostedZone, ...config.aliasZones],
     serial: input.zone?.serial ?? null,
     builtAt: input.zone === null ? null : iso(input.zone.builtAt),
+    stale: input.stale ?? null,
     health: {
       intervalMs: config.health.intervalMs,
       rise: config.health.rise,

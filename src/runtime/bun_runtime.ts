@@ -1,10 +1,18 @@
 import { connect } from "node:net";
-import { chmod, rename, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { chmod, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { classifyDialError } from "./classify_dial_error.ts";
 import { dialTimeout } from "./dial_timeout.ts";
 import { httpResponse } from "./http_response.ts";
 import { readProcessStats } from "./process_stats.ts";
+import {
+  fileError,
+  parentDirectory,
+  readCapped,
+  StateFileError,
+  stateFileProblem,
+} from "./state_file.ts";
 import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
@@ -360,7 +368,9 @@ export const bunRuntime: Runtime = Object.freeze({
   },
   readTextFile: (path: string) => Bun.file(path).text(),
   writeNewFile: (path: string, data: string, mode: number) =>
-    writeFile(path, data, { flag: "wx", mode }),
+    writeFile(path, data, { flag: "wx", mode }).catch((error) => {
+      throw fileError(path, error);
+    }),
   async statFile(path: string): Promise<FileStat | null> {
     try {
       const info = await stat(path);
@@ -370,11 +380,55 @@ export const bunRuntime: Runtime = Object.freeze({
       throw error;
     }
   },
+  async readStateFile(path: string, maxBytes: number): Promise<string | null> {
+    let file;
+    try {
+      // O_NOFOLLOW: a symbolic link fails with ELOOP instead of being read.
+      file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as { code?: string }).code === "ENOENT") return null;
+      throw fileError(path, error);
+    }
+    try {
+      const info = await file.stat();
+      const problem = stateFileProblem(
+        { isSymlink: false, isFile: info.isFile(), size: info.size },
+        maxBytes,
+      );
+      if (problem !== null) throw new StateFileError(path, problem);
+      return await readCapped(
+        path,
+        maxBytes,
+        async (into) => (await file.read(into, 0, into.length, null)).bytesRead,
+      );
+    } catch (error) {
+      throw fileError(path, error);
+    } finally {
+      await file.close();
+    }
+  },
   async replaceFile(path: string, data: string, mode: number): Promise<void> {
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, data, { mode });
-    await chmod(temporary, mode); // writeFile's mode is subject to the umask
-    await rename(temporary, path);
+    try {
+      const file = await open(temporary, "w", mode);
+      try {
+        await file.writeFile(data);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await chmod(temporary, mode); // open's mode is subject to the umask
+      await rename(temporary, path);
+      const directory = await open(parentDirectory(path), "r");
+      try {
+        await directory.sync();
+      } finally {
+        await directory.close();
+      }
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => {});
+      throw fileError(path, error);
+    }
   },
   writeStderr(text: string): void {
     process.stderr.write(text);

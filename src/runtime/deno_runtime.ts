@@ -3,6 +3,13 @@ import { classifyDialError } from "./classify_dial_error.ts";
 import { dialTimeout } from "./dial_timeout.ts";
 import { httpResponse } from "./http_response.ts";
 import { readProcessStats } from "./process_stats.ts";
+import {
+  fileError,
+  parentDirectory,
+  readCapped,
+  StateFileError,
+  stateFileProblem,
+} from "./state_file.ts";
 import { systemClock } from "./system_clock.ts";
 import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
 import type {
@@ -275,7 +282,9 @@ export const denoRuntime: Runtime = Object.freeze({
   },
   readTextFile: (path: string) => Deno.readTextFile(path),
   writeNewFile: (path: string, data: string, mode: number) =>
-    Deno.writeTextFile(path, data, { createNew: true, mode }),
+    Deno.writeTextFile(path, data, { createNew: true, mode }).catch((error) => {
+      throw fileError(path, error);
+    }),
   async statFile(path: string): Promise<FileStat | null> {
     try {
       const info = await Deno.stat(path);
@@ -289,11 +298,60 @@ export const denoRuntime: Runtime = Object.freeze({
       throw error;
     }
   },
+  async readStateFile(path: string, maxBytes: number): Promise<string | null> {
+    let link: Deno.FileInfo;
+    try {
+      link = await Deno.lstat(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw fileError(path, error);
+    }
+    const problem = stateFileProblem(link, maxBytes);
+    if (problem !== null) throw new StateFileError(path, problem);
+    // Deno.open has no O_NOFOLLOW: the file opened must be the one lstat saw (not swapped for a link).
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (error) {
+      throw fileError(path, error);
+    }
+    try {
+      const opened = await file.stat();
+      if (opened.ino !== link.ino || opened.dev !== link.dev) {
+        throw new StateFileError(path, "was replaced while being opened; read again later");
+      }
+      return await readCapped(path, maxBytes, async (into) => (await file.read(into)) ?? 0);
+    } catch (error) {
+      throw fileError(path, error);
+    } finally {
+      file.close();
+    }
+  },
   async replaceFile(path: string, data: string, mode: number): Promise<void> {
     const temporary = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(temporary, data, { mode });
-    await Deno.chmod(temporary, mode); // writeTextFile's mode is subject to the umask
-    await Deno.rename(temporary, path);
+    try {
+      const file = await Deno.open(temporary, { write: true, create: true, truncate: true, mode });
+      try {
+        const bytes = new TextEncoder().encode(data);
+        for (let written = 0; written < bytes.length;) {
+          written += await file.write(bytes.subarray(written));
+        }
+        await file.sync();
+      } finally {
+        file.close();
+      }
+      await Deno.chmod(temporary, mode); // open's mode is subject to the umask
+      await Deno.rename(temporary, path);
+      const directory = await Deno.open(parentDirectory(path), { read: true });
+      try {
+        await directory.sync();
+      } finally {
+        directory.close();
+      }
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      throw fileError(path, error);
+    }
   },
   writeStderr(text: string): void {
     const bytes = new TextEncoder().encode(text);

@@ -143,14 +143,31 @@ export interface Runtime {
   clock: Clock;
   onSignal(signal: SignalName, handler: () => void): void;
   readTextFile(path: string): Promise<string>;
-  /** Writes a new file with the given mode; fails if it already exists. */
+  /**
+   * Writes a new file with the given mode; fails if it already exists.
+   *
+   * @throws Error `<path>: <reason>` (e.g. "read-only file system (EROFS)").
+   */
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
   /** The file's modification time, size and permissions; null when it does not exist. */
   statFile(path: string): Promise<FileStat | null>;
   /**
-   * Replaces the file's content at once: writes a temporary file beside it
-   * with `mode`, then renames it over the old one, so a reader never sees a
-   * half-written file.
+   * Reads a state file (under `state_dir`) of at most `maxBytes`: null when
+   * it does not exist. Never follows a symbolic link.
+   *
+   * @throws Error `<path>: <reason>` for a symbolic link, something other than
+   *   a regular file, a file above `maxBytes`, or a read error (its code in
+   *   words, e.g. "permission denied (EACCES)"); never the file's content.
+   */
+  readStateFile(path: string, maxBytes: number): Promise<string | null>;
+  /**
+   * Replaces the file's content at once and durably: writes a temporary file
+   * beside it with `mode`, syncs it to disk, renames it over the old one and
+   * syncs the directory, so a reader never sees a half-written file and,
+   * once this resolves, a crash or power cut cannot bring the old one back.
+   *
+   * @throws Error `<path>: <reason>` (e.g. "no space left on device (ENOSPC)");
+   *   the old file is then untouched and the temporary one removed.
    */
   replaceFile(path: string, data: string, mode: number): Promise<void>;
   /** Writes text to stderr as is, without adding a newline (progress lines). */

@@ -1,6 +1,6 @@
 import { SEND } from "../abuse/rate_limiter.ts";
 import type { Config } from "../config/config.ts";
-import { settingError } from "../config/config_error.ts";
+import { ConfigError, settingError } from "../config/config_error.ts";
 import {
   NO_OVERRIDES,
   type OperatorOverride,
@@ -120,6 +120,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
   let http: TcpListener | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let lastBuildError: unknown = null;
+  /** Why the last built zone could not be made durable (and so is not served); null when it was. */
+  let stateError: string | null = null;
   const overrides = createOverrideWatcher({
     config: () => config,
     readTextFile: runtime.readTextFile,
@@ -248,14 +250,19 @@ export async function startDnsServer<S extends SnapshotTiming>(
       logger.debug("zone build", { reason, ms: Math.round(ms), changed: next !== current });
       const before = current;
       if (next !== before) {
-        // Persisted before it serves, so a restart can never publish a lower serial.
+        // Durable before it serves, so a restart can never publish a lower serial: a serial
+        // that cannot be kept is never served (the last kept zone serves on).
         if (config.stateDir !== null) {
-          await writeSerialState(config.stateDir, next.serial, runtime.replaceFile).catch((error) =>
-            logger.error("cannot keep the serial in --state-dir", {
-              dir: config.stateDir,
-              error: String(error).split("\n")[0],
-            })
-          );
+          try {
+            await writeSerialState(config.stateDir, next.serial, runtime.replaceFile);
+            stateError = null;
+          } catch (error) {
+            if (stopped) return;
+            stateError = `cannot keep the serial ${next.serial}: ${
+              error instanceof Error ? error.message : String(error)
+            }`;
+            throw new ConfigError("--state-dir", stateError);
+          }
           if (stopped) return;
         }
         // ms: from the change being known to the new zone serving (waiting for a build in flight included).
@@ -279,7 +286,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       metrics.countSnapshotBuild(false);
       if (current === null) return; // start-up reports it
       logger.error("zone build failed; the previous zone keeps serving", {
-        error: String(error),
+        error: error instanceof ConfigError ? error.message : String(error),
         retryMs: BUILD_RETRY_MS,
       });
       scheduleRebuild(runtime.clock.now() + BUILD_RETRY_MS, "retry");
@@ -387,6 +394,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       version: build.version,
       runtime: runtimeLabel,
       zone: zone === null ? null : { serial: zone.serial, builtAt },
+      stale: stateError,
       servedHealth,
       servedOverrides,
       overrides: overrides.lookup,
@@ -401,6 +409,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       const at = config.http;
       const handler = createHttpHandler({
         phase,
+        stale: () => stateError,
         metrics: () => {
           if (monitor?.cycleDurationMs != null) metrics.setHealthCycleMs(monitor.cycleDurationMs);
           return metrics.render({
@@ -427,7 +436,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     await logWarnings(config, key);
     await overrides.load();
     if (config.stateDir !== null) {
-      lastSerial = await readSerialState(config.stateDir, runtime.readTextFile, logger.warning);
+      lastSerial = await readSerialState(config.stateDir, runtime.readStateFile, logger.warning);
     }
     monitor = deps.createHealthMonitor(config, runtime.dial, runtime.clock, logger, (view) => {
       setHealth(view);
@@ -437,7 +446,10 @@ export async function startDnsServer<S extends SnapshotTiming>(
     // The config's parse and the first health cycle's sockets, before the build allocates.
     runtime.collectGarbage?.();
     await rebuild("start");
-    if (serving() === null) throw new Error(`first zone build failed: ${String(lastBuildError)}`);
+    if (serving() === null) {
+      if (lastBuildError instanceof ConfigError) throw lastBuildError;
+      throw new Error(`first zone build failed: ${String(lastBuildError)}`);
+    }
     runtime.collectGarbage?.(); // the build's scratch space
   } catch (error) {
     await stop();

@@ -8,6 +8,8 @@ export type ServerPhase = "starting" | "serving" | "stopping";
 /** What the HTTP side reads from the running server, each at request time. */
 export interface HttpSources {
   readonly phase: () => ServerPhase;
+  /** Why a newer zone is not served (its serial could not be made durable), or null. */
+  readonly stale: () => string | null;
   /** The Prometheus text (gauges that are read rather than pushed refreshed first). */
   readonly metrics: () => string;
   /** The /status report, made now. */
@@ -24,8 +26,9 @@ function text(status: number, body: string, headers: HttpReply["headers"] = NO_S
 
 /**
  * The optional HTTP side, read-only: GET and HEAD only (anything else gets 405
- * with `Allow: GET, HEAD`). `/healthz` answers 200 `ok` while serving and 503
- * while starting (before the first zone) or stopping (lame duck); `/metrics`
+ * with `Allow: GET, HEAD`). `/healthz` answers 200 `ok` while serving (with a
+ * `stale:` line when a newer zone could not be made durable) and 503 while
+ * starting (before the first zone) or stopping (lame duck); `/metrics`
  * the Prometheus text; `/status` the state of every name and address as JSON,
  * and `/` the same as an HTML table.
  */
@@ -39,7 +42,10 @@ export function createHttpHandler(sources: HttpSources): HttpHandler {
     }
     if (path === "/healthz") {
       const phase = sources.phase();
-      return text(phase === "serving" ? 200 : 503, phase === "serving" ? "ok\n" : `${phase}\n`);
+      if (phase !== "serving") return text(503, `${phase}\n`);
+      // Still 200: it answers, and a restart (a liveness probe's cure) could not serve newer data either.
+      const stale = sources.stale();
+      return text(200, stale === null ? "ok\n" : `ok\nstale: ${stale}\n`);
     }
     if (path === "/metrics") {
       return {

@@ -7,6 +7,15 @@ export const COOKIE_SECRET_FILE = "cookie_secret";
 
 const SECRET = /^[0-9a-f]{32}$/;
 
+/** Room for dozens of secrets with comments; a bigger file is not a secrets file. */
+const COOKIE_SECRET_MAX_BYTES = 4096;
+
+/** An error's reason without the path the message may already start with. */
+function errorMessage(error: unknown, path: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+}
+
 /** Where the secrets came from, for the start-up log (never the secrets themselves). */
 export type CookieSecretSource = "config" | "state_dir" | "random";
 
@@ -67,7 +76,7 @@ function parseSecretFile(text: string, path: string): Uint8Array[] {
 export async function loadCookieSecrets(
   config: CookieConfig,
   stateDir: string | null,
-  runtime: Pick<Runtime, "readTextFile" | "writeNewFile">,
+  runtime: Pick<Runtime, "readStateFile" | "writeNewFile">,
   processSecret: Uint8Array,
 ): Promise<CookieSecrets> {
   if (config.secrets.length > 0) {
@@ -75,21 +84,28 @@ export async function loadCookieSecrets(
   }
   if (stateDir === null) return { secrets: [processSecret], source: "random" };
   const path = `${stateDir.replace(/\/+$/, "")}/${COOKIE_SECRET_FILE}`;
-  let text: string;
-  try {
-    text = await runtime.readTextFile(path);
-  } catch (readError) {
-    // Most likely absent: create it. If that fails too, say why reading failed.
+  const read = async () => {
+    try {
+      return await runtime.readStateFile(path, COOKIE_SECRET_MAX_BYTES);
+    } catch (error) {
+      throw new ConfigError(path, `cannot read the cookie secret: ${errorMessage(error, path)}`);
+    }
+  };
+  let text = await read();
+  if (text === null) {
     const secret = randomHex();
     try {
       await runtime.writeNewFile(path, `${secret}\n`, 0o600);
       return { secrets: [fromHex(secret)], source: "state_dir" };
-    } catch {
-      try {
-        text = await runtime.readTextFile(path); // another instance created it meanwhile
-      } catch {
-        const reason = readError instanceof Error ? readError.message : String(readError);
-        throw new ConfigError(path, `cannot read or create the cookie secret: ${reason}`);
+    } catch (writeError) {
+      // Another instance may have created it meanwhile; if not, say why writing failed
+      // (a read-only state_dir is EROFS, not the ENOENT of the first read).
+      text = await read();
+      if (text === null) {
+        throw new ConfigError(
+          path,
+          `cannot create the cookie secret: ${errorMessage(writeError, path)}`,
+        );
       }
     }
   }

@@ -16,6 +16,7 @@ import { loadConfig } from "../../src/config/load_config.ts";
 import type { HealthView } from "../../src/health/health_view.ts";
 import { createLogger } from "../../src/observe/logger.ts";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
+import type { Runtime } from "../../src/runtime/runtime.ts";
 import { DEFAULT_SERVER_DEPS } from "../../src/server/default_server_deps.ts";
 import { type DnsServer, startDnsServer } from "../../src/server/dns_server.ts";
 import type { ServerDeps } from "../../src/server/server_deps.ts";
@@ -35,6 +36,8 @@ export interface TestServerOptions {
   readonly overrides?: Partial<Config>;
   /** Serve with this fixed health instead of probing (zone tests); change it with `setHealth`. */
   readonly health?: HealthView;
+  /** Wraps the real runtime (e.g. a file system that fails); default the runtime as is. */
+  readonly runtime?: (real: Runtime) => Runtime;
 }
 
 /** A server running in this process. */
@@ -57,7 +60,8 @@ export interface TestServer {
 
 /** Starts the real server in-process on 127.0.0.1 and an ephemeral port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const runtime = await currentRuntime();
+  const real = await currentRuntime();
+  const runtime = options.runtime?.(real) ?? real;
   const args = options.args ?? ["--demo"];
   const readConfig = async (): Promise<Config> => ({
     ...(await loadConfig(args, runtime.readTextFile)),

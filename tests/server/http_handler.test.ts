@@ -5,6 +5,7 @@ import { createHttpHandler, type ServerPhase } from "../../src/server/http_handl
 
 /** A /status report reduced to what the handler passes through. */
 const STATUS = {
+  stale: null,
   phase: "serving",
   generatedAt: "2026-12-02T07:00:00.000Z",
   version: "0.1.0",
@@ -20,7 +21,12 @@ const status = () => STATUS;
 describe("createHttpHandler", () => {
   test("/healthz is 503 while starting or stopping, 200 while serving", () => {
     let phase: ServerPhase = "starting";
-    const handler = createHttpHandler({ phase: () => phase, metrics: () => "", status });
+    const handler = createHttpHandler({
+      phase: () => phase,
+      stale: () => null,
+      metrics: () => "",
+      status,
+    });
     assert.deepEqual([handler("GET", "/healthz").status, handler("GET", "/healthz").body], [
       503,
       "starting\n",
@@ -41,6 +47,7 @@ describe("createHttpHandler", () => {
     let scrapes = 0;
     const handler = createHttpHandler({
       phase: () => "serving",
+      stale: () => null,
       metrics: () => `healthy_dns_scrapes ${++scrapes}\n`,
       status,
     });
@@ -53,7 +60,12 @@ describe("createHttpHandler", () => {
   });
 
   test("other methods get 405 with Allow; unknown paths 404", () => {
-    const handler = createHttpHandler({ phase: () => "serving", metrics: () => "", status });
+    const handler = createHttpHandler({
+      phase: () => "serving",
+      stale: () => null,
+      metrics: () => "",
+      status,
+    });
     for (const method of ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
       const reply = handler(method, "/metrics");
       assert.equal(reply.status, 405, method);
@@ -63,7 +75,12 @@ describe("createHttpHandler", () => {
   });
 
   test("/status is the report as JSON, / the HTML page", () => {
-    const handler = createHttpHandler({ phase: () => "serving", metrics: () => "", status });
+    const handler = createHttpHandler({
+      phase: () => "serving",
+      stale: () => null,
+      metrics: () => "",
+      status,
+    });
     const json = handler("GET", "/status");
     assert.equal(json.status, 200);
     assert.match(json.contentType, /^application\/json/);

@@ -1,10 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { loadCookieSecrets, randomCookieSecret } from "../../src/server/load_cookie_secrets.ts";
+import { mountTmpfs } from "../helpers/tmpfs.ts";
 
 const SECRET = new Uint8Array(16).fill(9);
 const hex = (bytes: Uint8Array) =>
@@ -82,8 +83,30 @@ describe("loadCookieSecrets", () => {
       (error: Error) =>
         error.name === "ConfigError" &&
         error.message.startsWith(
-          "/nonexistent/healthy-dns/cookie_secret: cannot read or create the cookie secret: ",
+          "/nonexistent/healthy-dns/cookie_secret: cannot create the cookie secret: ",
         ),
     );
+  });
+
+  test("a read-only state_dir says so, not ENOENT", async () => {
+    const runtime = await currentRuntime();
+    const dir = mkdtempSync(join(tmpdir(), "hdns-cookie-"));
+    // Root ignores permissions: a read-only tmpfs then; elsewhere a directory without write permission.
+    const unmount = mountTmpfs(dir, "ro,size=64k");
+    if (unmount === null) chmodSync(dir, 0o555);
+    try {
+      await assert.rejects(
+        loadCookieSecrets({ secrets: [] }, dir, runtime, SECRET),
+        {
+          name: "ConfigError",
+          message: `${join(dir, "cookie_secret")}: cannot create the cookie secret: ${
+            unmount === null ? "permission denied (EACCES)" : "read-only file system (EROFS)"
+          }`,
+        },
+      );
+    } finally {
+      unmount?.();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,17 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseLogfmt } from "../helpers/logfmt.ts";
-import { type CliProcess, freePort, spawnServer, udpExchange } from "../helpers/server_harness.ts";
+import {
+  type CliProcess,
+  freePort,
+  spawnServer,
+  tcpExchange,
+  udpExchange,
+} from "../helpers/server_harness.ts";
 import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
@@ -166,6 +173,84 @@ describe("signals", () => {
       assert.equal(await server.exited, 0);
       assert.match(server.stderr(), /msg="stopping now" signal=SIGTERM/);
       assert.equal(await udpExchange(port, makeQuery("static.logs.test", "A"), 300), null);
+    });
+  });
+
+  test("SIGINT during the lame-duck delay stops at once, exit 0", async () => {
+    await withServer(["--lame-duck", "30s"], async ({ server, port }) => {
+      server.kill("SIGTERM");
+      await server.waitForLine(/msg="lame duck/);
+      const signalledAt = performance.now();
+      server.kill("SIGINT");
+      assert.equal(await server.exited, 0);
+      const took = performance.now() - signalledAt;
+      assert.ok(took < 10_000, `stopped ${Math.round(took)} ms after SIGINT, not after the 30 s`);
+      assert.match(server.stderr(), /msg="stopping now" signal=SIGINT/);
+      assert.equal(await udpExchange(port, makeQuery("static.logs.test", "A"), 300), null);
+    });
+  });
+
+  test("SIGHUP applies new TCP limits to the next connection", async () => {
+    await withServer([], async ({ server, file, port, httpPort }) => {
+      const query = makeQuery("static.logs.test", "A");
+      const refusedBySource = async () => {
+        const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+        return Number(
+          /^healthy_dns_tcp_closed_total\{reason="source_limit"\} (\d+)$/m.exec(text)?.[1] ?? 0,
+        );
+      };
+      // One connection held open from 127.0.0.1 (idle timeout 10 s).
+      const held = net.connect(port, "127.0.0.1");
+      await new Promise<void>((resolve, reject) =>
+        held.once("connect", resolve).once("error", reject)
+      );
+      try {
+        assert.notEqual(await tcpExchange(port, query), null, "a second connection (cap 100)");
+        writeFileSync(
+          file,
+          `tcp: { max_connections_per_source: 1 }\n${readFileSync(file, "utf8")}`,
+        );
+        server.kill("SIGHUP");
+        await server.waitForLine(/msg="configuration reloaded"/);
+        assert.equal(await tcpExchange(port, query).catch(() => null), null, "refused (cap 1)");
+        assert.equal(await refusedBySource(), 1);
+        assert.equal(held.destroyed, false, "the held connection stays");
+      } finally {
+        held.destroy();
+      }
+    });
+  });
+
+  test("SIGHUP: --http and --log-format changes wait for a restart, with a warning each", async () => {
+    await withServer([], async ({ server, file, httpPort }) => {
+      const newHttpPort = await freePort();
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace(`127.0.0.1:${httpPort}`, `127.0.0.1:${newHttpPort}`) +
+          "log_format: json\n",
+      );
+      server.kill("SIGHUP");
+      await server.waitForLine(/msg="configuration reloaded"/);
+      const logged = lines(server);
+      assert.ok(
+        logged.some((line) =>
+          / level=warning msg="reload: an --http change takes effect only after a restart"/.test(
+            line,
+          )
+        ),
+        logged.join("\n"),
+      );
+      assert.ok(
+        logged.some((line) =>
+          / level=warning msg="reload: a --log-format change takes effect only after a restart"/
+            .test(line)
+        ),
+        logged.join("\n"),
+      );
+      // Still logfmt (the reload line itself), still served on the old HTTP address only.
+      assert.ok(logged.every((line) => parseLogfmt(line) !== null && !line.startsWith("{")));
+      assert.equal((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status, 200);
+      await assert.rejects(fetch(`http://127.0.0.1:${newHttpPort}/healthz`));
     });
   });
 

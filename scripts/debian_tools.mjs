@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 /** @type {readonly DebianTool[]} */
 export const DEBIAN_TOOLS = Object.freeze([
   { command: "dig", package: "bind9-dnsutils", uses: ["test"] },
-  { command: "/usr/bin/delv", package: "bind9-dnsutils", uses: ["test"] },
+  { command: "delv", package: "bind9-dnsutils", uses: ["test"] },
   { command: "kdig", package: "knot-dnsutils", uses: ["test"] },
   { command: "/usr/sbin/knotd", package: "knot", uses: ["test"], service: "knot" },
   { command: "/usr/sbin/knotc", package: "knot", uses: ["test"] },

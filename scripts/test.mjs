@@ -7,8 +7,8 @@
 //   2. builds dist/healthy-dns once (scripts/build.mjs) for the binary smoke test
 //      (HEALTHY_DNS_REBUILD=0 reuses an existing binary);
 //   3. runs `deno test -A tests/` and then `bun test tests/`, streaming their output;
-//   4. prints `N passed, N failed` summed over both runners, and exits non-zero
-//      if either runner failed.
+//   4. prints `N passed, N failed, N skipped` summed over both runners, alone on the
+//      last line (CI reads it), and exits non-zero if either runner failed.
 // The release files are not built here (`npm run release` is slower and downloads
 // each target's runtime); tests/e2e/release_*.test.ts check them when dist/release
 // exists, and .ci/run builds it first and sets HEALTHY_DNS_RELEASE_TESTS=1.
@@ -74,19 +74,22 @@ function denoCounts(junitPath) {
     .map((m) => ({
       name: m[1],
       failed: /<failure|<error/.test(m[3] ?? ""),
+      skipped: /<skipped/.test(m[3] ?? ""),
     }));
   const names = cases.map((c) => c.name);
   const leaves = cases.filter((c) => !names.some((other) => other.startsWith(`${c.name} &gt; `)));
   const failed = leaves.filter((c) => c.failed).length;
-  return { passed: leaves.length - failed, failed };
+  const skipped = leaves.filter((c) => c.skipped).length;
+  return { passed: leaves.length - failed - skipped, failed, skipped };
 }
 
+/** Bun's summary lines: ` N pass`, ` N skip`, ` N fail` (the last two only when non-zero). */
 function bunCounts(text) {
-  const passed = text.match(/^\s*(\d+) pass$/m);
-  const failed = text.match(/^\s*(\d+) fail$/m);
-  return passed === null
-    ? null
-    : { passed: Number(passed[1]), failed: failed === null ? 0 : Number(failed[1]) };
+  const count = (word) => text.match(new RegExp(`^\\s*(\\d+) ${word}$`, "m"));
+  const passed = count("pass");
+  if (passed === null) return null;
+  const number = (match) => (match === null ? 0 : Number(match[1]));
+  return { passed: Number(passed[1]), failed: number(count("fail")), skipped: number(count("skip")) };
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "healthy-dns-test-"));
@@ -106,14 +109,19 @@ rmSync(scratch, { recursive: true, force: true });
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 console.log("");
 for (const { label, run, counts: c } of counts) {
   // A runner that failed before reporting (type errors, crash) counts as one failure.
   const f = c === null ? (run.code === 0 ? 0 : 1) : Math.max(c.failed, run.code === 0 ? 0 : 1);
   const p = c?.passed ?? 0;
+  const s = c?.skipped ?? 0;
   passed += p;
   failed += f;
-  console.log(`${label}: ${p} passed, ${f} failed${run.code === 0 ? "" : ` (exit ${run.code})`}`);
+  skipped += s;
+  console.log(
+    `${label}: ${p} passed, ${f} failed, ${s} skipped${run.code === 0 ? "" : ` (exit ${run.code})`}`,
+  );
 }
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(deno.code === 0 && bun.code === 0 ? 0 : 1);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { ensureBinary } from "../helpers/binary.ts";
 import {
   type Secondary,
-  secondaryAvailable,
+  needsSecondary,
   startSecondary,
   transferYaml,
 } from "../helpers/secondary.ts";
@@ -25,7 +25,7 @@ import { waitFor } from "../helpers/wait_for.ts";
 import { decode, makeQuery } from "../helpers/zone_fixture.ts";
 
 describe("the binary as a hidden primary, NSD as its secondary", {
-  skip: secondaryAvailable("nsd") ? false : "nsd is not installed",
+  skip: needsSecondary("nsd"),
 }, () => {
   let binary: string;
   let dir: string;

@@ -7,7 +7,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
-import { delv, delvAvailable, writeDelvAnchors } from "../helpers/delv.ts";
+import { delv, DELV_BINARY, writeDelvAnchors } from "../helpers/delv.ts";
+import { needsTools } from "../helpers/prerequisite.ts";
 import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import {
   ALIAS,
@@ -18,9 +19,7 @@ import {
 } from "../helpers/signed_setup.ts";
 
 const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
-const NO_DELV = delvAvailable()
-  ? false
-  : "delv is not installed (Debian bind9-dnsutils, which .ci/run installs for dig)";
+const NO_DELV = needsTools(DELV_BINARY);
 
 /** The owner, type and data of the first record line delv printed, tabs collapsed. */
 const firstRecord = (stdout: string) =>

@@ -30,7 +30,8 @@ import {
   signedSetup,
   WRONG_ANCHOR_ZONE,
 } from "../helpers/signed_setup.ts";
-import { startUnbound, type Unbound, unboundAvailable } from "../helpers/unbound.ts";
+import { needsTools, skipOrFail } from "../helpers/prerequisite.ts";
+import { startUnbound, type Unbound, UNBOUND_BINARY } from "../helpers/unbound.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { decode, type Decoded, type DecodedRecord, makeQuery } from "../helpers/zone_fixture.ts";
 
@@ -40,9 +41,7 @@ import { decode, type Decoded, type DecodedRecord, makeQuery } from "../helpers/
  */
 const SMALL_BUFFER_ALGORITHM: DnssecAlgorithmName = "RSASHA256";
 const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
-const NO_UNBOUND = unboundAvailable()
-  ? false
-  : "unbound is not installed (.ci/run installs Debian's unbound)";
+const NO_UNBOUND = needsTools(UNBOUND_BINARY);
 
 /** A TCP listener on CHECKED_ADDRESS that can be stopped and started again on the same port. */
 class HealthTarget {
@@ -448,8 +447,7 @@ describe("DNSSEC through a validating unbound: the compiled binary dist/healthy-
 
   test(`${algorithm}: A, AAAA, NODATA, NXDOMAIN, DNSKEY and alias answers validated; wrong anchor SERVFAIL`, async (t) => {
     if (unavailable !== "") {
-      console.warn(`skipping the compiled-binary DNSSEC test: ${unavailable}`);
-      t.skip(unavailable);
+      skipOrFail(t, unavailable);
       return;
     }
     const resolver = unbound!;

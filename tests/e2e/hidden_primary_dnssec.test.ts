@@ -12,7 +12,7 @@ import { loadConfig } from "../../src/config/load_config.ts";
 import { readFile } from "node:fs/promises";
 import {
   type Secondary,
-  secondaryAvailable,
+  needsSecondary,
   startSecondary,
   transferYaml,
 } from "../helpers/secondary.ts";
@@ -25,19 +25,13 @@ import {
   signedSetup,
 } from "../helpers/signed_setup.ts";
 import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
-import { startUnbound, type Unbound, unboundAvailable } from "../helpers/unbound.ts";
+import { needsTools } from "../helpers/prerequisite.ts";
+import { startUnbound, type Unbound, UNBOUND_BINARY } from "../helpers/unbound.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { recordText, transfer, tsigKey } from "../helpers/xfr_client.ts";
 
 const LDNS_VERIFY_ZONE = "/usr/bin/ldns-verify-zone";
-const ldnsAvailable = spawnSync(LDNS_VERIFY_ZONE, ["-v"], { stdio: "ignore" }).error === undefined;
-const skip = !secondaryAvailable("knot")
-  ? "knot is not installed"
-  : !unboundAvailable()
-  ? "unbound is not installed"
-  : !ldnsAvailable
-  ? "ldns-verify-zone is not installed (ldnsutils)"
-  : false;
+const skip = needsSecondary("knot") || needsTools(UNBOUND_BINARY, LDNS_VERIFY_ZONE, "dig");
 
 /** A zone as text (one record per line, presentation format) from dig's AXFR through `secondary`. */
 function zoneText(

@@ -5,12 +5,12 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import type { ServerStatus } from "../../src/observe/server_status.ts";
+import { needsTools } from "../helpers/prerequisite.ts";
 import { startStatusSetup } from "../helpers/status_setup.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -24,11 +24,7 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-const installed = spawnSync(CHROMIUM, ["--version"], { stdio: "ignore" }).status === 0;
-// CI installs chromium (.ci/run), so there a missing browser is a failure, not a skip.
-const SKIP = installed || process.env.CI === "true"
-  ? false
-  : `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`;
+const SKIP = needsTools(CHROMIUM);
 
 /** The table as the browser renders it: one entry per row, cells by column heading. */
 function readTable(page: Page): Promise<Record<string, string>[]> {

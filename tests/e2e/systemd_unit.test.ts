@@ -7,13 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBinary } from "../helpers/binary.ts";
+import { needsTools } from "../helpers/prerequisite.ts";
 import { freePort, REPO_ROOT, spawnServer } from "../helpers/server_harness.ts";
 
 const UNIT = join(REPO_ROOT, "packaging", "healthy-dns.service");
 const INSTALLED_BINARY = "/usr/local/bin/healthy-dns";
-const NO_SYSTEMD = spawnSync("systemd-analyze", ["--version"], { stdio: "ignore" }).status === 0
-  ? false
-  : "systemd-analyze is not installed (.ci/run installs Debian's systemd)";
+const NO_SYSTEMD = needsTools("systemd-analyze");
 
 /** The [Service] settings of the unit, each key with its values in order (comments and blanks dropped). */
 function serviceSettings(text: string): Map<string, string[]> {

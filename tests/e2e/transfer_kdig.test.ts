@@ -4,15 +4,15 @@
 // over UDP gets the SOA alone.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TSIG_ALGORITHMS } from "../../src/config/read_transfer.ts";
+import { needsTools } from "../helpers/prerequisite.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 
 const NAMES = 2_500;
-const kdigAvailable = spawnSync("kdig", ["-V"], { stdio: "ignore" }).status === 0;
 const secret = (bytes: number) =>
   btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))));
 const KEYS = TSIG_ALGORITHMS.map((algorithm) => ({
@@ -44,7 +44,7 @@ function kdig(port: number, key: (typeof KEYS)[number] | null, ...args: string[]
 }
 
 describe("TSIG interoperability with kdig", {
-  skip: kdigAvailable ? false : "kdig is not installed (knot-dnsutils)",
+  skip: needsTools("kdig"),
 }, () => {
   let dir: string;
   let server: TestServer;

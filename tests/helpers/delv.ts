@@ -3,13 +3,13 @@
  * authoritative server on loopback: it fetches the DNSKEYs itself and checks
  * every signature and denial proof from the trust anchors it is given.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TrustAnchor } from "./signed_setup.ts";
 
 /** `delv` from PATH (bind9-dnsutils); `DELV` overrides it. */
-const DELV_BINARY = process.env.DELV ?? "delv";
+export const DELV_BINARY = process.env.DELV ?? "delv";
 /** One lookup including the DNSKEY fetch; delv retries for a while on no answer. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 
@@ -19,11 +19,6 @@ export interface DelvResult {
   readonly stdout: string;
   /** Failures: `;; resolution failed: broken trust chain`, … */
   readonly stderr: string;
-}
-
-/** Whether delv can be run here (for a clear skip message where it is not installed). */
-export function delvAvailable(): boolean {
-  return spawnSync(DELV_BINARY, ["-v"], { stdio: "ignore" }).status === 0;
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import pkg from "../../package.json" with { type: "json" };
+import { prerequisite } from "./prerequisite.ts";
 import { REPO_ROOT } from "./server_harness.ts";
 
 /** Where `npm run release` writes the release files and SHA256SUMS. */
@@ -13,16 +14,18 @@ export function releaseFileName(target: string): string {
 }
 
 /**
- * Why the release tests are skipped, or false when they run: they run when
- * `npm run release` has made dist/release (it is slow, so `npm test` does not
- * build it), and always under `.ci/run`, which builds it first and sets
- * HEALTHY_DNS_RELEASE_TESTS=1 so that a missing release fails instead of skipping.
+ * Why the release tests are skipped, or false when they run (see prerequisite.ts):
+ * they run when `npm run release` has made dist/release (it is slow, so `npm test`
+ * does not build it); under `.ci/run`, which builds it first and sets
+ * HEALTHY_DNS_RELEASE_TESTS=1, a missing release is a failure instead of a skip.
  */
 export function releaseSkipReason(): string | false {
-  return process.env.HEALTHY_DNS_RELEASE_TESTS === "1" ||
-      existsSync(join(RELEASE_DIR, "SHA256SUMS"))
-    ? false
-    : "dist/release is missing: run `npm run release` (.ci/run does)";
+  return prerequisite(
+    existsSync(join(RELEASE_DIR, "SHA256SUMS"))
+      ? false
+      : "dist/release is missing: run `npm run release` (.ci/run does)",
+    process.env.HEALTHY_DNS_RELEASE_TESTS === "1",
+  );
 }
 
 /** SHA256SUMS as [hash, file name] pairs; throws when it is missing. */

@@ -6,11 +6,12 @@
  * them apart), pulling the given zones from our server with TSIG and
  * accepting NOTIFY from it. Only the process started here is ever stopped.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { endProcess } from "./end_process.ts";
+import { needsTools } from "./prerequisite.ts";
 import { udpExchange } from "./server_harness.ts";
 import { decode, makeQuery } from "./zone_fixture.ts";
 
@@ -65,10 +66,9 @@ export interface Secondary {
   stop(): Promise<void>;
 }
 
-/** Whether the daemon is installed (for a clear skip message where it is not). */
-export function secondaryAvailable(kind: SecondaryKind): boolean {
-  const flag = kind === "nsd" ? "-v" : "-V";
-  return spawnSync(BINARIES[kind], [flag], { stdio: "ignore" }).status === 0;
+/** The `skip` option for tests that need the daemon (see tests/helpers/prerequisite.ts). */
+export function needsSecondary(kind: SecondaryKind): string | false {
+  return needsTools(BINARIES[kind]);
 }
 
 function knotConfig(o: SecondaryOptions, address: string, dir: string): string {

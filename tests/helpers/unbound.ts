@@ -4,7 +4,7 @@
  * each with its own trust anchor (a DS record), and nothing reachable beyond
  * them (every other name is refused locally, so unbound never leaves loopback).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { freePort, udpExchange } from "./server_harness.ts";
 import { decode, type Decoded, makeQuery, type QueryOptions } from "./zone_fixture.ts";
 
 /** Where Debian installs unbound; `UNBOUND` overrides it. */
-const UNBOUND_BINARY = process.env.UNBOUND ?? "/usr/sbin/unbound";
+export const UNBOUND_BINARY = process.env.UNBOUND ?? "/usr/sbin/unbound";
 /** How long unbound may take to start answering. */
 const START_TIMEOUT_MS = 10_000;
 /** How long one resolution through unbound may take (it fetches DNSKEYs first). */
@@ -49,11 +49,6 @@ export interface Unbound {
   log(): string;
   /** Ends the process (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
   stop(): Promise<void>;
-}
-
-/** Whether unbound can be run here (for a clear skip message where it is not installed). */
-export function unboundAvailable(): boolean {
-  return spawnSync(UNBOUND_BINARY, ["-V"], { stdio: "ignore" }).status === 0;
 }
 
 /** The `unbound.conf` text for `options`, unbound listening on `port` with its files in `dir`. */

@@ -1,17 +1,20 @@
 import { ConfigError } from "./config_error.ts";
 import { Place } from "./place.ts";
-import { quoteValue } from "./value_readers.ts";
+import { closestWord, quoteValue } from "./value_readers.ts";
 import { FLAG_RECORDS } from "./read_records.ts";
 import type { SettingsLayer, Sourced } from "./settings_layer.ts";
 
-/** The setting each value flag sets, and whether its value is JSON. */
+/** The setting each value flag sets, and for a JSON value an example of one. */
 const VALUE_FLAGS: Readonly<
-  Record<string, { readonly key: keyof SettingsLayer; readonly json?: true }>
+  Record<string, { readonly key: keyof SettingsLayer; readonly json?: string }>
 > = {
   "--hosted-zone": { key: "zone" },
-  "--zone-resolutions": { key: "records", json: true },
-  "--ns": { key: "nameServers", json: true },
-  "--alias-zones": { key: "aliasZones", json: true },
+  "--zone-resolutions": {
+    key: "records",
+    json: '{"www":{"ips":["192.0.2.1"],"health_port":443}}',
+  },
+  "--ns": { key: "nameServers", json: '["ns1.example.com"]' },
+  "--alias-zones": { key: "aliasZones", json: '["example.net"]' },
   "--port": { key: "port" },
   "--log-level": { key: "logLevel" },
   "--log-format": { key: "logFormat" },
@@ -24,6 +27,9 @@ const VALUE_FLAGS: Readonly<
   "--state-dir": { key: "stateDir" },
   "--rate-limit": { key: "rateLimit" },
 };
+
+/** The flags besides the value flags, for suggestions. */
+const OTHER_FLAGS = ["--config", "--listen", "--demo"];
 
 /** What the command line says, before validation. */
 export interface ParsedFlags {
@@ -74,7 +80,11 @@ export function parseFlags(args: readonly string[]): ParsedFlags {
     }
     const spec = VALUE_FLAGS[flag];
     if (spec === undefined && flag !== "--config" && flag !== "--listen") {
-      throw new ConfigError(flag, "unknown flag (see --help)");
+      const near = closestWord(flag, [...Object.keys(VALUE_FLAGS), ...OTHER_FLAGS]);
+      throw new ConfigError(
+        flag,
+        `unknown flag${near === null ? "" : `; did you mean ${near}?`} (see --help)`,
+      );
     }
     if (value === null) throw new ConfigError(flag, "needs a value");
     if (flag === "--config") {
@@ -82,7 +92,7 @@ export function parseFlags(args: readonly string[]): ParsedFlags {
     } else if (flag === "--listen") {
       listen.push(value);
     } else {
-      const parsed = spec.json ? parseJson(flag, value) : value;
+      const parsed = spec.json === undefined ? value : parseJson(flag, value, spec.json);
       layer[spec.key] = { value: parsed, at: Place.flag(flag) };
     }
   }
@@ -98,11 +108,98 @@ export function parseFlags(args: readonly string[]): ParsedFlags {
   };
 }
 
-function parseJson(flag: string, text: string): unknown {
+/**
+ * Parses a JSON flag value. The message gives the character where the JSON
+ * stops (the engines' own messages differ between runtimes and rarely say),
+ * the usual cause when it is one (single quotes, a trailing comma, a bare
+ * name where a list belongs) and an example of the expected form.
+ */
+function parseJson(flag: string, text: string, example: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    // The engine's own message differs between runtimes; the value says enough.
-    throw new ConfigError(flag, `${quoteValue(text)} is not valid JSON`);
+    const offset = jsonErrorOffset(text);
+    const found = offset >= text.length
+      ? "it ends early"
+      : `unexpected ${quoteValue(text[offset])}`;
+    const before = text.slice(0, offset).trimEnd();
+    const hint = text[offset] === "'"
+      ? `JSON strings take double quotes; put the whole value in single quotes for the shell: ${flag} '${example}'`
+      : before.endsWith(",") && "}]".includes(text[offset] ?? "")
+      ? `JSON allows no comma before "${text[offset]}"`
+      : example.startsWith("[") && /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(text)
+      ? `${flag} takes a JSON list: ${flag} '${JSON.stringify([text])}'`
+      : `expected e.g. ${flag} '${example}'`;
+    throw new ConfigError(
+      flag,
+      `${quoteValue(text)} is not valid JSON at character ${offset + 1} (${found}); ${hint}`,
+    );
   }
+}
+
+/** Where the JSON scanner stopped: thrown with the offset. */
+class JsonStop {
+  constructor(readonly offset: number) {}
+}
+
+/**
+ * The offset of the first character at which `text` stops being JSON
+ * (RFC 8259), or its length when it ends too early. Only called on text
+ * JSON.parse refused, to point at the fault.
+ */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const stop = (): never => {
+    throw new JsonStop(i);
+  };
+  const space = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const expect = (char: string) => (text[i] === char ? i++ : stop());
+  const string = () => {
+    expect('"');
+    while (text[i] !== '"') {
+      if (i >= text.length || text.charCodeAt(i) < 0x20) stop();
+      i += text[i] === "\\" ? 2 : 1;
+    }
+    i++;
+  };
+  const items = (close: string, item: () => void) => {
+    i++;
+    space();
+    if (text[i] === close) return void i++;
+    for (;;) {
+      item();
+      space();
+      if (text[i] === close) return void i++;
+      expect(",");
+      space();
+    }
+  };
+  const value = (): void => {
+    space();
+    if (text[i] === "{") {
+      return items("}", () => {
+        string();
+        space();
+        expect(":");
+        value();
+      });
+    }
+    if (text[i] === "[") return items("]", value);
+    if (text[i] === '"') return string();
+    const scalar = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)/
+      .exec(text.slice(i));
+    if (scalar === null) stop();
+    i += scalar![0].length;
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) stop();
+  } catch (error) {
+    if (error instanceof JsonStop) return Math.min(error.offset, text.length);
+    throw error;
+  }
+  return text.length;
 }

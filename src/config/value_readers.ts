@@ -96,10 +96,49 @@ export function readMapping(
   if (keys !== null) {
     const unknown = Object.keys(mapping).find((key) => !keys.includes(key));
     if (unknown !== undefined) {
-      at.child(unknown).fail(`unknown key (expected one of ${keys.join(", ")})`);
+      const near = closestWord(unknown, keys);
+      const guess = near === null ? "" : `; did you mean ${JSON.stringify(near)}?`;
+      at.child(unknown).fail(`unknown key${guess} (expected one of ${keys.join(", ")})`);
     }
   }
   return mapping;
+}
+
+/**
+ * The candidate closest to a mistyped `word` by edit distance (insertions,
+ * deletions, substitutions and swaps of neighbours each count 1), or null
+ * when none is within a third of the word's length (at least 1): far-off
+ * guesses mislead more than they help.
+ *
+ * @example
+ * closestWord("intervall", ["interval", "timeout"]); // "interval"
+ * closestWord("prot", ["port", "listen"]); // "port"
+ */
+export function closestWord(word: string, candidates: readonly string[]): string | null {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best: string | null = null;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Optimal-string-alignment distance (Damerau-Levenshtein without repeated edits of one substring). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
 }
 
 const DURATION = /^([0-9]+(?:\.[0-9]+)?) *(ms|s|m|h)?$/;

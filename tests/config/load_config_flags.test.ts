@@ -244,7 +244,19 @@ describe("loadConfig from flags: command-line errors", () => {
   });
 
   test("unknown flags, stray arguments, missing values", async () => {
-    assert.equal(await errorOf([...REQUIRED, "--prot", "53"]), "--prot: unknown flag (see --help)");
+    assert.equal(
+      await errorOf([...REQUIRED, "--prot", "53"]),
+      "--prot: unknown flag; did you mean --port? (see --help)",
+    );
+    assert.equal(
+      await errorOf([...REQUIRED, "--test-min-intervall", "5s"]),
+      "--test-min-intervall: unknown flag; did you mean --test-min-interval? (see --help)",
+    );
+    assert.equal(
+      await errorOf([...REQUIRED, "--verbose", "1"]),
+      "--verbose: unknown flag (see --help)",
+      "no far-fetched guess",
+    );
     assert.equal(
       await errorOf([...REQUIRED, "-p", "53"]),
       '"-p": unexpected argument (flags start with --)',
@@ -266,22 +278,45 @@ describe("loadConfig from flags: command-line errors", () => {
     );
   });
 
-  test("JSON flags must hold JSON", async () => {
+  test("JSON flags must hold JSON: the message gives the position, the usual cause and an example", async () => {
     assert.equal(
       await errorWith("--ns", "ns1.example.test"),
-      '--ns: "ns1.example.test" is not valid JSON',
+      '--ns: "ns1.example.test" is not valid JSON at character 1 (unexpected "n"); ' +
+        `--ns takes a JSON list: --ns '["ns1.example.test"]'`,
+    );
+    assert.equal(
+      await errorWith("--zone-resolutions", "{'www': ['192.0.2.1']}"),
+      `--zone-resolutions: "{'www': ['192.0.2.1']}" is not valid JSON at character 2 ` +
+        `(unexpected "'"); JSON strings take double quotes; put the whole value in single quotes ` +
+        `for the shell: --zone-resolutions '{"www":{"ips":["192.0.2.1"],"health_port":443}}'`,
+    );
+    assert.equal(
+      await errorWith("--zone-resolutions", '{"www": ["192.0.2.1"],}'),
+      '--zone-resolutions: "{\\"www\\": [\\"192.0.2.1\\"],}" is not valid JSON at character 23 ' +
+        '(unexpected "}"); JSON allows no comma before "}"',
+    );
+    assert.equal(
+      await errorWith("--alias-zones", '["example.net",\n]'),
+      '--alias-zones: "[\\"example.net\\",\\n]" is not valid JSON at character 17 ' +
+        '(unexpected "]"); JSON allows no comma before "]"',
     );
     assert.equal(
       await errorWith("--zone-resolutions", "{www"),
-      '--zone-resolutions: "{www" is not valid JSON',
+      '--zone-resolutions: "{www" is not valid JSON at character 2 (unexpected "w"); ' +
+        `expected e.g. --zone-resolutions '{"www":{"ips":["192.0.2.1"],"health_port":443}}'`,
     );
-    assert.equal(await errorWith("--alias-zones", "[x"), '--alias-zones: "[x" is not valid JSON');
+    assert.equal(
+      await errorWith("--alias-zones", '["x"'),
+      '--alias-zones: "[\\"x\\"" is not valid JSON at character 5 (it ends early); ' +
+        `expected e.g. --alias-zones '["example.net"]'`,
+    );
   });
 
   test("long values are shortened in messages", async () => {
     assert.equal(
-      await errorWith("--ns", "x".repeat(100)),
-      `--ns: "${"x".repeat(56)}... is not valid JSON`,
+      await errorWith("--ns", `[${"x".repeat(100)}]`),
+      `--ns: "[${"x".repeat(55)}... is not valid JSON at character 2 (unexpected "x"); ` +
+        `expected e.g. --ns '["ns1.example.com"]'`,
     );
   });
 });

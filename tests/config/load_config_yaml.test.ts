@@ -303,11 +303,11 @@ describe("YAML errors name the path and the file", () => {
   test("unknown keys at every level", async () => {
     assert.equal(
       await yamlError(`${YAML_BASE}zones: [x]\n`),
-      "zones (in /etc/x.yaml): unknown key (expected one of zone, alias_zones, name_servers, port, listen, log_level, log_format, lame_duck, records, transfer, state_dir, health, dnssec, tcp, http, rate_limit, cookies)",
+      'zones (in /etc/x.yaml): unknown key; did you mean "zone"? (expected one of zone, alias_zones, name_servers, port, listen, log_level, log_format, lame_duck, records, transfer, state_dir, health, dnssec, tcp, http, rate_limit, cookies)',
     );
     assert.equal(
       await yamlError(`${YAML_BASE}health: { intervall: 5s }\n`),
-      "health.intervall (in /etc/x.yaml): unknown key (expected one of interval, timeout, rise, fall, concurrency, when_all_down)",
+      'health.intervall (in /etc/x.yaml): unknown key; did you mean "interval"? (expected one of interval, timeout, rise, fall, concurrency, when_all_down)',
     );
     assert.equal(
       await yamlError(`${YAML_BASE}dnssec: { path: k.pem }\n`),
@@ -323,7 +323,7 @@ describe("YAML errors name the path and the file", () => {
     );
     assert.equal(
       await yamlError(YAML_BASE.replace("www: [192.0.2.1]", "www: { adresses: [192.0.2.1] }")),
-      "records.www.adresses (in /etc/x.yaml): unknown key (expected one of addresses, health_port, timeout, when_all_down)",
+      "records.www.adresses (in /etc/x.yaml): unknown key; did you mean \"addresses\"? (expected one of addresses, health_port, timeout, when_all_down)",
     );
     assert.equal(
       await yamlError(

@@ -156,4 +156,19 @@ describe("statusPage", () => {
     assert.match(page, /0\/2 to rise/);
     assert.match(page, /0\/3 to fall/);
   });
+
+  test("reloads every check interval in whole seconds, at least every 1 s, at most every 10 s", () => {
+    const base = input();
+    const refreshFor = (intervalMs: number) => {
+      const config = { ...base.config, health: { ...base.config.health, intervalMs } };
+      const page = statusPage(serverStatus({ ...base, config }));
+      const meta = /<meta http-equiv="refresh" content="(\d+)">/.exec(page)?.[1];
+      assert.match(page, new RegExp(`reloads every ${meta} s\\.`));
+      return Number(meta);
+    };
+    assert.deepEqual(
+      [100, 999, 2_000, 4_000, 7_400, 10_000, 10_600, 30_000, 3_600_000].map(refreshFor),
+      [1, 1, 2, 4, 7, 10, 10, 10, 10],
+    );
+  });
 });

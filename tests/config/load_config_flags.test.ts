@@ -243,6 +243,36 @@ describe("loadConfig from flags: command-line errors", () => {
     );
   });
 
+  test("abbreviated flags are unknown flags, not expanded as argparse did (--hosted for --hosted-zone)", async () => {
+    const zone = REQUIRED.slice(0, 2);
+    const rest = REQUIRED.slice(2);
+    // As the only spelling of a required flag, and as a second spelling of a given one.
+    assert.match(await errorOf(["--hosted", "example.test", ...rest]), /^--hosted: unknown flag/);
+    assert.match(
+      await errorOf([...zone, ...rest, "--hosted=example.test"]),
+      /^--hosted: unknown flag/,
+    );
+    for (
+      const [abbreviation, value] of [
+        ["--zone-res", '{"www":["192.0.2.1"]}'],
+        ["--n", '["ns1.example.test"]'],
+        ["--priv-key", "key.pem"],
+        ["--test-min", "5s"],
+        ["--log", "debug"],
+        ["--conf", "zone.yaml"],
+        ["--lis", "127.0.0.1:53"],
+        ["--dem", null],
+      ] as const
+    ) {
+      const args = value === null ? [abbreviation] : [abbreviation, value];
+      assert.match(
+        await errorOf([...REQUIRED, ...args]),
+        new RegExp(`^${abbreviation}: unknown flag`),
+        abbreviation,
+      );
+    }
+  });
+
   test("unknown flags, stray arguments, missing values", async () => {
     assert.equal(
       await errorOf([...REQUIRED, "--prot", "53"]),

@@ -2,7 +2,7 @@ import type { Config } from "../config/config.ts";
 import { canonicalIp } from "../config/canonical_ip.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
-import { isActive, type OperatorOverride } from "../config/operator_overrides.ts";
+import { isActive, type OperatorOverride, overrideLookup } from "../config/operator_overrides.ts";
 import { parseFlags } from "../config/parse_flags.ts";
 import { Place } from "../config/place.ts";
 import { readDomainName } from "../config/read_domain_name.ts";
@@ -160,6 +160,82 @@ function render(list: readonly OperatorOverride[]): string {
   return HEADER + (entries.length === 0 ? "[]\n" : `${entries.join("\n")}\n`);
 }
 
+/** Most names or addresses a message lists before "…". */
+const MAX_LISTED = 8;
+
+function listed(values: readonly string[]): string {
+  const unique = [...new Set(values)];
+  return unique.length <= MAX_LISTED
+    ? unique.join(", ")
+    : `${unique.slice(0, MAX_LISTED).join(", ")}, … (${unique.length} in all)`;
+}
+
+/**
+ * Refuses an override that can match nothing in the configuration: a
+ * `--name` no record has, or an address the record (or every record) does
+ * not list. A typo would otherwise drain nothing while the operator believes
+ * the backend is out.
+ *
+ * @throws ConfigError naming the value and the known ones.
+ */
+function checkAgainstConfig(entry: OperatorOverride, config: Config): void {
+  const records = config.records;
+  if (entry.name !== null) {
+    const record = records.find((r) => r.name === entry.name);
+    if (record === undefined) {
+      throw new ConfigError(
+        "--name",
+        `${quoteValue(entry.name)} is not a record name of the config (known: ${
+          listed(records.map((r) => r.name))
+        })`,
+      );
+    }
+    if (!record.addresses.includes(entry.address)) {
+      throw new ConfigError(
+        "override",
+        `${entry.address} is not an address of ${entry.name} (its addresses: ${
+          listed(record.addresses)
+        })`,
+      );
+    }
+  } else if (!records.some((r) => r.addresses.includes(entry.address))) {
+    throw new ConfigError(
+      "override",
+      `${entry.address} is not an address of any record (known: ${
+        listed(records.flatMap((r) => r.addresses))
+      })`,
+    );
+  }
+}
+
+/**
+ * Warnings, printed before the file is written, for each name a `down`
+ * leaves with no address that is not drained, saying what it will serve
+ * then (its `when_all_down` fallback, or nothing: NODATA). Drains are
+ * counted, not probe results: this command does not ask the server.
+ */
+function drainWarnings(
+  entry: OperatorOverride,
+  overrides: readonly OperatorOverride[],
+  config: Config,
+  now: number,
+): string[] {
+  if (entry.state !== "down") return [];
+  const lookup = overrideLookup(overrides, now);
+  return config.records
+    .filter((r) =>
+      r.addresses.includes(entry.address) && (entry.name === null || r.name === entry.name) &&
+      r.addresses.every((address) => lookup.find(address, r.name)?.state === "down")
+    )
+    .map((r) => {
+      const served = r.check !== null && r.whenAllDown.kind === "fallback"
+        ? `its when_all_down fallback ${r.whenAllDown.addresses.join(", ")}`
+        : "no address (NODATA)";
+      return `warning: ${entry.address} is the last address of ${r.name} not drained; ` +
+        `${r.name} will serve ${served}`;
+    });
+}
+
 /**
  * `healthy-dns override list|down|up|clear …`: shows or edits the operator
  * override file (`<state_dir>/overrides.yaml`, see docs/operations.md) the
@@ -210,13 +286,9 @@ export async function runOverride(args: readonly string[], deps: OverrideDeps): 
       });
       const at = next.findIndex(same);
       next = at < 0 ? [...next, entry] : next.map((o, i) => (i === at ? entry : o));
-      if (
-        config !== null &&
-        !config.records.some((r) =>
-          r.addresses.includes(entry.address) && (entry.name === null || r.name === entry.name)
-        )
-      ) {
-        deps.err(`warning: ${entry.address} is not an address of ${entry.name ?? "any record"}`);
+      if (config !== null) {
+        checkAgainstConfig(entry, config);
+        for (const line of drainWarnings(entry, next, config, now)) deps.err(line);
       }
     }
     try {

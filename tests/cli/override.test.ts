@@ -138,4 +138,70 @@ describe("healthy-dns override", () => {
     assert.equal(code, 2);
     assert.deepEqual(err, ["--state-dir: required (or set state_dir in the --config file)"]);
   });
+
+  describe("with the serve config: the override must match a record", () => {
+    const config = () => join(dir, "zone.yaml");
+    before(() =>
+      writeFileSync(
+        config(),
+        [
+          "zone: example.test",
+          "name_servers: [ns1.example.net]",
+          "state_dir: .",
+          "records:",
+          "  www: {addresses: [192.0.2.1, 192.0.2.2], health_port: 443}",
+          "  api: {addresses: [192.0.2.3], health_port: 443, when_all_down: [192.0.2.99]}",
+          "  static: [192.0.2.3]",
+        ].join("\n") + "\n",
+      )
+    );
+    async function withConfig(...args: string[]) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runOverride([...args, "--config", config()], {
+        readTextFile: runtime.readTextFile,
+        statFile: runtime.statFile,
+        replaceFile: runtime.replaceFile,
+        clock: { now: () => NOW, monotonic: () => 0 },
+        out: (line) => out.push(line),
+        err: (line) => err.push(line),
+      });
+      return { code, out, err };
+    }
+
+    test("an address no record has, or a name the config lacks: exit 2 naming the known ones, file untouched", async () => {
+      assert.deepEqual(await withConfig("down", "10.9.9.9"), {
+        code: 2,
+        out: [],
+        err: [
+          "override: 10.9.9.9 is not an address of any record (known: 192.0.2.1, 192.0.2.2, 192.0.2.3)",
+        ],
+      });
+      assert.deepEqual(await withConfig("down", "192.0.2.1", "--name", "wwww"), {
+        code: 2,
+        out: [],
+        err: ['--name: "wwww" is not a record name of the config (known: www, api, static)'],
+      });
+      assert.deepEqual((await withConfig("up", "192.0.2.3", "--name", "www")).err, [
+        "override: 192.0.2.3 is not an address of www (its addresses: 192.0.2.1, 192.0.2.2)",
+      ]);
+      assert.throws(() => readFileSync(file), /ENOENT/, "nothing was written");
+    });
+
+    test("draining the last address of a name warns first and says what it will serve", async () => {
+      const first = await withConfig("down", "192.0.2.1");
+      assert.deepEqual([first.code, first.err], [0, []], "www still has 192.0.2.2");
+      const last = await withConfig("down", "192.0.2.2", "--name", "www");
+      assert.equal(last.code, 0);
+      assert.deepEqual(last.err, [
+        "warning: 192.0.2.2 is the last address of www not drained; www will serve no address (NODATA)",
+      ]);
+      const api = await withConfig("down", "192.0.2.3");
+      assert.deepEqual(api.err, [
+        "warning: 192.0.2.3 is the last address of api not drained; api will serve its when_all_down fallback 192.0.2.99",
+        "warning: 192.0.2.3 is the last address of static not drained; static will serve no address (NODATA)",
+      ]);
+      assert.equal(written().length, 3, "the warnings do not stop the change");
+    });
+  });
 });

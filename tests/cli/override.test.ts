@@ -24,10 +24,11 @@ describe("healthy-dns override", () => {
   beforeEach(() => rmSync(file, { force: true }));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function override(...args: string[]) {
+  const override = (...args: string[]) => run([...args, "--state-dir", dir]);
+  async function run(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runOverride([...args, "--state-dir", dir], {
+    const code = await runOverride(args, {
       readTextFile: runtime.readTextFile,
       statFile: runtime.statFile,
       replaceFile: runtime.replaceFile,
@@ -155,19 +156,7 @@ describe("healthy-dns override", () => {
         ].join("\n") + "\n",
       )
     );
-    async function withConfig(...args: string[]) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runOverride([...args, "--config", config()], {
-        readTextFile: runtime.readTextFile,
-        statFile: runtime.statFile,
-        replaceFile: runtime.replaceFile,
-        clock: { now: () => NOW, monotonic: () => 0 },
-        out: (line) => out.push(line),
-        err: (line) => err.push(line),
-      });
-      return { code, out, err };
-    }
+    const withConfig = (...args: string[]) => run([...args, "--config", config()]);
 
     test("an address no record has, or a name the config lacks: exit 2 naming the known ones, file untouched", async () => {
       assert.deepEqual(await withConfig("down", "10.9.9.9"), {

@@ -70,6 +70,16 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
     }, deadlineMs);
   }
 
+  /** Waits until every secondary has acknowledged a NOTIFY of `serial`. */
+  async function allAcked(serial: number, deadlineMs: number): Promise<void> {
+    await waitFor(
+      `every NOTIFY of serial ${serial} acknowledged`,
+      () =>
+        secondaries.every((s) => value("healthy_dns_secondary_notify_acked_serial", s) === serial),
+      deadlineMs,
+    );
+  }
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "healthy-dns-primary-"));
     backends = await openBackends(["127.0.0.2", "127.0.0.3"]);
@@ -174,12 +184,7 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
   }, async () => {
     const serial = primary.server.serial;
     await allOn(serial, 10_000);
-    await waitFor(
-      "every NOTIFY acknowledged",
-      () =>
-        secondaries.every((s) => value("healthy_dns_secondary_notify_acked_serial", s) === serial),
-      10_000,
-    );
+    await allAcked(serial, 10_000);
     for (const secondary of secondaries) {
       const name = secondary.kind;
       assert.equal(value("healthy_dns_secondary_transferred_serial", secondary), serial, name);
@@ -266,12 +271,7 @@ describe("hidden primary with Knot, NSD and BIND as secondaries", {
     assert.notEqual(serial, serialBefore);
     await allOn(serial, 15_000);
     // Each secondary acknowledged a NOTIFY for the final serial (before: an older one).
-    await waitFor(
-      "every NOTIFY of the final serial acknowledged",
-      () =>
-        secondaries.every((s) => value("healthy_dns_secondary_notify_acked_serial", s) === serial),
-      10_000,
-    );
+    await allAcked(serial, 10_000);
     for (const [i, secondary] of secondaries.entries()) {
       const problems = secondary.log().slice(marks[i]).split("\n").filter((line) =>
         /\b(error|failed|failure|refused|bad|malformed)\b/i.test(line) &&

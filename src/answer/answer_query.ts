@@ -49,6 +49,10 @@ export function answerQuery(
   const key = wireKey(query, DNS.HEADER_LENGTH, nameEnd);
   const entry = snapshot.names.get(key);
   if (entry !== undefined) {
+    // Before the first health round: no addresses from unknown health, and no silence either.
+    if (snapshot.undecided !== null && snapshot.undecided.has(key)) {
+      return noRecords(query, DNS.RCODE_SERVFAIL);
+    }
     if (qtype === DNS.TYPE_AXFR || qtype === DNS.TYPE_IXFR) {
       return noRecords(query, DNS.RCODE_NOTIMP);
     }
@@ -114,7 +118,7 @@ function bare(query: Uint8Array, rcode: number): Uint8Array {
   return writeResponse(query, parsed, reply, Infinity);
 }
 
-/** The question (and OPT) but no records, AA clear: REFUSED, NOTIMP for AXFR/IXFR, BADVERS. */
+/** The question (and OPT) but no records, AA clear: REFUSED, SERVFAIL, NOTIMP for AXFR/IXFR, BADVERS. */
 function noRecords(query: Uint8Array, rcode: number): Uint8Array {
   return writeResponse(query, parsed, sections.start(rcode, false), Infinity);
 }

@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from "../observe/metrics.ts";
 import { type ServerStatus, serverStatus } from "../observe/server_status.ts";
 import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
 import { createTransferService } from "../transfer/transfer_service.ts";
+import { collectEndpoints } from "../health/collect_endpoints.ts";
 import { bindDnsListener } from "./bind_dns_listener.ts";
 import { bindErrorReason } from "./bind_error_reason.ts";
 import { createCoalescingRunner } from "./coalescing_runner.ts";
@@ -37,7 +38,7 @@ import { createTcpSessions } from "./tcp_sessions.ts";
  * Why a zone build ran: start-up, a health change, an operator override
  * change, a reload, the signatures' refresh time, or a retry after a failed build.
  */
-type BuildReason = "start" | "health" | "override" | "reload" | "refresh" | "retry";
+type BuildReason = "pending" | "start" | "health" | "override" | "reload" | "refresh" | "retry";
 
 /** Delay before retrying a failed rebuild while an older zone keeps serving. */
 const BUILD_RETRY_MS = 30_000;
@@ -93,8 +94,10 @@ export interface DnsServer {
  * HTTP when configured), load the DNSSEC key, read the operator overrides
  * (a malformed override file stops start-up like a bad config), run the
  * first health cycle, build the first zone snapshot, then log one `ready`
- * line and start watching the override file. Queries arriving
- * before the first snapshot are dropped. Afterwards the zone is rebuilt, one
+ * line and start watching the override file. While the first cycle runs, a
+ * pending snapshot (built with health null) answers: SERVFAIL for every name
+ * with a probed record, everything else as usual. Queries arriving before
+ * the first snapshot, pending or not, are dropped. Afterwards the zone is rebuilt, one
  * build at a time and coalesced, on every health change, every change of
  * the overrides in force, and at the
  * snapshot's `refreshAt` (DNSSEC re-signing); each new snapshot replaces the
@@ -224,7 +227,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
     refreshTimer = setTimeout(() => void rebuild(reason), wait);
   };
   const runner = createCoalescingRunner(async () => {
-    if (stopped || health === null) return;
+    // Before the first health round only the pending zone is built, once.
+    if (stopped || (health === null && current !== null)) return;
     const reason = [...reasons].join(",");
     reasons.clear();
     const startedAt = runtime.clock.monotonic();
@@ -384,7 +388,8 @@ export async function startDnsServer<S extends SnapshotTiming>(
     target: build.target,
   });
   metrics.setConfigLoadedAt(runtime.clock.now());
-  const phase = () => stopped || draining ? "stopping" : current === null ? "starting" : "serving";
+  const phase = () =>
+    stopped || draining ? "stopping" : current === null || servedHealth === null ? "starting" : "serving";
   const status = (): ServerStatus => {
     const zone = serving();
     return serverStatus({
@@ -442,11 +447,15 @@ export async function startDnsServer<S extends SnapshotTiming>(
       setHealth(view);
       void rebuild("health");
     }, metrics);
-    setHealth(await monitor.start());
+    const firstRound = monitor.start();
+    firstRound.catch(() => {}); // awaited below; not unhandled while the pending zone builds
+    // Until the first round decides, a pending zone answers: SERVFAIL for probed names, the rest as usual.
+    if (collectEndpoints(config).length > 0) await rebuild("pending");
+    setHealth(await firstRound);
     // The config's parse and the first health cycle's sockets, before the build allocates.
     runtime.collectGarbage?.();
     await rebuild("start");
-    if (serving() === null) {
+    if (servedHealth === null) {
       if (lastBuildError instanceof ConfigError) throw lastBuildError;
       throw new Error(`first zone build failed: ${String(lastBuildError)}`);
     }

@@ -36,7 +36,8 @@ export interface HealthMonitorControl {
 /** Arguments of the zone builder. */
 export interface BuildInput<S> {
   readonly config: Config;
-  readonly health: HealthView;
+  /** Null before the first health round: a pending snapshot (see src/zone/build_snapshot.ts). */
+  readonly health: HealthView | null;
   readonly now: number;
   readonly previous: S | null;
   /** For the first build: the serial persisted by the last run (`<state_dir>/serial`), which the new one exceeds. */

@@ -37,6 +37,7 @@ export const DNS = Object.freeze({
 
   RCODE_NOERROR: 0,
   RCODE_FORMERR: 1,
+  RCODE_SERVFAIL: 2,
   RCODE_NXDOMAIN: 3,
   RCODE_NOTIMP: 4,
   RCODE_REFUSED: 5,

@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
 import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
-import type { HealthView } from "../health/health_view.ts";
+import { ALL_HEALTHY, type HealthView } from "../health/health_view.ts";
 import { equalBytes } from "../wire/bytes.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
@@ -28,7 +28,15 @@ const COLLECT_EVERY = 4096;
 /** Everything one build depends on. */
 export interface BuildInput {
   readonly config: Config;
-  readonly health: HealthView;
+  /**
+   * What the probes say, or null before the first health round has decided
+   * anything: the snapshot is then a pending one, in which every name with a
+   * health-checked record answers SERVFAIL (no addresses from unknown
+   * health) and everything else answers as usual. Its zone is shaped as if
+   * every endpoint were healthy, so no NSEC denies a type the name may
+   * serve; its addresses are never served, and it keeps no transfer records.
+   */
+  readonly health: HealthView | null;
   /** Build time, ms since the epoch (serial and signature times derive from it). */
   readonly now: number;
   /**
@@ -132,7 +140,10 @@ interface Build {
  * Either way `changes` lists the RRsets that differ from `previous`.
  */
 export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
-  const { config, key, now, previous, health } = input;
+  const { config, key, now } = input;
+  const health = input.health ?? ALL_HEALTHY;
+  // Pending on either side: share nothing but the serial (nothing pending was decided or transferred).
+  const previous = input.health !== null && input.previous?.undecided === null ? input.previous : null;
   const overrides = input.overrides ?? NO_OVERRIDES;
   const index = configIndex(config);
   const dnskey = key?.dnskeyRdata ?? null;
@@ -147,7 +158,7 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
       dnskey,
       shape: zoneShape(apex, config, dnskey !== null),
     }));
-  const serial = nextSerial(now, previous?.serial ?? input.lastSerial ?? null);
+  const serial = nextSerial(now, input.previous?.serial ?? input.lastSerial ?? null);
   const build: Build = {
     input,
     serial,
@@ -231,8 +242,9 @@ function snapshotOf(
   remade: ReadonlySet<string>,
 ): Snapshot {
   const { input } = build;
-  // Zone transfers need the records themselves; without secondaries they are not kept.
-  const transfer = input.config.transfer === null
+  const pending = input.health === null;
+  // Zone transfers need the records themselves; without secondaries (or while pending) they are not kept.
+  const transfer = input.config.transfer === null || pending
     ? null
     : build.sources.map((source) =>
       zoneRecords(
@@ -252,12 +264,22 @@ function snapshotOf(
     dnskey: build.dnskey,
     changes,
     transfer,
+    undecided: pending ? undecidedNames(build) : null,
     source: Object.freeze({
       config: input.config,
-      health: input.health,
+      health: build.sources[0].health,
       overrides: build.sources[0].overrides,
     }),
   });
+}
+
+/** The `wireKey`s of every name with a health-checked record, in every served zone. */
+function undecidedNames(build: Build): ReadonlySet<string> {
+  const relative = new Set<string>();
+  for (const record of build.input.config.records) if (record.check !== null) relative.add(record.name);
+  const keys = new Set<string>();
+  for (const apex of build.apexes) for (const name of relative) keys.add(keyOf(`${name}.${apex}`));
+  return keys;
 }
 
 /**
@@ -268,7 +290,7 @@ function snapshotOf(
 async function update(build: Build, previous: Snapshot): Promise<Snapshot> {
   const { input, apexes, sources } = build;
   const touched = [
-    ...namesTouched(input.config, sources[0].index, previous.source.health, input.health),
+    ...namesTouched(input.config, sources[0].index, previous.source.health, sources[0].health),
   ];
   const before = previousSources(previous);
   const made = await Promise.all(apexes.map(async (apex, position) => {

@@ -118,8 +118,14 @@ export interface Snapshot {
    * or key differ from the previous one's (treat every RRset as new).
    */
   readonly changes: SnapshotChanges | null;
-  /** Every record of each served zone (same order as `zones`) for zone transfers, or null without a `transfer` config. */
+  /** Every record of each served zone (same order as `zones`) for zone transfers, or null without a `transfer` config (and while pending). */
   readonly transfer: readonly ZoneRecords[] | null;
+  /**
+   * Before the first health round (a pending snapshot): the `wireKey`s of
+   * the names whose answer depends on health not known yet, answered
+   * SERVFAIL. Null in every snapshot built from a health round.
+   */
+  readonly undecided: ReadonlySet<string> | null;
   /** Builder-internal: the config, health view and overrides this snapshot was built from. */
   readonly source: SnapshotSource;
 }

@@ -5,7 +5,17 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RecordConfig } from "../../src/config/config.ts";
 import { openBackends, type TcpBackend } from "../helpers/tcp_backend.ts";
-import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openBlackHoles } from "../helpers/black_hole.ts";
+import {
+  freePort,
+  spawnCli,
+  startTestServer,
+  type TestServer,
+  udpExchange,
+} from "../helpers/server_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { decode, makeQuery } from "../helpers/zone_fixture.ts";
 
@@ -104,5 +114,62 @@ describe("health failover through the real server (real probes on loopback)", ()
     await until("six", "AAAA", []);
     await v6.start();
     await until("six", "AAAA", ["::1"]);
+  });
+});
+
+describe("before the first health round (a probe hanging in a black hole)", () => {
+  test("probed names answer SERVFAIL at once, the rest as usual; after the round, the real zone", {
+    timeout: 60_000,
+  }, async () => {
+    const holes = await openBlackHoles("127.0.0.3");
+    const dir = mkdtempSync(join(tmpdir(), "healthy-dns-first-round-"));
+    const port = await freePort();
+    const yaml = join(dir, "config.yaml");
+    writeFileSync(
+      yaml,
+      [
+        "zone: example.test",
+        "name_servers: [{ name: ns1.example.test, addresses: [192.0.2.53] }]",
+        `listen: ["127.0.0.1:${port}"]`,
+        "log_level: debug",
+        // The first round lasts the probe timeout: long enough to ask everything during it.
+        "health: { timeout: 8s }",
+        "records:",
+        `  www: { addresses: [127.0.0.3], health_port: ${holes.ports[0]} }`,
+        "  static: [192.0.2.10]",
+        "",
+      ].join("\n"),
+    );
+    const cli = await spawnCli(["--config", yaml]);
+    const ask = async (name: string, type: string) =>
+      decode(await udpExchange(port, makeQuery(name, type), 500));
+    try {
+      // Today's server answered nothing until the round ended: this waits for any answer.
+      let first = null;
+      for (let i = 0; i < 100 && first === null && !/ msg=ready /.test(cli.stderr()); i++) {
+        first = await udpExchange(port, makeQuery("static.example.test", "A"), 100);
+      }
+      assert.ok(first !== null, `no answer before the first round ended; stderr:\n${cli.stderr()}`);
+      const staticA = decode(first);
+      assert.equal(staticA.rcode, "NOERROR");
+      assert.deepEqual(staticA.answers!.map((a) => (a as { data: unknown }).data), ["192.0.2.10"]);
+      const www = await ask("www.example.test", "A");
+      assert.equal(www.rcode, "SERVFAIL", "no addresses from unknown health, and no silence");
+      assert.equal((www.answers ?? []).length, 0);
+      assert.equal((await ask("www.example.test", "TXT")).rcode, "SERVFAIL");
+      assert.equal((await ask("nowhere.example.test", "A")).rcode, "NXDOMAIN");
+      assert.equal((await ask("example.test", "SOA")).rcode, "NOERROR");
+      // All of that came before the round decided.
+      assert.doesNotMatch(cli.stderr(), / msg=ready /);
+      await cli.waitForLine(/ msg=ready /, 30_000);
+      const after = await ask("www.example.test", "A");
+      assert.equal(after.rcode, "NOERROR", "decided: down, so NODATA (when_all_down none)");
+      assert.equal((after.answers ?? []).length, 0);
+    } finally {
+      cli.kill("SIGKILL");
+      await cli.exited;
+      await holes.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -74,6 +74,41 @@ describe("signed snapshot: NSEC chain", () => {
     // the ENT owns no NSEC
     assert.equal(ask(s, "eu.example.test", "NSEC").answers!.length, 0);
   });
+  test("pending (before the first health round): probed names SERVFAIL, no NSEC denies their addresses", async () => {
+    const key = await testKey();
+    const pending = await buildSnapshot({ config: testConfig(), health: null, now: NOW, previous: null, key });
+    for (const zone of ["example.test", "example.net"]) {
+      for (const name of ["www", "api.eu", "all", "fb"]) {
+        const answer = ask(pending, `${name}.${zone}`, "A", true);
+        assert.equal(answer.rcode, "SERVFAIL", `${name}.${zone}`);
+        assert.equal(answer.answers!.length + answer.authorities!.length, 0);
+      }
+      assert.equal(ask(pending, `static.${zone}`, "A").rcode, "NOERROR");
+      assert.equal(ask(pending, `static.${zone}`, "A").answers!.length, 1);
+      assert.equal(ask(pending, zone, "SOA").rcode, "NOERROR");
+    }
+    // wwx sorts right after www: its NXDOMAIN proof is www's NSEC, which must not deny A or AAAA.
+    const nx = ask(pending, "wwx.example.test", "A", true);
+    assert.equal(nx.rcode, "NXDOMAIN");
+    const covering = nx.authorities!.find((r) => r.type === "NSEC" && r.name === "www.example.test");
+    assert.ok(covering !== undefined, "www's NSEC covers wwx");
+    assert.deepEqual((covering.data as Nsec).rrtypes.sort(), ["A", "AAAA", "NSEC", "RRSIG"]);
+    assert.equal(pending.transfer, null);
+    // The first round's snapshot replaces it whole, with a higher serial and nothing undecided.
+    const real = await buildSnapshot({
+      config: testConfig(),
+      health: healthWithDown("192.0.2.1", "192.0.2.2", "2001:db8::1"),
+      now: NOW,
+      previous: pending,
+      key,
+    });
+    assert.equal(real.undecided, null);
+    assert.ok(real.serial > pending.serial, `${real.serial} > ${pending.serial}`);
+    assert.equal(real.changes, null, "nothing of the pending zone was sent to a secondary");
+    const www = ask(real, "www.example.test", "A");
+    assert.deepEqual([www.rcode, www.answers!.length], ["NOERROR", 0]);
+  });
+
   test("each served zone is signed under its own apex and has its own DNSKEY", async () => {
     const key = await testKey();
     const s = await buildSnapshot({

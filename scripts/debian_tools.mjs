@@ -37,6 +37,7 @@ export const DEBIAN_TOOLS = Object.freeze([
   { command: "/usr/bin/chromium", package: "chromium", uses: ["test"] },
   { command: "systemd-analyze", package: "systemd", uses: ["test"] },
   { command: "perl", package: "perl", uses: ["test", "bench"] },
+  { command: "lintian", package: "lintian", uses: ["test"] },
   { command: "dnsperf", package: "dnsperf", uses: ["bench"] },
   { command: "gdnsd", package: "gdnsd", uses: ["bench"], service: "gdnsd" },
 ]);

@@ -38,3 +38,23 @@ export function readSums(): [string, string][] {
     },
   );
 }
+
+/** Where `npm run deb` writes the Debian packages. */
+export const DEB_DIR: string = join(REPO_ROOT, "dist", "deb");
+
+/** A Debian package's file name for a Debian architecture (amd64, arm64). */
+export function debFileName(arch: string): string {
+  return `healthy-dns_${pkg.version}_${arch}.deb`;
+}
+
+/**
+ * Why the Debian package tests are skipped, or false when they run: as for the
+ * release files, when `npm run deb` has made them, and always under `.ci/run`
+ * (HEALTHY_DNS_RELEASE_TESTS=1), where a missing package fails.
+ */
+export function debSkipReason(): string | false {
+  return process.env.HEALTHY_DNS_RELEASE_TESTS === "1" ||
+      existsSync(join(DEB_DIR, debFileName("amd64")))
+    ? false
+    : "dist/deb is missing: run `npm run deb` (.ci/run does)";
+}

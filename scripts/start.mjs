@@ -18,6 +18,16 @@ console.log(
     .trimEnd(),
 );
 
+/**
+ * What to try, with what each answers: the README shows these lines as printed on
+ * port 53053 (tests/e2e/start_script.test.ts checks both, and the answers).
+ */
+const EXAMPLES = [
+  ["@127.0.0.1", "www.example.test A", "127.0.0.1: healthy (it probes the server itself)"],
+  ["@127.0.0.1", "api.example.test A", "NODATA: nothing listens on its health port"],
+  ["@::1", "static.example.net A +tcp", "127.0.0.10: static, via the alias zone, over TCP"],
+];
+
 const child = spawn(command[0], args, { cwd: root, stdio: ["inherit", "inherit", "pipe"] });
 // Logs go to stderr: pass them through, and show what to try once the server is ready.
 let pending = "";
@@ -28,9 +38,13 @@ child.stderr.on("data", (chunk) => {
   pending += chunk.toString("utf8");
   if (!/ msg=ready |"msg":"ready"/.test(pending)) return;
   hinted = true;
+  // The port the demo listens on (`npm start -- --port N` moves it), from the ready line.
+  const port = /127\.0\.0\.1:(\d+)/.exec(pending)?.[1] ?? "53053";
   console.log("\nhealthy-dns is serving the demo zone. Try (Ctrl-C stops it):");
-  console.log("  dig @127.0.0.1 -p 53053 www.example.test A");
-  console.log("  dig @::1 -p 53053 api.example.net AAAA +tcp\n");
+  for (const [server, question, answer] of EXAMPLES) {
+    console.log(`  ${`dig ${server} -p ${port} ${question}`.padEnd(47)}# ${answer}`);
+  }
+  console.log("");
 });
 // The child gets Ctrl-C from the terminal itself; a kill of this script is passed on.
 for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));

@@ -12,6 +12,23 @@ describe("the embedded demo config", () => {
     assert.equal(await readExample("demo.yaml"), DEMO_CONFIG_YAML);
   });
 
+  test("--port moves the demo: its listen addresses and the self-probe of www", async () => {
+    const config = await load(["--demo", "--port", "25401"]);
+    assert.deepEqual(config.listen, [
+      { hostname: "127.0.0.1", port: 25401 },
+      { hostname: "::1", port: 25401 },
+    ]);
+    assert.deepEqual(config.records.find((r) => r.name === "www")?.check, {
+      port: 25401,
+      timeoutMs: 1000,
+    });
+    assert.equal(config.records.find((r) => r.name === "api")?.check?.port, 8080);
+    assert.equal(
+      await errorOf(["--demo", "--port", "70000"]),
+      '--port: "70000" is not a port (1-65535)',
+    );
+  });
+
   test("serves example.test and example.net on loopback port 53053", async () => {
     const config = await load(["--demo"]);
     assert.deepEqual(config, {
@@ -32,6 +49,13 @@ describe("the embedded demo config", () => {
           whenAllDown: { kind: "none" },
         },
         { name: "static", addresses: ["127.0.0.10"], check: null, whenAllDown: { kind: "none" } },
+        // The name server's addresses (so the demo does not warn about its own config).
+        {
+          name: "ns1",
+          addresses: ["127.0.0.1", "::1"],
+          check: null,
+          whenAllDown: { kind: "none" },
+        },
       ],
       listen: [{ hostname: "127.0.0.1", port: 53053 }, { hostname: "::1", port: 53053 }],
       logLevel: "info",

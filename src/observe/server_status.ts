@@ -93,6 +93,8 @@ export interface ServerStatus {
    * could not be made durable in `state_dir` (e.g. the disk is full).
    */
   readonly stale: string | null;
+  /** Whether the zones are signed online (a DNSSEC key is configured). */
+  readonly dnssec: boolean;
   readonly health: {
     readonly intervalMs: number;
     readonly rise: number;
@@ -218,6 +220,7 @@ export function serverStatus(input: StatusInput): ServerStatus {
     serial: input.zone?.serial ?? null,
     builtAt: input.zone === null ? null : iso(input.zone.builtAt),
     stale: input.stale ?? null,
+    dnssec: config.dnssec !== null,
     health: {
       intervalMs: config.health.intervalMs,
       rise: config.health.rise,

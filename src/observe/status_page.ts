@@ -19,10 +19,36 @@ function ago(isoTime: string | null, now: number): string {
   return `${Math.round(seconds / 3600)} h ago`;
 }
 
+/** Probe failure reasons in words; the system's message stays in the cell's tooltip. */
+const REASON_TEXT: Readonly<Record<string, string>> = {
+  refused: "connection refused",
+  timeout: "timed out",
+  unreachable: "no route to the address",
+};
+
+/**
+ * The last probe in one clean phrase: "ok", "connection refused", or for an
+ * other error the system's message without its repeated errno prefix
+ * (`EPIPE: write EPIPE` → `write EPIPE`).
+ */
 function lastProbe(address: AddressStatus): string {
   const probe = address.lastProbe;
   if (probe === null) return "";
-  return probe.ok ? "ok" : `${probe.reason}${probe.detail ? `: ${probe.detail}` : ""}`;
+  if (probe.ok) return "ok";
+  const known = REASON_TEXT[probe.reason ?? ""];
+  if (known !== undefined || !probe.detail) return known ?? probe.reason ?? "failed";
+  return probe.detail.replace(/^([A-Z][A-Z0-9_]+): (?=.*\b\1\b)/, "");
+}
+
+/**
+ * The state as it acts: an override shows `drained` or `forced up` (in its
+ * own colour), the probe's verdict after it; else the probe state.
+ */
+function shownState(address: AddressStatus): { text: string; kind: string } {
+  const o = address.override;
+  if (o === null) return { text: address.state, kind: address.state };
+  const [text, kind] = o.state === "down" ? ["drained", "drained"] : ["forced up", "forced"];
+  return { text: `${text} (probe: ${address.state})`, kind };
 }
 
 /** "down for every name until 2026-12-02T18:00:00.000Z (kernel upgrade)", or "". */
@@ -47,15 +73,18 @@ function counters(address: AddressStatus, status: ServerStatus): string {
 function rows(name: NameStatus, status: ServerStatus, now: number): string {
   const check = name.check === null ? "static" : `TCP ${name.check.port}`;
   return name.addresses.map((address, index) => {
+    const state = shownState(address);
     const cells = [
       index === 0
         ? `<th scope="row" rowspan="${name.addresses.length}">${html(name.fqdn)}</th>`
         : "",
       `<td class="address">${html(address.address)}</td>`,
       `<td>${html(check)}</td>`,
-      `<td class="state">${html(address.state)}</td>`,
+      `<td class="state ${html(state.kind)}">${html(state.text)}</td>`,
       `<td title="${html(address.since ?? "")}">${html(ago(address.since, now))}</td>`,
-      `<td class="probe">${html(lastProbe(address))}</td>`,
+      `<td class="probe" title="${html(address.lastProbe?.detail ?? "")}">${
+        html(lastProbe(address))
+      }</td>`,
       `<td class="num">${address.lastProbe === null ? "" : html(address.lastProbe.ms)}</td>`,
       `<td>${html(counters(address, status))}</td>`,
       `<td class="override">${html(overrideText(address))}</td>`,
@@ -87,20 +116,24 @@ export function statusPage(status: ServerStatus): string {
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; background: #fff; }
 h1 { font-size: 1.3em; margin: 0 0 .3em; }
 p { margin: .2em 0 1em; color: #555; }
-table { border-collapse: collapse; }
+table { border-collapse: collapse; max-width: 100%; }
 th, td { padding: .3em .7em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; white-space: nowrap; }
-td.probe { white-space: normal; }
+/* Free text wraps, so a long override or error never pushes Served off the screen. */
+td.probe, td.override { white-space: normal; overflow-wrap: anywhere; min-width: 8em; }
 thead th { background: #f3f3f3; }
 th[scope=row] { font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.healthy td.state { color: #0a6b2b; font-weight: 600; }
-tr.unhealthy td.state { color: #b00020; font-weight: 600; }
-tr.unknown td.state { color: #8a6d00; }
+td.state.healthy { color: #0a6b2b; font-weight: 600; }
+td.state.unhealthy { color: #b00020; font-weight: 600; }
+td.state.unknown { color: #8a6d00; }
+td.state.drained { color: #6a3fa0; font-weight: 600; }
+td.state.forced { color: #0b5cad; font-weight: 600; }
 tr.unhealthy td.probe { color: #b00020; }
 @media (prefers-color-scheme: dark) {
   body { color: #ddd; background: #161616; } p { color: #aaa; }
   th, td { border-color: #333; } thead th { background: #222; }
-  tr.healthy td.state { color: #5fd38a; } tr.unhealthy td.state, tr.unhealthy td.probe { color: #ff7a8a; }
+  td.state.healthy { color: #5fd38a; } td.state.unhealthy, tr.unhealthy td.probe { color: #ff7a8a; }
+  td.state.drained { color: #c9a2f5; } td.state.forced { color: #7ab8ff; }
 }
 </style>
 </head>
@@ -108,9 +141,11 @@ tr.unhealthy td.probe { color: #b00020; }
 <h1>healthy-dns: ${html(status.zones.join(", "))}</h1>
 <p id="summary">${html(status.phase)} · serial ${html(status.serial ?? "none")} · built ${
     html(ago(status.builtAt, now) || "not yet")
-  } · ${served} of ${status.names.length} names answer with addresses · rise/fall ${status.health.rise}/${status.health.fall} · ${
-    html(status.version)
-  } on ${html(status.runtime)} · <a href="status">JSON</a> · <a href="metrics">metrics</a></p>
+  } · ${served} of ${status.names.length} names answer with addresses · DNSSEC ${
+    status.dnssec ? "on" : "off"
+  } · rise/fall ${status.health.rise}/${status.health.fall} · ${html(status.version)} on ${
+    html(status.runtime)
+  } · <a href="status">JSON</a> · <a href="metrics">metrics</a></p>
 <table>
 <thead><tr><th>Name</th><th>Address</th><th>Check</th><th>State</th><th>Since</th><th>Last probe</th><th>Latency ms</th><th>Rise/fall</th><th>Override</th><th>Served</th></tr></thead>
 <tbody>

@@ -152,7 +152,12 @@ describe("statusPage", () => {
       ["api.example.test", "192.0.2.3", "unknown"],
       ["static.example.test", "192.0.2.10", "static"],
     ]);
-    assert.match(page, /refused: connection &#60;refused&#62;/);
+    // One clean reason in the cell, the system's own message (escaped) in its tooltip.
+    assert.match(
+      page,
+      /<td class="probe" title="connection &#60;refused&#62;">connection refused<\/td>/,
+    );
+    assert.match(page, /· DNSSEC off ·/);
     assert.match(page, /0\/2 to rise/);
     assert.match(page, /0\/3 to fall/);
   });

@@ -6,6 +6,7 @@ import { createHttpHandler, type ServerPhase } from "../../src/server/http_handl
 /** A /status report reduced to what the handler passes through. */
 const STATUS = {
   stale: null,
+  dnssec: false,
   phase: "serving",
   generatedAt: "2026-12-02T07:00:00.000Z",
   version: "0.1.0",

@@ -5,14 +5,19 @@
  * `deno run -A scripts/fuzz.ts`:
  *
  *   scripts/fuzz [--packets 100000] [--tcp-share 0.1] [--seed 1] [--binary dist/healthy-dns]
- *                [--port 0] [--out FILE]
+ *                [--port 0] [--out FILE] [--rate-limit N]
  *
  * The server serves a signed zone (Ed25519) with an alias zone, rate limiting
- * off (every packet comes from 127.0.0.1). Packets: a third random bytes, the
+ * off (every packet comes from 127.0.0.1). With `--rate-limit N` it is on at
+ * N responses a second with nothing exempt (not even loopback) and slip 1, so
+ * every limited UDP reply goes out slipped (shortened) rather than dropped
+ * and is checked like any other; the summary then gives the server's limited
+ * and slipped counts (from /metrics). Packets: a third random bytes, the
  * rest valid queries (every kind of answer, EDNS, DO, cookies) mutated 1-4
  * times; each gets a unique ID so its reply can be matched. Every 64 packets
  * a canary query must be answered within 5 s (else: a hang). Each reply is
- * checked (tests/helpers/dns_fuzz.ts): parseable, ID copied, within the size
+ * checked (tests/helpers/dns_fuzz.ts): parseable with no octet after its last
+ * counted record (counted apart in the summary), ID copied, within the size
  * allowed, no data for a malformed query, errors no larger than the query.
  * TCP: connections carrying pipelined framed packets, some closed mid-message
  * or fed a garbage length. Prints a Markdown summary; exits 1 on any crash,
@@ -33,6 +38,7 @@ const TCP_SHARE = Number(flag("--tcp-share", "0.1"));
 const SEED = Number(flag("--seed", "1"));
 const BINARY = flag("--binary", join(ROOT, "dist", "healthy-dns"));
 const OUT = flag("--out", "");
+const RATE_LIMIT = Number(flag("--rate-limit", "0"));
 const BATCH = 128;
 const CANARY_TIMEOUT_MS = 5_000;
 /** Give up after this long whatever the packet count (a bound on the loop). */
@@ -85,16 +91,21 @@ interface Tally {
   tcp: number;
   tcpConnections: number;
   replies: number;
+  /** Replies checked (matched to a query that must be answered). */
+  checked: number;
+  /** Of those, with octets after the last counted record. */
+  trailing: number;
   dropped: number;
   invalid: number;
   hangs: number;
   crashed: string | null;
   examples: string[];
 }
-const tally: Tally = { udp: 0, tcp: 0, tcpConnections: 0, replies: 0, dropped: 0, invalid: 0, hangs: 0, crashed: null, examples: [] };
+const tally: Tally = { udp: 0, tcp: 0, tcpConnections: 0, replies: 0, checked: 0, trailing: 0, dropped: 0, invalid: 0, hangs: 0, crashed: null, examples: [] };
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 function invalid(what: string, query: Uint8Array, response: Uint8Array | null): void {
   tally.invalid++;
+  if (what.endsWith("after the last section") || what === "a counted entry missing") tally.trailing++;
   if (tally.examples.length < 10) {
     tally.examples.push(`${what}: query ${hex(query)}${response ? ` reply ${hex(response)}` : ""}`);
   }
@@ -102,8 +113,8 @@ function invalid(what: string, query: Uint8Array, response: Uint8Array | null): 
 
 
 
-/** Starts the binary on `port` with a signed zone; resolves once it answers. */
-async function startServer(dir: string, port: number) {
+/** Starts the binary on `port` with a signed zone (HTTP on `httpPort` when rate limiting); resolves once it answers. */
+async function startServer(dir: string, port: number, httpPort: number) {
   const key = join(dir, "key.pem");
   const keygen = spawnSync(BINARY, ["keygen", "--algorithm", "ED25519", "--out", key], { encoding: "utf8" });
   if (keygen.status !== 0) throw new Error(`keygen failed: ${keygen.stderr}`);
@@ -117,7 +128,9 @@ async function startServer(dir: string, port: number) {
       `listen: ["127.0.0.1:${port}"]`,
       "log_level: error",
       "dnssec: { key: key.pem, algorithm: ED25519 }",
-      "rate_limit: { responses_per_second: 0 }",
+      RATE_LIMIT > 0
+        ? `rate_limit: { responses_per_second: ${RATE_LIMIT}, slip: 1, exempt: [] }\nhttp: { listen: "127.0.0.1:${httpPort}" }`
+        : "rate_limit: { responses_per_second: 0 }",
       "records:",
       "  www: [192.0.2.1, 192.0.2.2, \"2001:db8::1\"]",
       "  static: [192.0.2.10]",
@@ -204,6 +217,7 @@ async function udpBatch(socket: dgram.Socket, port: number, count: number, first
       invalid("a reply to a packet that must be dropped", query, got[0]);
       continue;
     }
+    tally.checked++;
     const problem = responseProblem(query, got[0], "udp", true);
     if (problem !== null) invalid(problem, query, got[0]);
   }
@@ -256,6 +270,7 @@ async function tcpConnection(port: number, firstId: number): Promise<number> {
           if (got.has(id)) invalid("two TCP replies", query, message);
           got.set(id, message);
           tally.replies++;
+          if (!droppable(query)) tally.checked++;
           const problem = droppable(query)
             ? "a reply to a message that must be dropped"
             : responseProblem(query, message, "tcp", true);
@@ -285,12 +300,22 @@ async function tcpConnection(port: number, firstId: number): Promise<number> {
   return count;
 }
 
+/** The server's rate-limit counters, as a summary line. */
+async function rateLimitCounts(httpPort: number): Promise<string> {
+  const text = await fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text()).catch(() => "");
+  const value = (name: string) => text.match(new RegExp(`^${name} (\\d+)$`, "m"))?.[1] ?? "?";
+  return `rate limit ${RATE_LIMIT}/s (slip 1, nothing exempt): ${value("healthy_dns_rrl_limited_total")} UDP responses limited, ${
+    value("healthy_dns_rrl_slipped_total")
+  } slipped`;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} not found: run npm run build first`);
   const dir = mkdtempSync(join(tmpdir(), "healthy-dns-fuzz-"));
   const portFlag = Number(flag("--port", "0"));
   const port = portFlag > 0 ? portFlag : await freePort();
-  const { child, exited } = await startServer(dir, port);
+  const httpPort = RATE_LIMIT > 0 ? await freePort() : 0;
+  const { child, exited } = await startServer(dir, port, httpPort);
   exited.then((why) => (tally.crashed ??= why));
   const rssStart = rssMiB(child.pid!);
   let rssPeak = rssStart;
@@ -331,6 +356,7 @@ async function main(): Promise<void> {
     const alive = tally.crashed === null && (await udpAsk(port, makeQuery("www.example.test", "A", { id: 7 }), 2_000)) !== null;
     if (!alive && tally.crashed === null) tally.hangs++;
     const rssEnd = rssMiB(child.pid!);
+    const limiting = RATE_LIMIT > 0 ? await rateLimitCounts(httpPort) : "";
     process.kill(child.pid!, "SIGTERM");
     const seconds = (performance.now() - startedAt) / 1000;
     rmSync(dir, { recursive: true, force: true });
@@ -340,6 +366,8 @@ async function main(): Promise<void> {
       `| ${tally.udp + tally.tcp} | ${tally.udp} | ${tally.tcp} (${tally.tcpConnections}) | ${tally.replies} | ${tally.dropped} | ${tally.invalid} | ${tally.hangs} | ${tally.crashed === null ? 0 : 1} | ${seconds.toFixed(0)} | ${rssStart.toFixed(1)} / ${rssPeak.toFixed(1)} / ${rssEnd.toFixed(1)} |`,
       "",
       `seed ${SEED}, TCP share ${TCP_SHARE}, binary ${BINARY.replace(`${ROOT}/`, "")}`,
+      `${tally.checked} replies checked, ${tally.trailing} with octets after the last counted record`,
+      ...(RATE_LIMIT > 0 ? [limiting] : []),
       ...(tally.crashed === null ? [] : [`crash: ${tally.crashed}`]),
       ...tally.examples.map((e) => `- ${e}`),
     ];

@@ -10,7 +10,8 @@ import { skipName } from "../wire/skip_name.ts";
  * the query had. With `badCookie` the RCODE becomes BADCOOKIE instead (RFC
  * 7873 §5.2.3: the client cookie came without a valid server cookie): the
  * client retries over UDP with the fresh server cookie in the OPT, which
- * exempts it from the limit. A response without a question (an error to a
+ * exempts it from the limit (a response without an OPT to carry BADCOOKIE's
+ * upper bits slips with TC instead). A response without a question (an error to a
  * query that had none, e.g. NOTIMP to an unknown opcode) slips as its header
  * and OPT alone, with QDCOUNT 0. Returns null when `response` is not one of
  * ours to shorten (more than one question, or one that cannot be read).
@@ -41,7 +42,8 @@ export function slipResponse(response: Uint8Array, badCookie: boolean): Uint8Arr
     }
     at = end;
   }
-  if (badCookie && optStart < 0) return null; // BADCOOKIE needs the OPT for its upper bits
+  // BADCOOKIE needs the OPT for its upper bits; without one (a malformed query's FORMERR) slip with TC.
+  const cookieSlip = badCookie && optStart >= 0;
   const optLength = optStart < 0 ? 0 : optEnd - optStart;
   const out = new Uint8Array(questionEnd + optLength);
   out.set(response.subarray(0, questionEnd));
@@ -53,7 +55,7 @@ export function slipResponse(response: Uint8Array, badCookie: boolean): Uint8Arr
       0;
   out[11] = optLength > 0 ? 1 : 0;
   if (optLength > 0) out.set(response.subarray(optStart, optEnd), questionEnd);
-  if (badCookie) {
+  if (cookieSlip) {
     out[2] &= ~DNS.FLAG_AA;
     out[3] = (out[3] & ~DNS.RCODE_MASK) | (DNS.RCODE_BADCOOKIE & DNS.RCODE_MASK);
     out[questionEnd + 5] = DNS.RCODE_BADCOOKIE >> 4; // OPT TTL: extended RCODE

@@ -21,4 +21,21 @@ describe("scripts/fuzz against the binary (short round; the long one is in BENCH
     assert.equal(cells[8], "0", "crashes");
     assert.ok(Number(cells[4]) > 1000, `replies came back: ${row}`); // not vacuous
   });
+
+  test("rate-limited: every slipped reply parses to its last octet", { timeout: 150_000 }, async () => {
+    const binary = ensureBinary();
+    const seed = String(1 + Math.floor(Math.random() * 1e6));
+    const { code, output } = await runScript(
+      "fuzz",
+      ["--packets", "5000", "--seed", seed, "--binary", binary, "--max-seconds", "100", "--rate-limit", "20"],
+      120_000,
+    );
+    assert.equal(code, 0, `seed ${seed}:\n${output}`);
+    const checked = output.match(/^(\d+) replies checked, (\d+) with octets after the last counted record$/m);
+    assert.ok(checked !== null, output);
+    assert.ok(Number(checked[1]) > 1000, output);
+    assert.equal(checked[2], "0", output);
+    const limited = output.match(/: (\d+) UDP responses limited, (\d+) slipped$/m);
+    assert.ok(limited !== null && Number(limited[2]) > 1000, `most replies slipped:\n${output}`);
+  });
 });

@@ -1,6 +1,6 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
-import { overridesPath, readOverrides } from "../config/read_overrides.ts";
+import { overridesPath, readOverrideFile } from "../config/read_overrides.ts";
 import { loadSigningKey } from "../dnssec/load_signing_key.ts";
 import type { FileStat } from "../runtime/runtime.ts";
 import { configWarnings } from "../server/config_warnings.ts";
@@ -10,6 +10,8 @@ import { loadConfiguredKey } from "../server/load_configured_key.ts";
 export interface CheckconfDeps {
   /** Reads the `--config` file and the key, as `serve` does. */
   readTextFile(path: string): Promise<string>;
+  /** Reads the override file, as `serve` does (no symbolic links, a size cap). */
+  readStateFile(path: string, maxBytes: number): Promise<string | null>;
   /** Reads the key file's permissions. */
   statFile(path: string): Promise<FileStat | null>;
   /** Prints one line on stdout. */
@@ -53,8 +55,8 @@ export async function runCheckconf(args: readonly string[], deps: CheckconfDeps)
   );
   // serve refuses to start on a malformed override file, so it is checked here too.
   const overrides = config.stateDir === null ? null : overridesPath(config.stateDir);
-  if (overrides !== null && (await deps.statFile(overrides)) !== null) {
-    await attempt(errors, async () => readOverrides(await deps.readTextFile(overrides), overrides));
+  if (overrides !== null) {
+    await attempt(errors, () => readOverrideFile(overrides, deps.readStateFile));
   }
   const keyFile = config.dnssec === null
     ? null

@@ -34,11 +34,16 @@ const COMMANDS: Readonly<
     });
   },
   checkconf: (args, runtime) =>
-    runCheckconf(args, { readTextFile: runtime.readTextFile, statFile: runtime.statFile, out }),
+    runCheckconf(args, {
+      readTextFile: runtime.readTextFile,
+      readStateFile: runtime.readStateFile,
+      statFile: runtime.statFile,
+      out,
+    }),
   override: (args, runtime) =>
     runOverride(args, {
       readTextFile: runtime.readTextFile,
-      statFile: runtime.statFile,
+      readStateFile: runtime.readStateFile,
       replaceFile: runtime.replaceFile,
       clock: runtime.clock,
       out,

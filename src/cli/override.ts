@@ -6,14 +6,16 @@ import { isActive, type OperatorOverride, overrideLookup } from "../config/opera
 import { parseFlags } from "../config/parse_flags.ts";
 import { Place } from "../config/place.ts";
 import { readDomainName } from "../config/read_domain_name.ts";
-import { overridesPath, readOverrides, readUntil } from "../config/read_overrides.ts";
+import { overridesPath, readOverrideFile, readUntil } from "../config/read_overrides.ts";
 import { quoteValue, readDuration, readString } from "../config/value_readers.ts";
-import type { Clock, FileStat } from "../runtime/runtime.ts";
+import type { Clock } from "../runtime/runtime.ts";
 
 /** What `healthy-dns override` needs from the platform. */
 export interface OverrideDeps {
+  /** Reads the `--config` file. */
   readTextFile(path: string): Promise<string>;
-  statFile(path: string): Promise<FileStat | null>;
+  /** Reads the override file (no symbolic links, a size cap; null when absent). */
+  readStateFile(path: string, maxBytes: number): Promise<string | null>;
   replaceFile(path: string, data: string, mode: number): Promise<void>;
   clock: Clock;
   /** Prints one line on stdout. */
@@ -255,9 +257,7 @@ export async function runOverride(args: readonly string[], deps: OverrideDeps): 
   try {
     const request = parseRequest(args, now);
     const { file, config } = await locate(request.rest, deps.readTextFile);
-    const existing = (await deps.statFile(file)) === null
-      ? []
-      : readOverrides(await deps.readTextFile(file), file);
+    const existing = await readOverrideFile(file, deps.readStateFile);
     if (request.action === "list") {
       if (existing.length === 0) deps.out(`no overrides (${file})`);
       for (const o of existing) deps.out(describe(o, now));

@@ -8,6 +8,8 @@ const UNSUPPORTED_CHARACTER =
   /[\x00-\x09\x0b-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u3000\ufeff]/;
 /** A mapping key: plain, no indicator, no space. */
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+/** A sequence item that opens a mapping: a plain key, a colon, then a space or the end. */
+const MAPPING_ENTRY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*:(?: |$)/;
 /** Plain scalars the core schema resolves to null, a boolean or a number. */
 const NOT_A_STRING =
   /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
@@ -93,8 +95,9 @@ function contentLines(text: string): { indent: number; text: string }[] {
 }
 
 /**
- * Reads the everyday subset of YAML that config files use — block mappings
- * with plain keys, block sequences of inline values, single-line flow
+ * Reads the everyday subset of YAML that config and override files use —
+ * block mappings with plain keys, block sequences of inline values or of
+ * mappings (`- address: 192.0.2.1`), single-line flow
  * sequences, plain and escape-free quoted scalars, decimal integers,
  * comments — straight into plain values, line by line. For anything else
  * (anchors, tags, multi-line or block scalars, flow mappings, other number
@@ -105,9 +108,9 @@ function contentLines(text: string): { indent: number; text: string }[] {
  * Why: the library builds tokens, a syntax tree and nodes for every scalar;
  * on a 10,000-record file that peaks at ~90 MiB above the process's base.
  *
- * @returns the top-level mapping, or undefined when the text leaves the subset.
+ * @returns the top-level mapping or sequence, or undefined when the text leaves the subset.
  */
-export function parsePlainYaml(text: string): Record<string, unknown> | undefined {
+export function parsePlainYaml(text: string): Record<string, unknown> | unknown[] | undefined {
   if (UNSUPPORTED_CHARACTER.test(text)) return undefined;
   const lines = contentLines(text);
   let next = 0;
@@ -123,9 +126,18 @@ export function parsePlainYaml(text: string): Record<string, unknown> | undefine
   const sequence = (indent: number): unknown[] => {
     const items: unknown[] = [];
     while (next < lines.length && lines[next].indent === indent) {
-      const { text } = lines[next++];
+      const { text } = lines[next];
       if (!text.startsWith("- ")) outside();
-      items.push(inlineValue(text.slice(2).trimStart()));
+      const item = text.slice(2).trimStart();
+      if (MAPPING_ENTRY.test(item)) {
+        // `- key: value`: a mapping whose keys line up with this first one.
+        const column = indent + text.length - item.length;
+        lines[next] = { indent: column, text: item };
+        items.push(mapping(column));
+        continue;
+      }
+      next++;
+      items.push(inlineValue(item));
     }
     if (next < lines.length && lines[next].indent > indent) outside();
     return items;
@@ -160,9 +172,7 @@ export function parsePlainYaml(text: string): Record<string, unknown> | undefine
   try {
     if (lines.length === 0 || lines[0].indent !== 0) return undefined;
     const root = block(0);
-    return next === lines.length && !Array.isArray(root)
-      ? root as Record<string, unknown>
-      : undefined;
+    return next === lines.length ? root as Record<string, unknown> | unknown[] : undefined;
   } catch (error) {
     if (error instanceof OutsideSubset) return undefined;
     throw error;

@@ -1,4 +1,5 @@
 import { canonicalIp } from "./canonical_ip.ts";
+import { ConfigError } from "./config_error.ts";
 import type { OperatorOverride } from "./operator_overrides.ts";
 import { readYaml } from "./parse_yaml_layer.ts";
 import { Place } from "./place.ts";
@@ -50,8 +51,49 @@ function readOverride(value: unknown, at: Place): OperatorOverride {
 }
 
 /**
+ * The most bytes an override file may hold: room for `OVERRIDES_MAX_ENTRIES`
+ * entries with reasons. A bigger file is refused unread (one line), and the
+ * overrides in force stay.
+ */
+export const OVERRIDES_MAX_BYTES = 1 << 20;
+
+/** The most overrides one file may hold (a 38 MB file of 1,000,000 once took 2.4 GB and 15 s). */
+export const OVERRIDES_MAX_ENTRIES = 10_000;
+
+/** Entries validated between two pauses of `readOverridesPaced` (a few ms of work). */
+const SLICE = 500;
+
+/** The reading, as steps: it yields between slices of entries, and returns the overrides. */
+function* readInSlices(text: string, file: string): Generator<void, readonly OperatorOverride[]> {
+  const root = Place.yaml(file);
+  const content = text.trim() === "" ? [] : readYaml(text, file);
+  const list = readList(content ?? [], root, null);
+  if (list.length > OVERRIDES_MAX_ENTRIES) {
+    root.fail(`holds ${list.length} overrides, above the limit of ${OVERRIDES_MAX_ENTRIES}`);
+  }
+  const entries: OperatorOverride[] = [];
+  const seen = new Set<string>();
+  for (let index = 0; index < list.length; index++) {
+    if (index > 0 && index % SLICE === 0) yield;
+    const entry = readOverride(list[index], root.child(index));
+    const key = `${entry.address} ${entry.name ?? ""}`;
+    if (seen.has(key)) {
+      root.child(index).fail(
+        `${quoteValue(entry.address)} is overridden twice ${
+          entry.name === null ? "for every name" : `for ${quoteValue(entry.name)}`
+        }`,
+      );
+    }
+    seen.add(key);
+    entries.push(entry);
+  }
+  return Object.freeze(entries);
+}
+
+/**
  * Reads the operator override file: a YAML list (empty, or an empty file,
- * for none) of `{address, state, name?, until?, reason?}`:
+ * for none) of at most `OVERRIDES_MAX_ENTRIES` `{address, state, name?,
+ * until?, reason?}`:
  *
  * ```yaml
  * - address: 192.0.2.1
@@ -70,22 +112,56 @@ function readOverride(value: unknown, at: Place): OperatorOverride {
  * @throws ConfigError with one line naming the entry and the value.
  */
 export function readOverrides(text: string, file: string): readonly OperatorOverride[] {
-  const root = Place.yaml(file);
-  const content = text.trim() === "" ? [] : readYaml(text, file);
-  const entries = readList(content ?? [], root, null).map((entry, index) =>
-    readOverride(entry, root.child(index))
-  );
-  const seen = new Set<string>();
-  entries.forEach((entry, index) => {
-    const key = `${entry.address} ${entry.name ?? ""}`;
-    if (seen.has(key)) {
-      root.child(index).fail(
-        `${quoteValue(entry.address)} is overridden twice ${
-          entry.name === null ? "for every name" : `for ${quoteValue(entry.name)}`
-        }`,
-      );
-    }
-    seen.add(key);
-  });
-  return Object.freeze(entries);
+  const steps = readInSlices(text, file);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `readOverrides` for the running server: awaits `pause()` between slices of
+ * entries, so a big file does not hold up answering while it is validated.
+ */
+export async function readOverridesPaced(
+  text: string,
+  file: string,
+  pause: () => Promise<void>,
+): Promise<readonly OperatorOverride[]> {
+  const steps = readInSlices(text, file);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/**
+ * Reads and validates the override file at `path` through the runtime's
+ * `readStateFile` (never through a symbolic link, at most
+ * `OVERRIDES_MAX_BYTES`, refused unread above it); none when it does not
+ * exist. With `pause` (the running server) it is validated in slices.
+ *
+ * @throws ConfigError naming the file: unreadable, a link, too big, or invalid.
+ */
+export async function readOverrideFile(
+  path: string,
+  readStateFile: (path: string, maxBytes: number) => Promise<string | null>,
+  pause?: () => Promise<void>,
+): Promise<readonly OperatorOverride[]> {
+  let text: string | null;
+  try {
+    text = await readStateFile(path, OVERRIDES_MAX_BYTES);
+  } catch (error) {
+    // The runtime says "<path>: <reason>"; the ConfigError names the path once.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      path,
+      message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message,
+    );
+  }
+  if (text === null) return [];
+  return pause === undefined
+    ? readOverrides(text, path)
+    : await readOverridesPaced(text, path, pause);
 }

@@ -31,10 +31,19 @@ export function fileErrorReason(error: unknown): string {
 
 /** A state file that cannot be read or written: the message is `<path>: <reason>`. */
 export class StateFileError extends Error {
+  /** What is wrong, without the path ("is a symbolic link; ..."). */
+  readonly reason: string;
+
   constructor(path: string, reason: string) {
     super(`${path}: ${reason}`);
     this.name = "StateFileError";
+    this.reason = reason;
   }
+}
+
+/** Why a state-file operation failed, without the path (which the caller names). */
+export function stateFileReason(error: unknown): string {
+  return error instanceof StateFileError ? error.reason : fileErrorReason(error);
 }
 
 /** `error` as a `StateFileError` about `path` (kept as is when it already is one). */

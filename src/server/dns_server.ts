@@ -127,7 +127,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
   let stateError: string | null = null;
   const overrides = createOverrideWatcher({
     config: () => config,
-    readTextFile: runtime.readTextFile,
+    readStateFile: runtime.readStateFile,
     statFile: runtime.statFile,
     clock: runtime.clock,
     logger,

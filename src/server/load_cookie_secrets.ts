@@ -1,6 +1,7 @@
 import type { CookieConfig } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { stateFileReason } from "../runtime/state_file.ts";
 
 /** The file under `state_dir` that keeps the cookie secrets. */
 export const COOKIE_SECRET_FILE = "cookie_secret";
@@ -9,12 +10,6 @@ const SECRET = /^[0-9a-f]{32}$/;
 
 /** Room for dozens of secrets with comments; a bigger file is not a secrets file. */
 const COOKIE_SECRET_MAX_BYTES = 4096;
-
-/** An error's reason without the path the message may already start with. */
-function errorMessage(error: unknown, path: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
-}
 
 /** Where the secrets came from, for the start-up log (never the secrets themselves). */
 export type CookieSecretSource = "config" | "state_dir" | "random";
@@ -88,7 +83,7 @@ export async function loadCookieSecrets(
     try {
       return await runtime.readStateFile(path, COOKIE_SECRET_MAX_BYTES);
     } catch (error) {
-      throw new ConfigError(path, `cannot read the cookie secret: ${errorMessage(error, path)}`);
+      throw new ConfigError(path, `cannot read the cookie secret: ${stateFileReason(error)}`);
     }
   };
   let text = await read();
@@ -104,7 +99,7 @@ export async function loadCookieSecrets(
       if (text === null) {
         throw new ConfigError(
           path,
-          `cannot create the cookie secret: ${errorMessage(writeError, path)}`,
+          `cannot create the cookie secret: ${stateFileReason(writeError)}`,
         );
       }
     }

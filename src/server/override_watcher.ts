@@ -5,7 +5,7 @@ import {
   type OverrideLookup,
   overrideLookup,
 } from "../config/operator_overrides.ts";
-import { overridesPath, readOverrides } from "../config/read_overrides.ts";
+import { overridesPath, readOverrideFile } from "../config/read_overrides.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { Clock, FileStat } from "../runtime/runtime.ts";
@@ -21,7 +21,8 @@ export const OVERRIDE_POLL_MS = 250;
 export interface OverrideWatcherOptions {
   /** The config in force (its state directory names the file; its records are matched). */
   readonly config: () => Config;
-  readonly readTextFile: (path: string) => Promise<string>;
+  /** The runtime's state-file reader (no symbolic links, a size cap). */
+  readonly readStateFile: (path: string, maxBytes: number) => Promise<string | null>;
   readonly statFile: (path: string) => Promise<FileStat | null>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -46,6 +47,9 @@ export interface OverrideWatcher {
   /** Stops polling (idempotent). */
   stop(): void;
 }
+
+/** Lets timers and I/O (queries) run before the next slice of work. */
+const pauseForIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 const identity = (o: OperatorOverride) => `${o.address} ${o.name ?? ""}`;
 
@@ -93,7 +97,8 @@ export function createOverrideWatcher(options: OverrideWatcherOptions): Override
     if (version === seen) return null;
     seen = version;
     if (path === null || stat === null) return [];
-    return readOverrides(await options.readTextFile(path), path);
+    // Validated in slices with a macrotask between them: queries are answered meanwhile.
+    return await readOverrideFile(path, options.readStateFile, pauseForIo);
   };
 
   /** Logs what changed between two lists. */

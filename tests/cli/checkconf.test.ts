@@ -9,6 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCheckconf } from "../../src/cli/checkconf.ts";
 import { generateKeyPem } from "../../src/dnssec/generate_key_pem.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
+
+const runtime = await currentRuntime();
 
 /** A PKCS#8 PEM RSA key of `bits` bits (keygen only makes 2048). */
 async function rsaPem(bits: number): Promise<string> {
@@ -55,6 +58,7 @@ describe("healthy-dns checkconf", () => {
     const lines: string[] = [];
     const code = await runCheckconf(["--config", path, ...flags], {
       readTextFile: (file) => readFile(file, "utf8"),
+      readStateFile: runtime.readStateFile,
       statFile: async (file) => {
         const info = await stat(file);
         return { mtimeMs: info.mtimeMs, size: info.size, mode: info.mode & 0o777 };

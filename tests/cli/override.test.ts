@@ -30,7 +30,7 @@ describe("healthy-dns override", () => {
     const err: string[] = [];
     const code = await runOverride(args, {
       readTextFile: runtime.readTextFile,
-      statFile: runtime.statFile,
+      readStateFile: runtime.readStateFile,
       replaceFile: runtime.replaceFile,
       clock: { now: () => NOW, monotonic: () => 0 },
       out: (line) => out.push(line),
@@ -130,7 +130,7 @@ describe("healthy-dns override", () => {
     const err: string[] = [];
     const code = await runOverride(["list"], {
       readTextFile: runtime.readTextFile,
-      statFile: runtime.statFile,
+      readStateFile: runtime.readStateFile,
       replaceFile: runtime.replaceFile,
       clock: { now: () => NOW, monotonic: () => 0 },
       out: () => {},

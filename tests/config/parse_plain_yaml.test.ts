@@ -14,13 +14,16 @@ const TAKEN: readonly string[] = [
   "a:\n   # a comment at any indentation\n  b: 2001:db8::1\n  c: it's a#b \"x\"\n  d: '#not a comment'\n",
   'key: 1_000\nother: 127.1.0.1\npath: /etc/healthy-dns/key.pem\nq: "a: b"\nz: 0\n',
   "list:\n  - \"a: b\"\n  - 'x'\n  - [1, two]\nlast:\n",
+  "- zone: example.test\n",
+  "a:\n  - b: 1\n",
+  // The override file's shape: a list of mappings, nested values and odd spacing after the dash.
+  "- address: 192.0.2.1\n  state: down # drain\n  until: 2026-12-02T18:00:00Z\n-   address: 2001:db8::1\n    state: up\n    name: www\n- a:\n    - x\n  b: [1, 2]\n- plain\n",
 ];
 
 /** Texts outside the subset (the library decides: a value, or an error with its line). */
 const LEFT: readonly string[] = [
   "",
   "# only a comment\n",
-  "- zone: example.test\n",
   "zone: a\nzone: b\n",
   "a: &x 1\nb: *x\n",
   "a: !!str 5\n",
@@ -65,7 +68,11 @@ const LEFT: readonly string[] = [
   "a: ::1\n",
   "a: -x\n",
   'a: "x" y\n',
-  "a:\n  - b: 1\n",
+  "a:\n  - b: 1\n   c: 2\n",
+  "- a: 1\n  a: 2\n",
+  "- a: 1\n    b: 2\n",
+  "- 1: one\n",
+  "- a b: c\n",
   "a:\n  - x\n    y\n",
   "? a\n: b\n",
   "%YAML 1.2\n---\na: 1\n",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError } from "../../src/config/config_error.ts";
 import { overrideLookup } from "../../src/config/operator_overrides.ts";
-import { readOverrides } from "../../src/config/read_overrides.ts";
+import { readOverrides, readOverridesPaced } from "../../src/config/read_overrides.ts";
 
 const FILE = "/var/lib/healthy-dns/overrides.yaml";
 
@@ -118,5 +118,22 @@ describe("readOverrides", () => {
     const until = Date.parse("2026-12-02T18:00:00Z");
     assert.equal(overrideLookup([override], until - 1).find("192.0.2.1", "www"), override);
     assert.equal(overrideLookup([override], until).find("192.0.2.1", "www"), null);
+  });
+});
+
+describe("readOverridesPaced", () => {
+  test("pauses between slices of entries, so a big file does not hold up answering", async () => {
+    const text = Array.from(
+      { length: 10_000 },
+      (_, i) => `- address: 10.0.${i >> 8}.${i & 255}\n  state: down\n`,
+    ).join("");
+    let pauses = 0;
+    const read = await readOverridesPaced(text, "overrides.yaml", () => {
+      pauses++;
+      return Promise.resolve();
+    });
+    assert.equal(read.length, 10_000);
+    assert.ok(pauses >= 19, `${pauses} pauses for 10,000 entries`);
+    assert.deepEqual(read, readOverrides(text, "overrides.yaml"));
   });
 });

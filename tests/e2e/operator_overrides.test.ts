@@ -5,11 +5,20 @@
 // previous overrides and logs one line; at start-up it stops the server.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
 import { ConfigError } from "../../src/config/config_error.ts";
+import { OVERRIDES_MAX_BYTES, OVERRIDES_MAX_ENTRIES } from "../../src/config/read_overrides.ts";
 import {
   freePort,
   runCliProcess,
@@ -212,5 +221,105 @@ describe("operator overrides over real sockets", () => {
     await s!.stop();
     s = undefined;
     await assert.rejects(start(), (error) => error instanceof ConfigError);
+  });
+});
+
+describe("state files under attack (issue 21)", () => {
+  let stateDir: string;
+  let secret: string;
+  const SECRET_TEXT = "root:*:20228:0:99999:7:::\n";
+  before(() => {
+    const dir = mkdtempSync(join(tmpdir(), "healthy-dns-state-files-"));
+    stateDir = join(dir, "state");
+    mkdirSync(stateDir);
+    secret = join(dir, "shadow");
+    writeFileSync(secret, SECRET_TEXT);
+  });
+  after(() => rmSync(join(stateDir, ".."), { recursive: true, force: true }));
+  const start = () => startTestServer({ args: ["--demo", "--state-dir", stateDir] });
+
+  test("overrides.yaml as a symbolic link stops start-up naming the path, never the target's text", async () => {
+    const path = join(stateDir, "overrides.yaml");
+    symlinkSync(secret, path);
+    try {
+      await assert.rejects(start(), (error) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.match(
+          error.message,
+          new RegExp(`^${path}: is a symbolic link; state files are never followed`),
+        );
+        assert.ok(!error.message.includes("root:"), error.message);
+        return true;
+      });
+    } finally {
+      rmSync(path);
+    }
+  });
+
+  test("a serial file that is a symbolic link: a warning naming it, the target neither shown nor written", async () => {
+    const path = join(stateDir, "serial");
+    symlinkSync(secret, path);
+    const s = await start();
+    try {
+      const warnings = s.logs.filter((line) => line.includes(path));
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /symbolic link/);
+      assert.ok(!s.logs.some((line) => line.includes("root:")), "no line quotes the target");
+      assert.equal(readFileSync(secret, "utf8"), SECRET_TEXT, "the target is not overwritten");
+      assert.equal(Number(readFileSync(path, "utf8")), s.server.serial, "the link was replaced");
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test("above the size or entry cap: refused with one line, the previous overrides serve on", {
+    timeout: 60_000,
+  }, async () => {
+    const path = join(stateDir, "overrides.yaml");
+    const swapIn = (text: string) => {
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+    };
+    swapIn("- {address: 127.0.0.1, state: down, reason: before}\n");
+    const s = await start();
+    try {
+      assert.equal(s.server.overrides.length, 1);
+      const rejected = () => s.logs.filter((line) => line.includes("override file rejected"));
+      // 1 MiB and one byte: refused unread.
+      swapIn(`# ${"x".repeat(OVERRIDES_MAX_BYTES)}\n- {address: 127.0.0.2, state: down}\n`);
+      await waitFor("the oversized file's rejection", () => rejected().length === 1, DEADLINE_MS);
+      assert.match(
+        rejected()[0],
+        new RegExp(
+          `is ${OVERRIDES_MAX_BYTES + 39} bytes, above the limit of ${OVERRIDES_MAX_BYTES}`,
+        ),
+      );
+      // Under the size cap but one entry too many.
+      const entries = Array.from(
+        { length: OVERRIDES_MAX_ENTRIES + 1 },
+        (_, i) => `- {address: 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}, state: down}\n`,
+      );
+      swapIn(entries.join(""));
+      await waitFor("the overlong file's rejection", () => rejected().length === 2, DEADLINE_MS);
+      assert.match(
+        rejected()[1],
+        new RegExp(
+          `holds ${
+            OVERRIDES_MAX_ENTRIES + 1
+          } overrides, above the limit of ${OVERRIDES_MAX_ENTRIES}`,
+        ),
+      );
+      assert.deepEqual(s.server.overrides.map((o) => o.reason), ["before"]);
+      // At the cap: taken.
+      swapIn(entries.slice(1).join(""));
+      await waitFor(
+        "the file at the cap",
+        () => s.server.overrides.length === OVERRIDES_MAX_ENTRIES,
+        DEADLINE_MS,
+      );
+    } finally {
+      await s.stop();
+      rmSync(path, { force: true });
+    }
   });
 });

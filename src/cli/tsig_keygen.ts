@@ -25,7 +25,10 @@ export interface TsigKeygenDeps {
 /**
  * `healthy-dns tsig-keygen NAME [--algorithm ALG]`: prints a new random TSIG
  * key as the healthy-dns `transfer.tsig_keys` entry and as the key stanzas of
- * Knot, NSD and BIND, ready to paste. Returns the exit code (2: user error).
+ * Knot, NSD and BIND, ready to paste. Every form spells the name the same,
+ * without a trailing dot, as the zone stanzas of docs/scaling-out.md refer to
+ * it: NSD matches key names as text, so `"xfr-key."` would not be found by a
+ * `request-xfr: … xfr-key`. Returns the exit code (2: user error).
  */
 export function runTsigKeygen(args: readonly string[], deps: TsigKeygenDeps): number {
   let name: string | undefined;
@@ -69,18 +72,18 @@ export function runTsigKeygen(args: readonly string[], deps: TsigKeygenDeps): nu
       "",
       "# Knot DNS (knot.conf)",
       "key:",
-      `  - id: ${name}.`,
+      `  - id: ${name}`,
       `    algorithm: ${algorithm}`,
       `    secret: ${secret}`,
       "",
       "# NSD (nsd.conf)",
       "key:",
-      `  name: "${name}."`,
+      `  name: "${name}"`,
       `  algorithm: ${algorithm}`,
       `  secret: "${secret}"`,
       "",
       "# BIND (named.conf)",
-      `key "${name}." { algorithm ${algorithm}; secret "${secret}"; };`,
+      `key "${name}" { algorithm ${algorithm}; secret "${secret}"; };`,
     ]
   ) deps.out(line);
   return 0;

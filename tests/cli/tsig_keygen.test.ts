@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTsigKeygen } from "../../src/cli/tsig_keygen.ts";
@@ -107,4 +107,58 @@ describe("healthy-dns tsig-keygen", () => {
     writeFileSync(bind, `${section(out, "# BIND").replace(/secret "[^"]+"/, 'secret "%%%"')}\n`);
     assert.notEqual(spawnSync(checkers.bind, [bind], { encoding: "utf8" }).status, 0);
   });
+
+  test(
+    "docs/scaling-out.md's secondary configs hold the printed stanza verbatim, and each checker accepts the result",
+    {
+      skip: needsTools(...Object.values(checkers)),
+    },
+    () => {
+      const { out } = keygen(["xfr-key"]);
+      const secret = /secret: "([^"]+)"/.exec(out)![1];
+      const doc = readFileSync(new URL("../../docs/scaling-out.md", import.meta.url), "utf8");
+      /** The first code block under a `### heading` of the doc, with the printed secret pasted in. */
+      const block = (heading: string) => {
+        const from = doc.indexOf(`\n### ${heading}\n`);
+        assert.ok(from >= 0, heading);
+        const code = /```[a-z]*\n([\s\S]*?)```/.exec(doc.slice(from))![1];
+        return code.replaceAll("<secret>", secret);
+      };
+      for (
+        const [heading, title, file, run] of [
+          [
+            "Knot DNS",
+            "# Knot DNS",
+            "knot.conf",
+            (f: string): [string, string[]] => [checkers.knot, ["-c", f, "conf-check"]],
+          ],
+          ["NSD", "# NSD", "nsd.conf", (f: string): [string, string[]] => [checkers.nsd, [f]]],
+          [
+            "BIND 9",
+            "# BIND",
+            "named.conf",
+            (f: string): [string, string[]] => [checkers.bind, [f]],
+          ],
+        ] as const
+      ) {
+        const pasted = block(heading);
+        // The doc and the printed stanza agree: pasting one into the other changes nothing.
+        assert.ok(
+          pasted.includes(section(out, title)),
+          `${heading}: the doc's key stanza is not what tsig-keygen prints:\n${
+            section(out, title)
+          }`,
+        );
+        const path = join(dir, file);
+        writeFileSync(path, pasted);
+        const [command, args] = run(path);
+        const result = spawnSync(command, args, { encoding: "utf8", timeout: 10_000 });
+        assert.equal(result.status, 0, `${heading}: ${result.stdout}${result.stderr}`);
+      }
+      // NSD finds keys by their text: a dotted key name in the stanza is refused by the zone's reference.
+      const nsd = join(dir, "nsd-dotted.conf");
+      writeFileSync(nsd, block("NSD").replace('name: "xfr-key"', 'name: "xfr-key."'));
+      assert.notEqual(spawnSync(checkers.nsd, [nsd], { encoding: "utf8" }).status, 0);
+    },
+  );
 });

@@ -235,7 +235,8 @@ export type TsigCheck = "ok" | "formerr" | "badsig" | "badtime";
 /**
  * Checks a signed message with `key` (the caller has matched its name and
  * algorithm): MAC length (a truncated MAC must keep at least half the hash
- * and 10 bytes, RFC 8945 §5.2.2.1), MAC, then time within the fudge. A
+ * and 10 bytes, RFC 8945 §5.2.2.1), MAC, then time within the fudge (the
+ * message's, capped at `FUDGE`). A
  * response is checked against the request's MAC as `priorMac`; the second and
  * later messages of a transfer against the previous message's MAC, with
  * `timersOnly` (§5.3.1).
@@ -254,7 +255,9 @@ export function verifyTsig(
   let difference = 0;
   for (let i = 0; i < size; i++) difference |= expected[i] ^ tsig.mac[i];
   if (difference !== 0) return "badsig";
-  if (Math.abs(nowSeconds - tsig.timeSigned) > tsig.fudge) return "badtime";
+  // The window is the sender's fudge, but never wider than ours: a request saying
+  // fudge 65535 would otherwise be replayable for 18 hours (RFC 8945 §5.2.3 leaves it to policy).
+  if (Math.abs(nowSeconds - tsig.timeSigned) > Math.min(tsig.fudge, FUDGE)) return "badtime";
   return "ok";
 }
 

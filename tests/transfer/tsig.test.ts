@@ -70,6 +70,22 @@ describe("TSIG (RFC 8945)", () => {
     assert.equal(verifyTsig(signed.message, tsig, key, null, NOW - FUDGE - 1), "badtime");
   });
 
+  test("a wider fudge in the message does not widen the window beyond FUDGE (300 s)", () => {
+    const key = keyOf("hmac-sha256");
+    const signed = signMessage(query(), key, null, { ...fields(), fudge: 65_535 });
+    const tsig = readTsig(signed.message);
+    assert.ok(tsig !== null && tsig !== "formerr");
+    assert.equal(tsig.fudge, 65_535);
+    assert.equal(verifyTsig(signed.message, tsig, key, null, NOW + FUDGE), "ok");
+    assert.equal(verifyTsig(signed.message, tsig, key, null, NOW + FUDGE + 1), "badtime");
+    assert.equal(verifyTsig(signed.message, tsig, key, null, NOW - 3_600), "badtime");
+    // A narrower one narrows it.
+    const narrow = signMessage(query(), key, null, { ...fields(), fudge: 10 });
+    const short = readTsig(narrow.message);
+    assert.ok(short !== null && short !== "formerr");
+    assert.equal(verifyTsig(narrow.message, short, key, null, NOW + 11), "badtime");
+  });
+
   test("a response chains to the request's MAC, later messages to the previous one with timers only", () => {
     const key = keyOf("hmac-sha384");
     const request = signMessage(query(), key, null, fields());

@@ -219,8 +219,9 @@ interface ZoneOptions {
    * rate_limit.responses_per_second; default 0 (off): dnsperf sends everything
    * from 127.0.0.1, and gdnsd has no RRL. A limit above what dnsperf reaches
    * makes every response pass through the limiter without being limited.
+   * "default": no rate_limit key, as a user's config (200/s, loopback exempt).
    */
-  rateLimit?: number;
+  rateLimit?: number | "default";
   logLevel?: string;
   /** One distinct address per name (127.1.0.0 up), for more than 65,536 names. */
   distinct?: boolean;
@@ -233,7 +234,7 @@ function zoneYaml(names: number, opts: ZoneOptions): string {
     "name_servers: [ns1.example.test]",
     `listen: ["127.0.0.1:${opts.port}"]`,
     `log_level: ${opts.logLevel ?? "warning"}`,
-    `rate_limit: { responses_per_second: ${opts.rateLimit ?? 0} }`,
+    ...(opts.rateLimit === "default" ? [] : [`rate_limit: { responses_per_second: ${opts.rateLimit ?? 0} }`]),
     "health:",
     `  interval: ${opts.intervalS ?? 10}s`,
     "  timeout: 1s",
@@ -365,6 +366,13 @@ async function queryPath(files: ReturnType<typeof queryFiles>, ecdsaKey: string,
     const p = await ours(`${label("bun")} RRL on`, command("bun"), yaml, port);
     procs.push(p);
     add(`${label("bun")}, RRL on`, p, port, false);
+    port++;
+    // No rate_limit key at all: the defaults (200/s, loopback exempt) must cost dnsperf on 127.0.0.1 nothing.
+    const plain = join(OUT, "bun-default.yaml");
+    writeFileSync(plain, zoneYaml(NAMES, { port, rateLimit: "default" }));
+    const d = await ours(`${label("bun")} default config`, command("bun"), plain, port);
+    procs.push(d);
+    add(`${label("bun")}, default config (no rate_limit key)`, d, port, false);
     port++;
   }
   for (let round = 0; round < ROUNDS; round++) {

@@ -389,7 +389,11 @@ export async function startDnsServer<S extends SnapshotTiming>(
   });
   metrics.setConfigLoadedAt(runtime.clock.now());
   const phase = () =>
-    stopped || draining ? "stopping" : current === null || servedHealth === null ? "starting" : "serving";
+    stopped || draining
+      ? "stopping"
+      : current === null || servedHealth === null
+      ? "starting"
+      : "serving";
   const status = (): ServerStatus => {
     const zone = serving();
     return serverStatus({
@@ -423,6 +427,18 @@ export async function startDnsServer<S extends SnapshotTiming>(
           });
         },
         status,
+        statusInputs: () => [
+          phase(),
+          config,
+          serving(),
+          builtAt,
+          servedHealth,
+          servedOverrides,
+          overrides.lookup,
+          stateError,
+          monitor?.cycleDurationMs,
+          config.transfer === null ? null : JSON.stringify(transfer.status()),
+        ],
       });
       http = await runtime.serveHttp(at.hostname, at.port, handler).catch((error) => {
         throw settingError(config.origins.http, formatAddress(at), bindErrorReason(error));

@@ -27,6 +27,7 @@ describe("createHttpHandler", () => {
       stale: () => null,
       metrics: () => "",
       status,
+      statusInputs: () => [],
     });
     assert.deepEqual([handler("GET", "/healthz").status, handler("GET", "/healthz").body], [
       503,
@@ -51,6 +52,7 @@ describe("createHttpHandler", () => {
       stale: () => null,
       metrics: () => `healthy_dns_scrapes ${++scrapes}\n`,
       status,
+      statusInputs: () => [],
     });
     const reply = handler("GET", "/metrics");
     assert.equal(reply.status, 200);
@@ -66,6 +68,7 @@ describe("createHttpHandler", () => {
       stale: () => null,
       metrics: () => "",
       status,
+      statusInputs: () => [],
     });
     for (const method of ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
       const reply = handler(method, "/metrics");
@@ -81,6 +84,7 @@ describe("createHttpHandler", () => {
       stale: () => null,
       metrics: () => "",
       status,
+      statusInputs: () => [],
     });
     const json = handler("GET", "/status");
     assert.equal(json.status, 200);
@@ -90,5 +94,31 @@ describe("createHttpHandler", () => {
     assert.equal(page.status, 200);
     assert.match(page.contentType, /^text\/html; charset=utf-8$/);
     assert.match(page.body, /<h1>healthy-dns: example.test<\/h1>/);
+  });
+
+  test("/status and / are made once per change of their inputs, however often they are asked for", () => {
+    let made = 0;
+    let serial = 7;
+    const handler = createHttpHandler({
+      phase: () => "serving",
+      stale: () => null,
+      metrics: () => "",
+      status: () => {
+        made++;
+        return { ...STATUS, serial };
+      },
+      statusInputs: () => ["serving", serial],
+    });
+    const first = handler("GET", "/status").body;
+    for (let i = 0; i < 100; i++) {
+      assert.equal(handler("GET", "/status").body, first);
+      handler("GET", "/");
+    }
+    assert.equal(made, 1, "one report for 200 requests");
+    assert.equal(JSON.parse(first).serial, 7);
+    serial = 8;
+    assert.equal(JSON.parse(handler("GET", "/status").body).serial, 8);
+    assert.match(handler("GET", "/").body, /<html/i);
+    assert.equal(made, 2, "a change makes one new report");
   });
 });

@@ -38,6 +38,10 @@ export const DEBIAN_TOOLS = Object.freeze([
   { command: "systemd-analyze", package: "systemd", uses: ["test"] },
   { command: "perl", package: "perl", uses: ["test", "bench"] },
   { command: "lintian", package: "lintian", uses: ["test"] },
+  { command: "podman", package: "podman", uses: ["test"] },
+  { command: "buildah", package: "buildah", uses: ["test"] },
+  { command: "qemu-aarch64", package: "qemu-user", uses: ["test"] },
+  { command: "/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1", package: "libc6-arm64-cross", uses: ["test"] },
   { command: "dnsperf", package: "dnsperf", uses: ["bench"] },
   { command: "gdnsd", package: "gdnsd", uses: ["bench"], service: "gdnsd" },
 ]);

@@ -58,3 +58,19 @@ export function debSkipReason(): string | false {
     ? false
     : "dist/deb is missing: run `npm run deb` (.ci/run does)";
 }
+
+/** Where `npm run image` writes the image archives. */
+export const IMAGE_DIR: string = join(REPO_ROOT, "dist", "image");
+
+/** An image archive's file name: `docker` or `oci` for one arch, or the multi-arch OCI archive. */
+export function imageFileName(arch: string | null, format: "docker" | "oci"): string {
+  return `healthy-dns-${pkg.version}${arch === null ? "" : `-${arch}`}.${format}.tar`;
+}
+
+/** Why the image tests are skipped, or false: as `debSkipReason`, for `npm run image`. */
+export function imageSkipReason(): string | false {
+  return process.env.HEALTHY_DNS_RELEASE_TESTS === "1" ||
+      existsSync(join(IMAGE_DIR, imageFileName("amd64", "docker")))
+    ? false
+    : "dist/image is missing: run `npm run image` (.ci/run does)";
+}

@@ -205,7 +205,7 @@ function labelValue(text: string): string {
 }
 
 /** RCODE names by value (RFC 1035, 2136, 6891, 7873); others are rendered as numbers. */
-const RCODE_NAMES: Readonly<Record<number, string>> = {
+export const RCODE_NAMES: Readonly<Record<number, string>> = {
   0: "NOERROR",
   1: "FORMERR",
   2: "SERVFAIL",

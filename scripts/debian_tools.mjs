@@ -38,6 +38,7 @@ export const DEBIAN_TOOLS = Object.freeze([
   { command: "systemd-analyze", package: "systemd", uses: ["test"] },
   { command: "perl", package: "perl", uses: ["test", "bench"] },
   { command: "lintian", package: "lintian", uses: ["test"] },
+  { command: "readelf", package: "binutils", uses: ["test"] },
   { command: "podman", package: "podman", uses: ["test"] },
   { command: "buildah", package: "buildah", uses: ["test"] },
   { command: "qemu-aarch64", package: "qemu-user", uses: ["test"] },

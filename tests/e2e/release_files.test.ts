@@ -1,7 +1,8 @@
 // The files `npm run release` writes to dist/release: SHA256SUMS that
 // `sha256sum -c` accepts, and every platform's file built for that platform,
-// stamped with its commit and target. Only linux-x64 can run here
-// (release_run.test.ts runs it); the others are checked by their headers.
+// stamped with its commit and target, and each Linux file's ELF NEEDED list
+// against what README's Install says a host needs. release_run.test.ts runs
+// linux-x64 natively and linux-arm64 under qemu-user.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -78,5 +79,50 @@ describe("release files (dist/release)", { skip: releaseSkipReason() }, () => {
         assert.equal(known.status, 0, `${stamp[1]} is not a commit of this repository`);
       },
     );
+  }
+});
+
+/** The ELF NEEDED list of a file (readelf, from binutils, reads every architecture). */
+function neededLibraries(path: string): string[] {
+  const dynamic = spawnSync("readelf", ["-d", "--wide", path], { encoding: "utf8" });
+  assert.equal(dynamic.status, 0, `readelf -d ${path}: ${dynamic.stderr}`);
+  return [...dynamic.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[(.+?)\]/g)].map((m) => m[1]);
+}
+
+/** The backquoted library names in the README sentence `pattern` matches (its group 1). */
+function readmeLibraries(pattern: RegExp): string[] {
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8").replace(/\s+/g, " ");
+  const sentence = readme.match(pattern);
+  assert.ok(sentence !== null, `README.md has no sentence matching ${pattern}`);
+  return [...sentence[1].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+}
+
+describe("what the Linux files need on the host, as README's Install names it", {
+  skip: releaseSkipReason(),
+}, () => {
+  // The loader itself (ld-linux-*, and musl's libc, which is its loader) is
+  // named as "the loader" / the musl system; the rest must be named exactly.
+  const isLoader = (library: string) => /^ld-linux-|^libc\.musl-/.test(library);
+  const glibc = readmeLibraries(/The glibc files need only the C library \(([^)]*)\)/);
+  const musl = readmeLibraries(/The musl files also need ([^:]*):/);
+
+  for (const target of ["linux-x64", "linux-arm64"]) {
+    test(`${target}: NEEDED is the loader and the C library files the README names`, SLOW, () => {
+      const needed = neededLibraries(join(RELEASE_DIR, releaseFileName(target)));
+      assert.deepEqual(needed.filter((l) => !isLoader(l)).sort(), [...glibc].sort());
+    });
+  }
+  for (const target of ["linux-x64-musl", "linux-arm64-musl"]) {
+    test(`${target}: NEEDED beyond musl is what the README says to install`, SLOW, () => {
+      const needed = neededLibraries(join(RELEASE_DIR, releaseFileName(target)));
+      assert.ok(needed.some(isLoader), `${needed} names no musl libc`);
+      // libgcc_s is libstdc++'s own NEEDED, so the file does not list it; the
+      // README names it because Alpine packages it apart (apk add libgcc).
+      assert.deepEqual(
+        needed.filter((l) => !isLoader(l)).sort(),
+        musl.filter((l) => l !== "libgcc_s.so.1").sort(),
+      );
+      assert.ok(musl.includes("libgcc_s.so.1"), "README names libgcc_s.so.1 for the musl files");
+    });
   }
 });

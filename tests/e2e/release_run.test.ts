@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RELEASE_DIR, releaseFileName, releaseSkipReason } from "../helpers/release.ts";
@@ -82,6 +82,55 @@ describe("the linux-x64 release file, empty environment", { skip: releaseSkipRea
       assert.match(
         server.stderr(),
         / level=info msg="starting healthy-dns .*, bun [\d.]+, linux-x64\)" config=none zone=example\.test /,
+      );
+      const udp = dig(port, "www.example.test", "A");
+      assert.equal(udp.status, 0, udp.stderr);
+      assert.equal(udp.stdout.trim(), "127.0.0.1");
+      const tcp = dig(port, "static.example.net", "A", "+tcp");
+      assert.equal(tcp.status, 0, tcp.stderr);
+      assert.equal(tcp.stdout.trim(), "127.0.0.10");
+    } finally {
+      server.kill("SIGTERM");
+      assert.equal(await server.exited, 0);
+    }
+  });
+});
+
+const ARM64_FILE = join(RELEASE_DIR, releaseFileName("linux-arm64"));
+/** Debian's qemu-user and the arm64 glibc of libc6-arm64-cross (the loader's -L prefix). */
+const QEMU = "/usr/bin/qemu-aarch64";
+const ARM64_SYSROOT = "/usr/aarch64-linux-gnu";
+
+describe("the linux-arm64 release file under qemu-user", { skip: releaseSkipReason() }, () => {
+  test("serves --demo and answers dig over UDP and TCP", { timeout: 120_000 }, async () => {
+    assert.ok(existsSync(QEMU), `${QEMU} is missing (Debian qemu-user)`);
+    assert.ok(
+      existsSync(join(ARM64_SYSROOT, "lib", "ld-linux-aarch64.so.1")),
+      `${ARM64_SYSROOT} has no arm64 loader (Debian libc6-arm64-cross)`,
+    );
+    const port = await freePort();
+    const records = JSON.stringify({
+      www: { ips: ["127.0.0.1"], health_port: port },
+      static: ["127.0.0.10"],
+    });
+    const server = await spawnServer(
+      [
+        "-L",
+        ARM64_SYSROOT,
+        ARM64_FILE,
+        "--demo",
+        "--listen",
+        `127.0.0.1:${port}`,
+        "--zone-resolutions",
+        records,
+      ],
+      QEMU,
+      90_000,
+    );
+    try {
+      assert.match(
+        server.stderr(),
+        / level=info msg="starting healthy-dns .*, bun [\d.]+, linux-arm64\)" config=none zone=example\.test /,
       );
       const udp = dig(port, "www.example.test", "A");
       assert.equal(udp.status, 0, udp.stderr);

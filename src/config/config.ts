@@ -146,6 +146,10 @@ export interface TransferConfig {
   readonly secondaries: readonly SecondaryConfig[];
   /** Further sources allowed to transfer (with any configured key); not sent NOTIFY. */
   readonly allow: readonly AddressRange[];
+  /** Zone transfers (AXFR, IXFR over TCP) in progress at once, in all; more are refused. */
+  readonly maxTransfers: number;
+  /** Zone transfers in progress at once from one source address; more are refused. */
+  readonly maxTransfersPerSource: number;
 }
 
 /** Response rate limiting (RRL) on UDP, per source prefix and response kind. */

@@ -70,6 +70,10 @@ export const DEFAULTS = Object.freeze({
     tsigAlgorithm: "hmac-sha256" as TsigAlgorithmName,
     /** Port NOTIFY is sent to when a secondary gives none. */
     secondaryPort: 53,
+    /** BIND's `transfers-out`: transfers beyond it are refused (the secondary retries). */
+    maxTransfers: 10,
+    /** One secondary fetching the hosted zone and three alias zones at once. */
+    maxTransfersPerSource: 4,
   }),
   /**
    * Response rate limiting: NSD's defaults (rrl-ratelimit 200, rrl-slip 2,

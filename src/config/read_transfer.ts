@@ -64,12 +64,19 @@ function readSecondary(value: unknown, at: Place, keys: readonly string[]): Seco
 
 /**
  * Reads the `transfer` section: `tsig_keys` (at least one; `algorithm`
- * defaults to hmac-sha256), `secondaries` (address, optional port, key) and
- * optional `allow` (CIDR ranges). Key names must be unique and every
+ * defaults to hmac-sha256), `secondaries` (address, optional port, key),
+ * optional `allow` (CIDR ranges) and the optional caps `max_transfers` and
+ * `max_transfers_per_source` (counts ≥ 1). Key names must be unique and every
  * secondary must name a configured key.
  */
 export function readTransfer(value: unknown, at: Place): TransferConfig {
-  const mapping = readMapping(value, at, ["tsig_keys", "secondaries", "allow"]);
+  const mapping = readMapping(value, at, [
+    "tsig_keys",
+    "secondaries",
+    "allow",
+    "max_transfers",
+    "max_transfers_per_source",
+  ]);
   const keysAt = at.child("tsig_keys");
   const rawKeys = readList(mapping.tsig_keys ?? [], keysAt, "key");
   const tsigKeys = rawKeys.map((raw, i) => readKey(raw, keysAt.child(i)));
@@ -87,5 +94,15 @@ export function readTransfer(value: unknown, at: Place): TransferConfig {
   if (secondaries.length === 0 && allow.length === 0) {
     at.fail("names no secondaries and no allow ranges; nothing could transfer the zone");
   }
-  return { tsigKeys, secondaries, allow };
+  const cap = (key: "max_transfers" | "max_transfers_per_source", fallback: number) =>
+    mapping[key] === undefined || mapping[key] === null
+      ? fallback
+      : readInteger(mapping[key], at.child(key), "count");
+  return {
+    tsigKeys,
+    secondaries,
+    allow,
+    maxTransfers: cap("max_transfers", DEFAULTS.transfer.maxTransfers),
+    maxTransfersPerSource: cap("max_transfers_per_source", DEFAULTS.transfer.maxTransfersPerSource),
+  };
 }

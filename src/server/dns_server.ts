@@ -15,6 +15,7 @@ import { type ServerStatus, serverStatus } from "../observe/server_status.ts";
 import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
 import { createTransferService } from "../transfer/transfer_service.ts";
 import { collectEndpoints } from "../health/collect_endpoints.ts";
+import { DNS } from "../wire/dns_constants.ts";
 import { bindDnsListener } from "./bind_dns_listener.ts";
 import { bindErrorReason } from "./bind_error_reason.ts";
 import { createCoalescingRunner } from "./coalescing_runner.ts";
@@ -164,8 +165,13 @@ export async function startDnsServer<S extends SnapshotTiming>(
   const viaTransfer = (query: Uint8Array, transport: Transport, from: RemoteAddress) => {
     try {
       const response = transfer.answer(query, transport, from);
-      const first = response instanceof Uint8Array ? response : response?.[0];
-      if (first === undefined || first.length < 4) {
+      if (response !== null && !(response instanceof Uint8Array)) {
+        // A transfer's stream (TCP only): its messages are made as the client reads, all NOERROR.
+        metrics.countResponse(transport, DNS.RCODE_NOERROR);
+        return response;
+      }
+      const first = response;
+      if (first === null || first.length < 4) {
         metrics.countDropped(transport, "unanswerable");
         return null;
       }

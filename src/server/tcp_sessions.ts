@@ -1,6 +1,7 @@
 import type { TcpConfig } from "../config/config.ts";
 import type { Metrics, TcpCloseReason } from "../observe/metrics.ts";
 import type { RemoteAddress, TcpConnection, TcpHandlers } from "../runtime/runtime.ts";
+import type { TransferStream } from "../transfer/transfer_messages.ts";
 import { concatBytes } from "../wire/bytes.ts";
 import { createTcpFramer, frameTcpMessage, type TcpFramer } from "./tcp_framer.ts";
 import { tcpSourceKey } from "./tcp_source_key.ts";
@@ -16,11 +17,11 @@ export const TCP_TURN_QUERIES = 64;
 const RECLAIM_AFTER_MS = 1_000;
 
 /**
- * How long a secondary may take to read a zone transfer (a response of
- * several messages) and to ask again: the transfer's size, not the client,
- * sets the pace, so `io_timeout` and `idle_timeout` give way to this.
+ * What one zone transfer message (up to 64 KiB, packed and signed) costs of
+ * a turn's budget of `TCP_TURN_QUERIES` answers: a turn makes a few at most,
+ * then UDP gets its turn again.
  */
-const TRANSFER_IDLE_MS = 120_000;
+export const TRANSFER_MESSAGE_COST = 16;
 
 /** TCP handlers shared by every listener, plus a way to drop every connection. */
 export interface TcpSessions extends TcpHandlers {
@@ -37,13 +38,13 @@ export interface TcpSessionsOptions {
   /** Read on every event, so a reload applies to new events at once. */
   readonly limits: () => TcpConfig;
   /**
-   * The query handler: one response, several (a zone transfer), or null to
-   * send nothing. Must not throw.
+   * The query handler: one response, a zone transfer's stream of messages,
+   * or null to send nothing. Must not throw (nor may the stream).
    */
   readonly answer: (
     query: Uint8Array,
     from: RemoteAddress,
-  ) => Uint8Array | readonly Uint8Array[] | null;
+  ) => Uint8Array | TransferStream | null;
   readonly metrics: Metrics;
   /** Monotonic milliseconds. */
   readonly now: () => number;
@@ -62,8 +63,8 @@ interface Session {
   partialSince: number;
   /** When replies began waiting unsent (the peer not reading), or -1. */
   unsentSince: number;
-  /** Until when a zone transfer sent on it excuses slow reading and idleness, or -1. */
-  transferUntil: number;
+  /** The zone transfer being sent: its messages are pulled as the peer reads. */
+  stream: TransferStream | null;
   /** Waiting in the run queue for its next turn. */
   queued: boolean;
   paused: boolean;
@@ -90,8 +91,11 @@ interface Session {
  *   newcomer takes the slot of the connection that has gone longest without
  *   delivering a query (`reclaimed`), unless every one did within the last
  *   second, and is refused otherwise.
- * A zone transfer (a response of several messages, only for configured
- * secondaries) excuses its connection from both timeouts for two minutes.
+ * A zone transfer obeys the same rules: its messages are made one by one, in
+ * turns (each costing `TRANSFER_MESSAGE_COST` of the budget), only while the
+ * connection's unsent replies are below `maxUnsentBytes`, and the queries
+ * pipelined behind it wait until its last message is out; a transfer whose
+ * client stops reading is closed as `stalled` like any other connection.
  * Every closure is counted by reason in metrics.
  */
 export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
@@ -108,6 +112,8 @@ export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
     const left = (perSource.get(session.source) ?? 1) - 1;
     if (left > 0) perSource.set(session.source, left);
     else perSource.delete(session.source);
+    session.stream?.close();
+    session.stream = null;
     metrics.countTcpClosed(reason);
     metrics.setTcpConnections(sessions.size);
     if (sessions.size === 0) {
@@ -121,14 +127,13 @@ export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
     const { idleTimeoutMs, ioTimeoutMs } = limits();
     const at = now();
     for (const session of sessions.values()) {
-      if (session.transferUntil > at) continue;
       if (session.unsentSince >= 0 && at - session.unsentSince > ioTimeoutMs) {
         end(session, "stalled");
       } else if (session.partialSince >= 0 && at - session.partialSince > ioTimeoutMs) {
         end(session, "slow_query");
       } else if (
         session.partialSince < 0 && session.unsentSince < 0 && !session.queued &&
-        at - session.progressAt > idleTimeoutMs
+        session.stream === null && at - session.progressAt > idleTimeoutMs
       ) {
         end(session, "idle");
       }
@@ -154,36 +159,55 @@ export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
     }
   };
 
-  /** Answers up to `budget` of the session's waiting queries; returns how many it answered. */
-  const serve = (session: Session, budget: number): number => {
+  /**
+   * Answers up to `budget` of the session's waiting queries and, in a turn
+   * (`inTurn`), sends the messages of its zone transfer, each costing
+   * `TRANSFER_MESSAGE_COST`; returns how much of the budget it used.
+   */
+  const serve = (session: Session, budget: number, inTurn: boolean): number => {
     const { conn, framer } = session;
     const maxUnsent = limits().maxUnsentBytes;
+    let used = 0;
     let answered = 0;
-    let replies: Uint8Array[] | null = null;
+    const replies: Uint8Array[] = [];
     let replyBytes = 0;
-    while (answered < budget && conn.unsent + replyBytes < maxUnsent) {
+    const send = (message: Uint8Array) => {
+      const framed = frameTcpMessage(message);
+      replies.push(framed);
+      replyBytes += framed.length;
+    };
+    while (used < budget && conn.unsent + replyBytes < maxUnsent) {
+      if (session.stream !== null) {
+        // Made only in a turn, where the budget bounds the work, never in an I/O callback.
+        if (!inTurn) break;
+        const message = session.stream.next();
+        if (message === null) session.stream = null;
+        else {
+          used += TRANSFER_MESSAGE_COST;
+          send(message);
+        }
+        continue;
+      }
       const query = framer.next();
       if (query === null) break;
+      used++;
       answered++;
       const response = answer(query, conn.remote);
       if (response === null) continue;
-      if (!(response instanceof Uint8Array)) session.transferUntil = now() + TRANSFER_IDLE_MS;
-      for (const message of response instanceof Uint8Array ? [response] : response) {
-        const framed = frameTcpMessage(message);
-        (replies ??= []).push(framed);
-        replyBytes += framed.length;
-      }
+      if (response instanceof Uint8Array) send(response);
+      else session.stream = response; // its first message in a turn
     }
     const at = now();
-    if (replies !== null) {
+    if (replies.length > 0) {
       // One write per turn: pipelined replies leave together.
       conn.write(replies.length === 1 ? replies[0] : concatBytes(...replies));
     }
     if (framer.broken) {
       end(session, "framing");
-      return answered;
+      return used;
     }
-    if (answered > 0) session.progressAt = at;
+    // A transfer message sent counts as progress: a transfer being read is never reclaimed.
+    if (used > 0) session.progressAt = at;
     if (!framer.partial) session.partialSince = -1;
     else if (answered > 0 || session.partialSince < 0) session.partialSince = at;
     if (conn.unsent > 0) {
@@ -192,20 +216,20 @@ export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
       session.unsentSince = -1;
     }
     const backlog = framer.buffered > 0 && !framer.partial;
-    if (!backlog && session.peerDone) {
+    const streaming = session.stream !== null;
+    if (!backlog && !streaming && session.peerDone) {
       end(session, "client");
-    } else if (backlog) {
-      if (!session.paused) {
-        session.paused = true;
-        conn.pause();
-      }
-      // Replies unread: wait for drain. Budget spent: wait for the next turn.
-      if (conn.unsent < maxUnsent) enqueue(session);
-    } else if (session.paused) {
-      session.paused = false;
-      conn.resume();
+      return used;
     }
-    return answered;
+    // Reading pauses while whole queries wait (a query begun may still complete).
+    if (backlog !== session.paused) {
+      session.paused = backlog;
+      if (backlog) conn.pause();
+      else conn.resume();
+    }
+    // Replies unread: wait for drain. Budget spent or a transfer going on: the next turn.
+    if ((backlog || streaming) && conn.unsent < maxUnsent) enqueue(session);
+    return used;
   };
 
   /** One turn: the queued connections share the turn's budget, oldest in the queue first. */
@@ -217,7 +241,7 @@ export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
       const session = runQueue.shift()!;
       session.queued = false;
       if (sessions.get(session.conn) !== session) continue;
-      budget -= serve(session, Math.max(1, Math.floor(budget / (waiting - i))));
+      budget -= serve(session, Math.max(1, Math.floor(budget / (waiting - i))), true);
     }
     if (runQueue.length > 0 && !turnPending) {
       turnPending = true;
@@ -264,7 +288,7 @@ export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
         progressAt: at,
         partialSince: -1,
         unsentSince: -1,
-        transferUntil: -1,
+        stream: null,
         queued: false,
         paused: false,
         peerDone: false,
@@ -285,20 +309,20 @@ export function createTcpSessions(options: TcpSessionsOptions): TcpSessions {
         }
         return;
       }
-      serve(session, TCP_TURN_QUERIES);
+      serve(session, TCP_TURN_QUERIES, false);
     },
     drain(conn) {
       const session = sessions.get(conn);
       if (session === undefined) return;
       session.unsentSince = -1;
-      if (!session.queued) serve(session, TCP_TURN_QUERIES);
+      if (!session.queued) serve(session, TCP_TURN_QUERIES, false);
     },
     end(conn) {
       const session = sessions.get(conn);
       if (session === undefined) return;
       session.peerDone = true;
       // Answer what is complete (a queued one finishes in its turn), then close.
-      if (!session.queued) serve(session, TCP_TURN_QUERIES);
+      if (!session.queued) serve(session, TCP_TURN_QUERIES, false);
     },
     close(conn) {
       const session = sessions.get(conn);

@@ -67,31 +67,45 @@ export function emptyResponse(head: QueryHead, rcode: number): Uint8Array {
 }
 
 /**
- * Packs a transfer's records into as few messages as possible, each
+ * A zone transfer's messages, made one at a time as the connection pulls
+ * them, so a transfer holds at most the messages its client has not read
+ * yet, never the whole zone.
+ */
+export interface TransferStream {
+  /** The next message (signed when the request was), or null when the transfer is complete. */
+  next(): Uint8Array | null;
+  /** The connection is gone: frees the transfer's slot (idempotent; done by itself at the end). */
+  close(): void;
+}
+
+/**
+ * Packs a transfer's records into as few messages as possible, lazily, each
  * repeating the question and at most `MAX_TRANSFER_BODY` bytes long
  * (RFC 5936 §2.2: many records per message).
  */
-export function packTransfer(head: QueryHead, records: readonly Uint8Array[]): Uint8Array[] {
-  const messages: Uint8Array[] = [];
+export function* packTransfer(
+  head: QueryHead,
+  records: Iterable<Uint8Array>,
+): Generator<Uint8Array, void, undefined> {
   const base = DNS.HEADER_LENGTH + head.question.length;
-  let start = 0;
-  while (start < records.length) {
-    let size = base;
-    let end = start;
-    while (
-      end < records.length && (end === start || size + records[end].length <= MAX_TRANSFER_BODY)
-    ) {
-      size += records[end++].length;
-    }
+  const batch: Uint8Array[] = [];
+  let size = base;
+  const pack = () => {
     const message = new Uint8Array(size);
-    message.set(header(head, DNS.RCODE_NOERROR, end - start, true));
+    message.set(header(head, DNS.RCODE_NOERROR, batch.length, true));
     let at = base;
-    for (let i = start; i < end; i++) {
-      message.set(records[i], at);
-      at += records[i].length;
+    for (const record of batch) {
+      message.set(record, at);
+      at += record.length;
     }
-    messages.push(message);
-    start = end;
+    batch.length = 0;
+    size = base;
+    return message;
+  };
+  for (const record of records) {
+    if (batch.length > 0 && size + record.length > MAX_TRANSFER_BODY) yield pack();
+    batch.push(record);
+    size += record.length;
   }
-  return messages;
+  if (batch.length > 0) yield pack();
 }

@@ -7,9 +7,15 @@ import { readQuestionName } from "../wire/read_question_name.ts";
 import { skipName } from "../wire/skip_name.ts";
 import { allRecords, type ZoneRecords } from "../zone/zone_records.ts";
 import { inRange, peerAddress } from "./address_range.ts";
-import { createJournal, soaSerial } from "./journal.ts";
+import { createJournal, soaSerial, type ZoneChange } from "./journal.ts";
 import { createNotifier } from "./notifier.ts";
-import { emptyResponse, packTransfer, type QueryHead, readQueryHead } from "./transfer_messages.ts";
+import {
+  emptyResponse,
+  packTransfer,
+  type QueryHead,
+  readQueryHead,
+  type TransferStream,
+} from "./transfer_messages.ts";
 import {
   appendUnsignedTsig,
   FUDGE,
@@ -53,12 +59,16 @@ export interface TransferService<S extends TransferSnapshot> {
    * the plain answer path, untouched.
    */
   wants(query: Uint8Array): boolean;
-  /** Answers a query `wants` took: one message, several (a transfer), or null to drop. */
+  /**
+   * Answers a query `wants` took: one message, a transfer's messages as a
+   * stream (TCP only; the caller pulls them as the client reads and closes
+   * the stream if the connection goes first), or null to drop.
+   */
   answer(
     query: Uint8Array,
     transport: "udp" | "tcp",
     from: RemoteAddress,
-  ): Uint8Array | readonly Uint8Array[] | null;
+  ): Uint8Array | TransferStream | null;
   /** A new snapshot now serves (`before` the one it replaced): journal the change, send NOTIFY. */
   published(before: S | null, after: S): void;
   /** Per configured secondary: NOTIFY acknowledged, serial transferred, lag. */
@@ -124,6 +134,31 @@ function udpLimit(query: Uint8Array, head: QueryHead): number {
   return DNS.CLASSIC_UDP_SIZE;
 }
 
+/** What AXFR sends, and IXFR for a client older than the journal: SOA, every record, SOA. */
+function* wholeZone(zone: ZoneRecords): Generator<Uint8Array, void, undefined> {
+  yield zone.soa;
+  yield* allRecords(zone);
+  yield zone.soa;
+}
+
+/** An IXFR answer (RFC 1995 §4): SOA(new), per change SOA(old), deleted, SOA(next), added; SOA(new). */
+function* journalDiff(
+  zone: ZoneRecords,
+  changes: readonly ZoneChange[],
+): Generator<Uint8Array, void, undefined> {
+  yield zone.soa;
+  for (const change of changes) {
+    yield change.fromSoa;
+    yield* change.deleted;
+    yield change.toSoa;
+    yield* change.added;
+  }
+  yield zone.soa;
+}
+
+/** The number of records in a message (ANCOUNT). */
+const answerCount = (message: Uint8Array) => u16(message, 6);
+
 /** The response cut to header and question with TC set, for a signature that would not fit. */
 function truncated(response: Uint8Array, head: QueryHead): Uint8Array {
   const out = response.slice(0, DNS.HEADER_LENGTH + head.question.length);
@@ -145,7 +180,10 @@ function withoutTsig(query: Uint8Array, tsig: TsigRecord): Uint8Array {
  * Creates the transfer service. It keeps the journal of exact differences
  * between consecutive served versions (for IXFR), answers AXFR/IXFR over TCP
  * to secondaries holding a valid TSIG key (and to `allow` ranges with any
- * configured key), signs every message of a transfer (RFC 8945 §5.3.1),
+ * configured key), at most `maxTransfers` at once in all and
+ * `maxTransfersPerSource` per source address (more are refused), makes a
+ * transfer's messages one at a time as the connection pulls them and signs
+ * every one (RFC 8945 §5.3.1: each MAC chained to the previous one),
  * answers other TSIG-signed queries through the plain answer path and signs
  * the response, and sends NOTIFY on every new serial.
  */
@@ -218,16 +256,9 @@ export function createTransferService<S extends TransferSnapshot>(
     key === null || request === null
       ? message
       : signMessage(message, key, request.mac, fields(request)).message;
-  /** Signs a transfer's messages in order, each MAC chained to the previous one. */
-  const signAll = (messages: Uint8Array[], key: TsigKey | null, request: TsigRecord | null) => {
-    if (key === null || request === null) return messages;
-    let prior = request.mac;
-    return messages.map((message, i) => {
-      const signed = signMessage(message, key, prior, fields(request), i > 0);
-      prior = signed.mac;
-      return signed.message;
-    });
-  };
+  /** Transfers in progress, in all and per source address (their streams not yet done or closed). */
+  let active = 0;
+  const activeFrom = new Map<string, number>();
 
   const lastLogged = new Map<string, number>();
   /** Logs a rejection at most once a minute per source (scanners and forgers must not flood the log). */
@@ -247,10 +278,89 @@ export function createTransferService<S extends TransferSnapshot>(
     key: TsigKey | null,
     request: TsigRecord | null,
     rcode: number = DNS.RCODE_REFUSED,
+    outcome: string = rcode === DNS.RCODE_REFUSED ? "refused" : "notauth",
   ) => {
-    metrics.countTransfer(kind, rcode === DNS.RCODE_REFUSED ? "refused" : "notauth");
+    metrics.countTransfer(kind, outcome);
     logRejection(from, "zone transfer refused", { zone: head.qname, type: kind, reason });
     return sign(emptyResponse(head, rcode), key, request);
+  };
+
+  /**
+   * A transfer's messages made as they are pulled, each signed with the MAC
+   * of the one before (RFC 8945 §5.3.1): the chain only needs the last MAC,
+   * so it holds however long the client takes. Takes a transfer slot, which
+   * the end of the messages or `close()` gives back.
+   */
+  const stream = (
+    head: QueryHead,
+    kind: TransferKind,
+    from: string,
+    zone: ZoneRecords,
+    serial: number,
+    records: Iterable<Uint8Array>,
+    key: TsigKey | null,
+    request: TsigRecord | null,
+  ): TransferStream => {
+    active++;
+    activeFrom.set(from, (activeFrom.get(from) ?? 0) + 1);
+    const messages = packTransfer(head, records);
+    const startedAt = clock.monotonic();
+    let prior = request?.mac ?? null;
+    let sent = 0;
+    let recordsSent = 0;
+    let open = true;
+    /** Gives the slot back once; false when it already was. */
+    const release = () => {
+      if (!open) return false;
+      open = false;
+      active--;
+      const left = (activeFrom.get(from) ?? 1) - 1;
+      if (left > 0) activeFrom.set(from, left);
+      else activeFrom.delete(from);
+      return true;
+    };
+    const done = { to: from, zone: zone.apex, type: kind, serial };
+    return {
+      next() {
+        if (!open) return null;
+        let step: IteratorResult<Uint8Array, void>;
+        try {
+          step = messages.next();
+        } catch (error) {
+          release();
+          metrics.countTransfer(kind, "error");
+          logger.error("zone transfer failed", { ...done, error: String(error) });
+          return null;
+        }
+        if (step.done) {
+          release();
+          metrics.countTransfer(kind, "ok");
+          for (const secondary of secondariesAt(from)) track(secondary).transferredSerial = serial;
+          logger.info("zone transfer", {
+            ...done,
+            records: recordsSent,
+            messages: sent,
+            ms: Math.round(clock.monotonic() - startedAt),
+          });
+          return null;
+        }
+        recordsSent += answerCount(step.value);
+        sent++;
+        if (key === null || request === null) return step.value;
+        const signed = signMessage(step.value, key, prior, fields(request), sent > 1);
+        prior = signed.mac;
+        return signed.message;
+      },
+      close() {
+        if (!release()) return;
+        metrics.countTransfer(kind, "aborted");
+        logger.info("zone transfer not completed: the connection closed", {
+          ...done,
+          records: recordsSent,
+          messages: sent,
+        });
+      },
+    };
   };
 
   const transfer = (
@@ -260,7 +370,7 @@ export function createTransferService<S extends TransferSnapshot>(
     from: string,
     key: TsigKey | null,
     request: TsigRecord | null,
-  ): Uint8Array | readonly Uint8Array[] | null => {
+  ): Uint8Array | TransferStream | null => {
     const ixfr = head.qtype === DNS.TYPE_IXFR;
     let kind: TransferKind = ixfr ? (transport === "udp" ? "ixfr_udp" : "ixfr") : "axfr";
     if (!ixfr && transport === "udp") {
@@ -280,7 +390,7 @@ export function createTransferService<S extends TransferSnapshot>(
     if (zone === undefined) {
       return refuse(head, kind, from, "not a served zone", key, request, RCODE_NOTAUTH);
     }
-    let records: readonly Uint8Array[];
+    let records: Iterable<Uint8Array>;
     if (ixfr) {
       const clientSerial = ixfrClientSerial(query, head);
       if (clientSerial === null) {
@@ -296,37 +406,27 @@ export function createTransferService<S extends TransferSnapshot>(
         records = [zone.soa]; // current (or ahead): the SOA alone (RFC 1995 §2, §4)
       } else if (changes === null || soaSerial(changes.at(-1)!.toSoa) !== snapshot.serial) {
         kind = "ixfr_full"; // older than the journal: the whole zone, AXFR-style
-        records = [zone.soa, ...allRecords(zone), zone.soa];
+        records = wholeZone(zone);
       } else {
-        const diff = [zone.soa];
-        for (const change of changes) {
-          diff.push(change.fromSoa);
-          for (const record of change.deleted) diff.push(record);
-          diff.push(change.toSoa);
-          for (const record of change.added) diff.push(record);
-        }
-        diff.push(zone.soa);
-        records = diff;
+        records = journalDiff(zone, changes);
       }
     } else {
-      records = [zone.soa, ...allRecords(zone), zone.soa];
+      records = wholeZone(zone);
     }
-    const messages = signAll(packTransfer(head, records), key, request);
-    metrics.countTransfer(kind, "ok");
-    if (kind !== "ixfr_udp") {
-      for (const secondary of secondariesAt(from)) {
-        track(secondary).transferredSerial = snapshot.serial;
-      }
+    if (transport === "udp") {
+      metrics.countTransfer(kind, "ok");
+      logger.info("zone transfer", { to: from, zone: zone.apex, type: kind, serial: snapshot.serial });
+      return sign(packTransfer(head, records).next().value!, key, request);
     }
-    logger.info("zone transfer", {
-      to: from,
-      zone: zone.apex,
-      type: kind,
-      serial: snapshot.serial,
-      records: records.length,
-      messages: messages.length,
-    });
-    return transport === "udp" ? messages[0] : messages;
+    const { maxTransfers, maxTransfersPerSource } = deps.config().transfer!;
+    const fromHere = activeFrom.get(from) ?? 0;
+    if (active >= maxTransfers || fromHere >= maxTransfersPerSource) {
+      const reason = active >= maxTransfers
+        ? `${active} transfers in progress (transfer.max_transfers)`
+        : `${fromHere} transfers in progress from here (transfer.max_transfers_per_source)`;
+      return refuse(head, kind, from, reason, key, request, DNS.RCODE_REFUSED, "busy");
+    }
+    return stream(head, kind, from, zone, snapshot.serial, records, key, request);
   };
 
   return {

@@ -47,11 +47,12 @@ function resourceRecord(owner: Uint8Array, type: number, ttl: number, rdata: Uin
   return packBytes(out);
 }
 
-/** Every record of `zone` except its SOA, in order: what AXFR sends between the two SOAs. */
-export function allRecords(zone: ZoneRecords): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const { records } of zone.names) for (const record of records) out.push(record);
-  return out;
+/**
+ * Every record of `zone` except its SOA, in order: what AXFR sends between
+ * the two SOAs. Lazily: a transfer walks the zone as its client reads.
+ */
+export function* allRecords(zone: ZoneRecords): Generator<Uint8Array, void, undefined> {
+  for (const { records } of zone.names) yield* records;
 }
 
 /**

@@ -120,6 +120,8 @@ describe("examples/*.yaml", () => {
       }],
       secondaries: [{ address: "192.0.2.53", port: 53, key: "xfr-key" }],
       allow: [{ address: "203.0.113.0", prefix: 24 }],
+      maxTransfers: 10,
+      maxTransfersPerSource: 4,
     });
     assert.deepEqual(config.rateLimit, {
       responsesPerSecond: 200,

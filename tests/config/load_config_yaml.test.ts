@@ -37,6 +37,8 @@ transfer:
     - { address: 192.0.2.53, port: 53, key: xfr-key }
     - { address: "2001:DB8::53", key: other.key }
   allow: [203.0.113.0/24, "2001:db8:1::/48", 198.51.100.7]
+  max_transfers: 20
+  max_transfers_per_source: 5
 rate_limit:
   responses_per_second: 20
   slip: 0
@@ -124,6 +126,8 @@ describe("loadConfig from YAML", () => {
           { address: "2001:db8:1::", prefix: 48 },
           { address: "198.51.100.7", prefix: 32 },
         ],
+        maxTransfers: 20,
+        maxTransfersPerSource: 5,
       },
       configFile: "/etc/hdns/full.yaml",
       stateDir: "/etc/hdns/state",

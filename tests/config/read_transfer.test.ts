@@ -21,6 +21,8 @@ describe("transfer config", () => {
       }],
       secondaries: [{ address: "127.0.0.1", port: 53, key: "xfr-key" }],
       allow: [],
+      maxTransfers: 10,
+      maxTransfersPerSource: 4,
     });
   });
 
@@ -64,7 +66,15 @@ describe("transfer config", () => {
       ],
       [
         `  keys: []\n`,
-        "transfer.keys (in /etc/x.yaml): unknown key (expected one of tsig_keys, secondaries, allow)",
+        "transfer.keys (in /etc/x.yaml): unknown key (expected one of tsig_keys, secondaries, allow, max_transfers, max_transfers_per_source)",
+      ],
+      [
+        `  tsig_keys:\n${KEY}  allow: [10.0.0.0/8]\n  max_transfers: 0\n`,
+        "transfer.max_transfers (in /etc/x.yaml): 0 is not a positive whole number",
+      ],
+      [
+        `  tsig_keys:\n${KEY}  allow: [10.0.0.0/8]\n  max_transfers_per_source: many\n`,
+        'transfer.max_transfers_per_source (in /etc/x.yaml): "many" is not a positive whole number',
       ],
     ];
     for (const [body, message] of cases) assert.equal(await yamlError(withTransfer(body)), message);

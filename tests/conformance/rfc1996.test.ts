@@ -72,6 +72,8 @@ describe("RFC 1996 NOTIFY to a secondary", () => {
           tsigKeys: [KEY],
           secondaries: [{ address: "127.0.0.1", port, key: KEY.name }],
           allow: [],
+          maxTransfers: 10,
+          maxTransfersPerSource: 4,
         },
       },
       health: ALL_HEALTHY,

@@ -33,6 +33,8 @@ describe("RFC 5936 AXFR and RFC 1995 IXFR", () => {
           tsigKeys: [KEY],
           secondaries: [],
           allow: [{ address: "127.0.0.1", prefix: 32 }],
+          maxTransfers: 10,
+          maxTransfersPerSource: 4,
         },
       },
       health: ALL_HEALTHY,

@@ -53,6 +53,8 @@ describe("RFC 8945 TSIG", () => {
           tsigKeys: [KEY],
           secondaries: [],
           allow: [{ address: "127.0.0.1", prefix: 32 }],
+          maxTransfers: 10,
+          maxTransfersPerSource: 4,
         },
       },
       health: ALL_HEALTHY,
@@ -129,7 +131,13 @@ describe("RFC 8945 TSIG", () => {
     const limited = await startTestServer({
       args: zoneArgs({ www: ["192.0.2.1"] }),
       overrides: {
-        transfer: { tsigKeys: [KEY], secondaries: [], allow: [] },
+        transfer: {
+          tsigKeys: [KEY],
+          secondaries: [],
+          allow: [],
+          maxTransfers: 10,
+          maxTransfersPerSource: 4,
+        },
         rateLimit: { responsesPerSecond: 5, slip: 0, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
       },
       health: ALL_HEALTHY,

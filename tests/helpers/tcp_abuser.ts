@@ -9,7 +9,10 @@
  * - `noread`: connections that pipeline queries and never read a reply, one after another
  *   (a new one when the server closes the last), COUNT at a time (default 1);
  * - `loris`: COUNT connections each announcing a 64-octet query and then sending one octet
- *   of it every 2 to 5 s.
+ *   of it every 2 to 5 s;
+ * - `axfr`: COUNT secondaries that transfer example.test (AXFR signed with key `xfr-key`,
+ *   hmac-sha256, secret in the environment variable HDNS_TSIG_SECRET) again and again, each
+ *   reading the whole transfer as fast as it comes.
  *
  * Runs for SECONDS, connecting to 127.0.0.1:PORT from LOCAL_ADDRESS (a loopback address
  * such as 127.0.0.2), then prints one JSON line of counts and exits. Loopback only.
@@ -17,6 +20,10 @@
 import net from "node:net";
 import process from "node:process";
 import { Buffer } from "node:buffer";
+import { DNS } from "../../src/wire/dns_constants.ts";
+import { skipName } from "../../src/wire/skip_name.ts";
+import { frame } from "./server_harness.ts";
+import { transferQuery, tsigKey } from "./xfr_client.ts";
 
 const [mode, portText, local, secondsText, countText] = process.argv.slice(2);
 const port = Number(portText);
@@ -134,9 +141,62 @@ async function loris(): Promise<void> {
   for (const socket of sockets) socket.destroy();
 }
 
-const modes: Record<string, () => Promise<void>> = { pipeline, noread, loris };
+/** The SOA records among a message's answers (an AXFR ends with its second SOA). */
+function soaCount(message: Uint8Array): number {
+  let at = skipName(message, DNS.HEADER_LENGTH) + 4;
+  let soas = 0;
+  for (let i = (message[6] << 8) | message[7]; i > 0 && at > 0 && at < message.length; i--) {
+    at = skipName(message, at);
+    if (at < 0 || at + 10 > message.length) break;
+    if (((message[at] << 8) | message[at + 1]) === DNS.TYPE_SOA) soas++;
+    at += 10 + ((message[at + 8] << 8) | message[at + 9]);
+  }
+  return soas;
+}
+
+async function axfr(): Promise<void> {
+  const key = tsigKey({
+    name: "xfr-key",
+    algorithm: "hmac-sha256",
+    secret: process.env.HDNS_TSIG_SECRET ?? "",
+  });
+  /** One transfer on a fresh connection; resolves when its last message is in (or it fails). */
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const socket = connect();
+      let pending: Buffer = Buffer.alloc(0);
+      let soas = 0;
+      socket.once("connect", () =>
+        socket.write(frame(transferQuery("example.test", "AXFR", { key }).query)));
+      socket.on("data", (chunk: Buffer) => {
+        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        let at = 0;
+        while (pending.length - at >= 2) {
+          const length = pending.readUInt16BE(at);
+          if (pending.length - at - 2 < length) break;
+          const message = pending.subarray(at + 2, at + 2 + length);
+          add("messages");
+          if ((message[3] & 0x0f) !== 0) add(`rcode_${message[3] & 0x0f}`);
+          soas += (message[3] & 0x0f) === 0 ? soaCount(message) : 2;
+          at += 2 + length;
+        }
+        pending = pending.subarray(at);
+        if (soas >= 2) {
+          add("transfers");
+          socket.destroy();
+        }
+      });
+      socket.on("close", () => resolve());
+    });
+  const one = async () => {
+    while (Date.now() < endAt) await once();
+  };
+  await Promise.all(Array.from({ length: count }, one));
+}
+
+const modes: Record<string, () => Promise<void>> = { pipeline, noread, loris, axfr };
 if (modes[mode] === undefined || !(port > 0)) {
-  console.error(`usage: tcp_abuser.ts pipeline|noread|loris PORT LOCAL SECONDS [COUNT]`);
+  console.error(`usage: tcp_abuser.ts pipeline|noread|loris|axfr PORT LOCAL SECONDS [COUNT]`);
   process.exit(2);
 }
 // A hard stop, whatever happens.

@@ -52,13 +52,15 @@ export function recordText(record: DecodedRecord): string {
   return `${record.name.toLowerCase()} ${record.type} ${record.ttl} ${JSON.stringify(record.data)}`;
 }
 
-/** Sends `type` for `zone` to `port` and reads the whole answer (10 s at most). */
-export async function transfer(
-  port: number,
+/**
+ * A transfer request for `zone`, TSIG-signed when `options.key` is given (then
+ * `prior` is its MAC, which the answer's first signature chains to).
+ */
+export function transferQuery(
   zone: string,
   type: "AXFR" | "IXFR",
   options: TransferOptions = {},
-): Promise<TransferResult> {
+): { query: Uint8Array; prior: Uint8Array | null } {
   const id = Math.floor(Math.random() * 0xffff);
   const soa = {
     mname: "ns.invalid",
@@ -69,26 +71,34 @@ export async function transfer(
     expire: 0,
     minimum: 0,
   };
-  let query: Uint8Array = dnsPacket.encode({
+  const query: Uint8Array = dnsPacket.encode({
     type: "query",
     id,
     flags: 0,
     questions: [{ type, name: zone, class: options.qclass ?? "IN" }],
     authorities: type === "IXFR" ? [{ type: "SOA", name: zone, ttl: 0, data: soa }] : [],
   });
-  let prior: Uint8Array | null = null;
+  if (options.key === undefined) return { query, prior: null };
+  const signed = signMessage(query, options.key, null, {
+    timeSigned: Math.floor(Date.now() / 1000),
+    fudge: FUDGE,
+    originalId: id,
+    error: 0,
+    other: new Uint8Array(0),
+  });
+  return { query: signed.message, prior: signed.mac };
+}
+
+/** Sends `type` for `zone` to `port` and reads the whole answer (10 s at most). */
+export async function transfer(
+  port: number,
+  zone: string,
+  type: "AXFR" | "IXFR",
+  options: TransferOptions = {},
+): Promise<TransferResult> {
+  const { query, prior: signedWith } = transferQuery(zone, type, options);
+  let prior = signedWith;
   const now = () => Math.floor(Date.now() / 1000);
-  if (options.key !== undefined) {
-    const signed = signMessage(query, options.key, null, {
-      timeSigned: now(),
-      fudge: FUDGE,
-      originalId: id,
-      error: 0,
-      other: new Uint8Array(0),
-    });
-    query = signed.message;
-    prior = signed.mac;
-  }
   if (options.udp) {
     const response = await udpExchange(port, query, 2_000, options.host ?? "127.0.0.1");
     if (response === null) throw new Error(`no UDP answer to ${type} ${zone}`);

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { createMetrics } from "../../src/observe/metrics.ts";
 import type { TcpConfig } from "../../src/config/config.ts";
 import type { TcpConnection } from "../../src/runtime/runtime.ts";
-import { createTcpSessions, TCP_TURN_QUERIES } from "../../src/server/tcp_sessions.ts";
+import {
+  createTcpSessions,
+  TCP_TURN_QUERIES,
+  TRANSFER_MESSAGE_COST,
+} from "../../src/server/tcp_sessions.ts";
+import type { TransferStream } from "../../src/transfer/transfer_messages.ts";
 
 const LIMITS: TcpConfig = {
   idleTimeoutMs: 10_000,
@@ -42,7 +47,7 @@ const pipelined = (count: number) =>
 /** Sessions on a hand-driven clock and event loop: `turn()` runs the deferred tasks once. */
 function sessions(
   limits: Partial<TcpConfig> = {},
-  answer: (query: Uint8Array) => Uint8Array | null = echo,
+  answer: (query: Uint8Array) => Uint8Array | TransferStream | null = echo,
 ) {
   const metrics = createMetrics();
   const clock = { now: 0 };
@@ -265,5 +270,115 @@ describe("createTcpSessions", () => {
     assert.equal(a.state.written.reduce((n, w) => n + w.length / 3, 0), TCP_TURN_QUERIES + 3);
     assert.equal(a.state.closed, 1);
     assert.equal(closed("client"), 1);
+  });
+
+  describe("a zone transfer's stream", () => {
+    /** A transfer of `count` messages of `size` octets (message i filled with i), made as pulled. */
+    function transferOf(count: number, size: number) {
+      const state = { made: 0, closed: 0 };
+      const stream: TransferStream = {
+        next: () => state.made < count ? new Uint8Array(size).fill(++state.made) : null,
+        close: () => void state.closed++,
+      };
+      return { stream, state };
+    }
+    /** Sessions answering query octet 9 with `stream`, others by echo. */
+    const withTransfer = (stream: TransferStream, limits: Partial<TcpConfig> = {}) =>
+      sessions(limits, (query) => query[0] === 9 ? stream : echo(query));
+
+    test("is made in turns, a few messages a turn, never in the I/O callback", () => {
+      const { stream, state } = transferOf(20, 100);
+      const { tcp, turn } = withTransfer(stream, { maxUnsentBytes: 1_000_000 });
+      const a = fakeConnection(1);
+      tcp.open(a.conn);
+      tcp.data(a.conn, new Uint8Array([0, 1, 9]));
+      assert.equal(state.made, 0, "nothing made in the data callback");
+      const perTurn = TCP_TURN_QUERIES / TRANSFER_MESSAGE_COST;
+      turn();
+      assert.equal(state.made, perTurn);
+      assert.equal(a.state.written.length, 1, "one write per turn");
+      assert.equal(a.state.written[0].length, perTurn * 102);
+      while (turn() > 0);
+      assert.equal(state.made, 20);
+      assert.equal(a.state.written.flat().length, 20 * 102);
+      tcp.closeAll();
+      assert.equal(state.closed, 0, "a transfer that ran out gave its slot back by itself");
+    });
+
+    test("waits for drain once maxUnsentBytes is unsent: a non-reading client holds one window", () => {
+      const { stream, state } = transferOf(1_000, 400);
+      const { tcp, turn } = withTransfer(stream, { maxUnsentBytes: 1_000 });
+      const a = fakeConnection(1);
+      a.state.hold = true;
+      tcp.open(a.conn);
+      tcp.data(a.conn, new Uint8Array([0, 1, 9]));
+      for (let i = 0; i < 10; i++) turn();
+      assert.equal(state.made, 3, "402 + 402 < 1,000: a third message, then no more");
+      assert.equal(turn(), 0, "not queued: waiting for drain");
+      a.state.unsent = 0;
+      tcp.drain(a.conn);
+      assert.equal(state.made, 3, "drain only queues it for a turn");
+      turn();
+      assert.equal(state.made, 6);
+      tcp.closeAll();
+    });
+
+    test("a client that stops reading it is closed as stalled after ioTimeoutMs; the stream is closed", () => {
+      const { stream, state } = transferOf(1_000, 400);
+      const { tcp, turn, clock, closed } = withTransfer(stream, { maxUnsentBytes: 1_000 });
+      const a = fakeConnection(1);
+      a.state.hold = true;
+      tcp.open(a.conn);
+      tcp.data(a.conn, new Uint8Array([0, 1, 9]));
+      turn();
+      clock.now = 3_000;
+      tcp.sweep();
+      assert.equal(a.state.closed, 0, "not before the timeout");
+      clock.now = 3_001;
+      tcp.sweep();
+      assert.equal(a.state.closed, 1);
+      assert.equal(closed("stalled"), 1);
+      assert.equal(state.closed, 1, "the transfer's slot is given back");
+    });
+
+    test("queries pipelined behind it are answered after its last message, in order", () => {
+      const { stream, state } = transferOf(6, 10);
+      const { tcp, turn } = withTransfer(stream, { maxUnsentBytes: 1_000_000 });
+      const a = fakeConnection(1);
+      tcp.open(a.conn);
+      tcp.data(a.conn, new Uint8Array([0, 1, 9, 0, 1, 40, 0, 1, 41]));
+      while (turn() > 0);
+      assert.equal(state.made, 6);
+      const framed = a.state.written.flat();
+      assert.deepEqual(framed.slice(-6), [0, 1, 41, 0, 1, 42], "the queries after the transfer");
+      assert.equal(framed.length, 6 * 12 + 6);
+      tcp.closeAll();
+    });
+
+    test("the peer's FIN waits for the transfer to finish; a close ends it early", () => {
+      const { stream, state } = transferOf(12, 10);
+      const { tcp, turn, closed } = withTransfer(stream, { maxUnsentBytes: 1_000_000 });
+      const a = fakeConnection(1);
+      tcp.open(a.conn);
+      tcp.data(a.conn, new Uint8Array([0, 1, 9]));
+      tcp.end(a.conn);
+      turn();
+      assert.equal(a.state.closed, 0, "still sending");
+      while (turn() > 0);
+      assert.equal(state.made, 12);
+      assert.equal(a.state.closed, 1);
+      assert.equal(closed("client"), 1);
+      const second = transferOf(12, 10);
+      const other = withTransfer(second.stream, { maxUnsentBytes: 1_000_000 });
+      const b = fakeConnection(2);
+      other.tcp.open(b.conn);
+      other.tcp.data(b.conn, new Uint8Array([0, 1, 9]));
+      other.turn();
+      const made = second.state.made;
+      other.tcp.close(b.conn);
+      assert.equal(second.state.closed, 1, "the client went away mid-transfer");
+      other.turn();
+      assert.equal(second.state.made, made, "nothing more is made for it");
+    });
   });
 });

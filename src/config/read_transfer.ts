@@ -61,7 +61,6 @@ function readSecondary(value: unknown, at: Place, keys: readonly string[]): Seco
   return { address, port, key };
 }
 
-
 /**
  * Reads the `transfer` section: `tsig_keys` (at least one; `algorithm`
  * defaults to hmac-sha256), `secondaries` (address, optional port, key),

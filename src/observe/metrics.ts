@@ -444,7 +444,7 @@ export function createMetrics(): Metrics {
       family(
         "healthy_dns_zone_transfers_total",
         "counter",
-        "Zone transfer requests answered, by type (axfr, ixfr, ixfr_full: IXFR answered with the whole zone, ixfr_current, ixfr_udp) and outcome.",
+        "Zone transfer requests answered, by type (axfr, ixfr, ixfr_full: IXFR answered with the whole zone, ixfr_current, ixfr_udp) and outcome (ok when the last message is out; busy: refused over a transfer cap; aborted: the connection went first).",
         [...transfers],
       );
       family(

@@ -415,7 +415,12 @@ export function createTransferService<S extends TransferSnapshot>(
     }
     if (transport === "udp") {
       metrics.countTransfer(kind, "ok");
-      logger.info("zone transfer", { to: from, zone: zone.apex, type: kind, serial: snapshot.serial });
+      logger.info("zone transfer", {
+        to: from,
+        zone: zone.apex,
+        type: kind,
+        serial: snapshot.serial,
+      });
       return sign(packTransfer(head, records).next().value!, key, request);
     }
     const { maxTransfers, maxTransfersPerSource } = deps.config().transfer!;

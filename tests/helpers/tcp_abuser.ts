@@ -173,10 +173,14 @@ async function axfr(): Promise<void> {
         let at = 0;
         while (pending.length - at >= 2) {
           const length = pending.readUInt16BE(at);
-          if (pending.length - at - 2 < length) break;
+          if (pending.length - at - 2 < length) {
+            break;
+          }
           const message = pending.subarray(at + 2, at + 2 + length);
           add("messages");
-          if ((message[3] & 0x0f) !== 0) add(`rcode_${message[3] & 0x0f}`);
+          if ((message[3] & 0x0f) !== 0) {
+            add(`rcode_${message[3] & 0x0f}`);
+          }
           soas += (message[3] & 0x0f) === 0 ? soaCount(message) : 2;
           at += 2 + length;
         }
@@ -186,7 +190,8 @@ async function axfr(): Promise<void> {
           socket.destroy();
         }
       });
-      socket.on("close", () => resolve());
+      socket.on("close", () =>
+        resolve());
     });
   const one = async () => {
     while (Date.now() < endAt) await once();

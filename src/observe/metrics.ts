@@ -73,6 +73,8 @@ export interface Metrics {
   countOverrideLoad(ok: boolean): void;
   /** One zone transfer request answered: `type` axfr, ixfr, ixfr_full…; `outcome` ok, refused… */
   countTransfer(type: string, outcome: string): void;
+  /** Zone transfers in progress now (their last message not yet out). */
+  setTransfersInProgress(count: number): void;
   /** One TSIG-signed request rejected: `error` badkey, badsig or badtime. */
   countTsigRejected(error: string): void;
   /** Where per-secondary state is read from when /metrics renders. */
@@ -270,6 +272,7 @@ export function createMetrics(): Metrics {
   let overridesDown = 0;
   let overridesUp = 0;
   const transfers = new Map<string, number>();
+  let transfersInProgress = 0;
   const tsigRejected = new Map<string, number>();
   let secondaries: () => readonly SecondaryMetrics[] = () => [];
   let limited = 0;
@@ -309,6 +312,9 @@ export function createMetrics(): Metrics {
     },
     setTcpConnections(open) {
       tcpOpen = open;
+    },
+    setTransfersInProgress(count) {
+      transfersInProgress = count;
     },
     countSnapshotBuild(ok) {
       add(builds, ok ? "ok" : "failed");
@@ -440,6 +446,12 @@ export function createMetrics(): Metrics {
         "counter",
         "Reads of the operator override file after a change, by outcome (failed: rejected, the previous overrides stay).",
         labelled(overrideLoads, "outcome"),
+      );
+      family(
+        "healthy_dns_zone_transfers_in_progress",
+        "gauge",
+        "Zone transfers in progress now: their last message not yet out (transfer.max_transfers caps them).",
+        [["", transfersInProgress]],
       );
       family(
         "healthy_dns_zone_transfers_total",

@@ -17,11 +17,12 @@ export const TCP_TURN_QUERIES = 64;
 const RECLAIM_AFTER_MS = 1_000;
 
 /**
- * What one zone transfer message (up to 64 KiB, packed and signed) costs of
- * a turn's budget of `TCP_TURN_QUERIES` answers: a turn makes a few at most,
- * then UDP gets its turn again.
+ * What one zone transfer message costs of a turn's budget of
+ * `TCP_TURN_QUERIES` answers: all of it. Packing and signing up to 64 KiB
+ * takes milliseconds (HMAC in JavaScript), as long as a whole turn of
+ * answers, so a turn makes one message, then UDP gets the loop again.
  */
-export const TRANSFER_MESSAGE_COST = 16;
+export const TRANSFER_MESSAGE_COST = TCP_TURN_QUERIES;
 
 /** TCP handlers shared by every listener, plus a way to drop every connection. */
 export interface TcpSessions extends TcpHandlers {

@@ -78,6 +78,12 @@ export interface TransferStream {
   close(): void;
 }
 
+/** One message of a transfer, and whether it is the transfer's last. */
+export interface TransferMessage {
+  readonly message: Uint8Array;
+  readonly last: boolean;
+}
+
 /**
  * Packs a transfer's records into as few messages as possible, lazily, each
  * repeating the question and at most `MAX_TRANSFER_BODY` bytes long
@@ -86,11 +92,11 @@ export interface TransferStream {
 export function* packTransfer(
   head: QueryHead,
   records: Iterable<Uint8Array>,
-): Generator<Uint8Array, void, undefined> {
+): Generator<TransferMessage, void, undefined> {
   const base = DNS.HEADER_LENGTH + head.question.length;
   const batch: Uint8Array[] = [];
   let size = base;
-  const pack = () => {
+  const pack = (last: boolean): TransferMessage => {
     const message = new Uint8Array(size);
     message.set(header(head, DNS.RCODE_NOERROR, batch.length, true));
     let at = base;
@@ -100,12 +106,12 @@ export function* packTransfer(
     }
     batch.length = 0;
     size = base;
-    return message;
+    return { message, last };
   };
   for (const record of records) {
-    if (batch.length > 0 && size + record.length > MAX_TRANSFER_BODY) yield pack();
+    if (batch.length > 0 && size + record.length > MAX_TRANSFER_BODY) yield pack(false);
     batch.push(record);
     size += record.length;
   }
-  if (batch.length > 0) yield pack();
+  if (batch.length > 0) yield pack(true);
 }

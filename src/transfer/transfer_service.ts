@@ -301,7 +301,7 @@ export function createTransferService<S extends TransferSnapshot>(
     key: TsigKey | null,
     request: TsigRecord | null,
   ): TransferStream => {
-    active++;
+    metrics.setTransfersInProgress(++active);
     activeFrom.set(from, (activeFrom.get(from) ?? 0) + 1);
     const messages = packTransfer(head, records);
     const startedAt = clock.monotonic();
@@ -313,7 +313,7 @@ export function createTransferService<S extends TransferSnapshot>(
     const release = () => {
       if (!open) return false;
       open = false;
-      active--;
+      metrics.setTransfersInProgress(--active);
       const left = (activeFrom.get(from) ?? 1) - 1;
       if (left > 0) activeFrom.set(from, left);
       else activeFrom.delete(from);
@@ -323,33 +323,44 @@ export function createTransferService<S extends TransferSnapshot>(
     return {
       next() {
         if (!open) return null;
-        let step: IteratorResult<Uint8Array, void>;
         try {
-          step = messages.next();
+          const step = messages.next();
+          if (step.done) {
+            release(); // not reached: the last message finished it
+            return null;
+          }
+          const { message, last } = step.value;
+          recordsSent += answerCount(message);
+          sent++;
+          let out = message;
+          if (key !== null && request !== null) {
+            const signed = signMessage(message, key, prior, fields(request), sent > 1);
+            prior = signed.mac;
+            out = signed.message;
+          }
+          if (last) {
+            // Done once the last message is handed over, so the log and the secondary's
+            // serial are there before the client has it.
+            release();
+            metrics.countTransfer(kind, "ok");
+            for (const secondary of secondariesAt(from)) {
+              track(secondary).transferredSerial = serial;
+            }
+            logger.info("zone transfer", {
+              ...done,
+              records: recordsSent,
+              messages: sent,
+              ms: Math.round(clock.monotonic() - startedAt),
+            });
+          }
+          return out;
         } catch (error) {
+          // A bug: the client gets a transfer without its end and gives up; the slot comes back.
           release();
           metrics.countTransfer(kind, "error");
           logger.error("zone transfer failed", { ...done, error: String(error) });
           return null;
         }
-        if (step.done) {
-          release();
-          metrics.countTransfer(kind, "ok");
-          for (const secondary of secondariesAt(from)) track(secondary).transferredSerial = serial;
-          logger.info("zone transfer", {
-            ...done,
-            records: recordsSent,
-            messages: sent,
-            ms: Math.round(clock.monotonic() - startedAt),
-          });
-          return null;
-        }
-        recordsSent += answerCount(step.value);
-        sent++;
-        if (key === null || request === null) return step.value;
-        const signed = signMessage(step.value, key, prior, fields(request), sent > 1);
-        prior = signed.mac;
-        return signed.message;
       },
       close() {
         if (!release()) return;
@@ -421,7 +432,7 @@ export function createTransferService<S extends TransferSnapshot>(
         type: kind,
         serial: snapshot.serial,
       });
-      return sign(packTransfer(head, records).next().value!, key, request);
+      return sign(packTransfer(head, records).next().value!.message, key, request);
     }
     const { maxTransfers, maxTransfersPerSource } = deps.config().transfer!;
     const fromHere = activeFrom.get(from) ?? 0;

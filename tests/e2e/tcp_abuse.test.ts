@@ -4,25 +4,21 @@
 // clients come from 127.0.0.1. Every TCP limit is at its default.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import dgram from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import {
   type CliProcess,
   freePort,
-  REPO_ROOT,
   spawnServer,
   tcpExchange,
+  udpBurst,
   udpExchange,
 } from "../helpers/server_harness.ts";
+import { startAbuser } from "../helpers/run_script.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
-const ABUSER = join(REPO_ROOT, "tests", "helpers", "tcp_abuser.ts");
 /** Each test runs for 10-15 s; the deadline leaves room on a loaded 2-core machine. */
 const SLOW = { timeout: 90_000 };
 /** Genuine queries may wait this long on a loaded 2-core machine. */
@@ -76,41 +72,9 @@ async function metric(name: string, labels = ""): Promise<number> {
   return Number(new RegExp(`^${escaped} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
 }
 
-/** Runs tcp_abuser.ts in a process of the current runtime; resolves with its JSON counts. */
-async function abuse(
-  mode: string,
-  seconds: number,
-  count = 1,
-): Promise<{ done: Promise<Record<string, number>>; kill(): void }> {
-  const runtime = await currentRuntime();
-  const command = runtime.name === "deno"
-    ? [process.execPath, "run", "-A", ABUSER]
-    : [process.execPath, ABUSER];
-  const args = [mode, String(port), "127.0.0.2", String(seconds), String(count)];
-  // A soft descriptor limit of 1024 (common in CI) is too low for 1,000 connections.
-  const child = spawn("sh", [
-    "-c",
-    'ulimit -n 4096 2>/dev/null; exec "$@"',
-    "sh",
-    ...command,
-    ...args,
-  ], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk: Uint8Array) => (out += new TextDecoder().decode(chunk)));
-  child.stderr.on("data", (chunk: Uint8Array) => (err += new TextDecoder().decode(chunk)));
-  const done = new Promise<Record<string, number>>((resolve, reject) => {
-    child.on("close", (code) => {
-      const line = out.trim().split("\n").pop() ?? "";
-      if (code !== 0 || !line.startsWith("{")) {
-        reject(new Error(`tcp_abuser ${mode} exited ${code}: ${err.trim()}`));
-      } else resolve(JSON.parse(line));
-    });
-  });
-  return { done, kill: () => child.kill("SIGKILL") };
-}
+/** Runs tcp_abuser.ts from 127.0.0.2 against the server. */
+const abuse = (mode: string, seconds: number, count = 1) =>
+  startAbuser(mode, port, "127.0.0.2", seconds, count);
 
 /** One A query for www over UDP and one over a fresh TCP connection; how many got an answer. */
 async function genuine(): Promise<number> {
@@ -208,10 +172,6 @@ describe("TCP under abuse (default TCP limits)", () => {
     SLOW,
     async () => {
       const abuser = await abuse("pipeline", 9);
-      const socket = dgram.createSocket("udp4");
-      const seen = new Set<number>();
-      socket.on("message", (message: Uint8Array) => seen.add((message[0] << 8) | message[1]));
-      await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
       try {
         await waitFor(
           "the pipelining client to be answered",
@@ -221,21 +181,16 @@ describe("TCP under abuse (default TCP limits)", () => {
           20_000,
         );
         const total = 2_500; // 5 s at 500/s
-        const started = Date.now();
-        let sent = 0;
-        while (sent < total) {
-          const due = Math.min(total, Math.floor((Date.now() - started) / 2) + 1);
-          for (; sent < due; sent++) {
-            socket.send(makeQuery("www.example.test", "A", { id: sent }), port, "127.0.0.1");
-          }
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-        await waitFor("late answers", () => seen.size >= total, 2_000).catch(() => {});
+        const answered = await udpBurst(
+          port,
+          total,
+          500,
+          (id) => makeQuery("www.example.test", "A", { id }),
+        );
         const counts = await abuser.done;
         assert.ok(counts.replies > 20_000, `the pipelining client got ${counts.replies} replies`);
-        assert.ok(seen.size >= total * 0.95, `${seen.size} of ${total} UDP queries answered`);
+        assert.ok(answered >= total * 0.95, `${answered} of ${total} UDP queries answered`);
       } finally {
-        socket.close();
         abuser.kill();
       }
     },

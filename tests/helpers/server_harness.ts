@@ -143,6 +143,54 @@ function connectTcp(port: number): Promise<net.Socket> {
 }
 
 /**
+ * A series of the server's /metrics at `httpPort`: the sum of the lines of
+ * family `name` whose labels contain `labels` (all of them for ""), 0 when absent.
+ */
+export async function scrapeMetric(httpPort: number, name: string, labels = ""): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const series = /^[a-z_]+/.exec(line)?.[0];
+    if (series === name && line.includes(labels)) sum += Number(line.split(" ").pop());
+  }
+  return sum;
+}
+
+/**
+ * Sends `total` queries over UDP from one socket on 127.0.0.1, `perSecond` of
+ * them a second (`query(id)` makes each, IDs 0, 1, …), without waiting for
+ * answers; resolves with how many distinct IDs were answered, counting
+ * answers that come up to 2 s after the last query.
+ */
+export async function udpBurst(
+  port: number,
+  total: number,
+  perSecond: number,
+  query: (id: number) => Uint8Array,
+): Promise<number> {
+  const socket = dgram.createSocket("udp4");
+  const seen = new Set<number>();
+  socket.on("message", (message: Uint8Array) => seen.add((message[0] << 8) | message[1]));
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
+  try {
+    const started = Date.now();
+    let sent = 0;
+    while (sent < total) {
+      const due = Math.min(total, Math.floor((Date.now() - started) * perSecond / 1000) + 1);
+      for (; sent < due; sent++) socket.send(query(sent), port, "127.0.0.1");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const until = Date.now() + 2_000;
+    while (seen.size < total && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return seen.size;
+  } finally {
+    socket.close();
+  }
+}
+
+/**
  * Reads length-prefixed DNS messages from a TCP socket. `next()` resolves
  * with the next message, or null when the connection ends or `timeoutMs`
  * passes first.

@@ -28,7 +28,8 @@ interface DsInput {
   readonly keyPath: string;
   /** null: the key's own. */
   readonly algorithm: DnssecAlgorithmName | null;
-  /** Where a given algorithm came from, for the mismatch message. */
+  /** Where the key and a given algorithm came from (flag or YAML path), for messages. */
+  readonly keyOrigin: string;
   readonly algorithmOrigin: string;
   readonly ttl: number | null;
 }
@@ -86,6 +87,7 @@ async function readInput(
       zones: [config.hostedZone, ...config.aliasZones],
       keyPath: config.dnssec.keyPath,
       algorithm: config.dnssec.algorithm,
+      keyOrigin: config.origins.dnssecKey,
       algorithmOrigin: config.origins.dnssecAlgorithm,
       ttl: zoneTiming(config).dnskeyTtl,
     };
@@ -105,12 +107,13 @@ async function readInput(
     algorithm: layer.algorithm
       ? readChoice(layer.algorithm.value, layer.algorithm.at, names)
       : DEFAULTS.dnssecAlgorithm,
+    keyOrigin: "--priv-key-path",
     algorithmOrigin: "--priv-key-alg",
     ttl: null,
   };
 }
 
-/** Reads and loads the key; every failure names `--priv-key-path` and the file. */
+/** Reads and loads the key; every failure names the key setting (flag or YAML path) and the file. */
 async function readKey(
   input: DsInput,
   readTextFile: (path: string) => Promise<string>,
@@ -120,13 +123,13 @@ async function readKey(
     pem = await readTextFile(input.keyPath);
   } catch (error) {
     throw new ConfigError(
-      "--priv-key-path",
+      input.keyOrigin,
       `cannot read ${JSON.stringify(input.keyPath)}: ${(error as Error).message.split("\n")[0]}`,
     );
   }
   try {
     return await loadSigningKey(pem, input.algorithm, input.algorithmOrigin);
   } catch (error) {
-    throw new ConfigError("--priv-key-path", `${input.keyPath}: ${(error as Error).message}`);
+    throw new ConfigError(input.keyOrigin, `${input.keyPath}: ${(error as Error).message}`);
   }
 }

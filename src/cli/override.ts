@@ -295,7 +295,7 @@ export async function runOverride(args: readonly string[], deps: OverrideDeps): 
       await deps.replaceFile(file, render(next), FILE_MODE);
     } catch (error) {
       throw new ConfigError(
-        "--state-dir",
+        config?.origins.stateDir ?? "--state-dir",
         `cannot write ${quoteValue(file)}: ${(error as Error).message.split("\n")[0]}`,
       );
     }

@@ -153,6 +153,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
       http: origin(settings.http, "--http"),
       dnssecKey: origin(settings.keyPath, "--priv-key-path"),
       dnssecAlgorithm: origin(settings.algorithm, "--priv-key-alg"),
+      stateDir: origin(settings.stateDir, "--state-dir"),
     },
   };
 }

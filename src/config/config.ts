@@ -89,6 +89,7 @@ export interface SettingOrigins {
   readonly http: string;
   readonly dnssecKey: string;
   readonly dnssecAlgorithm: string;
+  readonly stateDir: string;
 }
 
 /** TCP listener limits (RFC 7766 §6; how they act: src/server/tcp_sessions.ts). */

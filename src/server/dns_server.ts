@@ -271,7 +271,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
             stateError = `cannot keep the serial ${next.serial}: ${
               error instanceof Error ? error.message : String(error)
             }`;
-            throw new ConfigError("--state-dir", stateError);
+            throw new ConfigError(config.origins.stateDir, stateError);
           }
           if (stopped) return;
         }

@@ -100,6 +100,24 @@ describe("healthy-dns ds", () => {
     assert.match(result.out[2], /^example\.test\. 600 IN DS \d+ 15 2 [0-9A-F]{64}$/);
   });
 
+  test("with --config, errors name the YAML paths, not the flags", async () => {
+    const yaml =
+      "zone: example.test\nname_servers: [ns1.example.net]\nrecords: {www: [192.0.2.1]}\n" +
+      "dnssec: {key: ed25519/key.pem, algorithm: RSASHA256}\n";
+    const err: string[] = [];
+    const code = await runDs(["--config", "zone.yaml"], {
+      readTextFile: (path) =>
+        Promise.resolve(path === "zone.yaml" ? yaml : readFileSync(fixturePath(path), "utf8")),
+      out: () => {},
+      err: (line) => err.push(line),
+    });
+    assert.equal(code, 2);
+    assert.deepEqual(err, [
+      "dnssec.key (in zone.yaml): ed25519/key.pem: key is an Ed25519 key (ED25519) but " +
+      "dnssec.algorithm (in zone.yaml) is RSASHA256",
+    ]);
+  });
+
   const errors: readonly [string, readonly string[], string][] = [
     ["missing zone", ["--priv-key-path", "ed25519/key.pem"], "--hosted-zone: required"],
     ["missing key", ["--hosted-zone", "example.test"], "--priv-key-path: required"],

@@ -75,6 +75,7 @@ describe("the embedded demo config", () => {
         http: "--http",
         dnssecKey: "--priv-key-path",
         dnssecAlgorithm: "--priv-key-alg",
+        stateDir: "--state-dir",
       },
     });
     assert.ok(Object.isFrozen(config.records[0].check));

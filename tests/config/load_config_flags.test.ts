@@ -47,6 +47,7 @@ describe("loadConfig from flags: defaults and values", () => {
         http: "--http",
         dnssecKey: "--priv-key-path",
         dnssecAlgorithm: "--priv-key-alg",
+        stateDir: "--state-dir",
       },
     });
   });

@@ -136,6 +136,7 @@ describe("loadConfig from YAML", () => {
         http: "http.listen (in /etc/hdns/full.yaml)",
         dnssecKey: "dnssec.key (in /etc/hdns/full.yaml)",
         dnssecAlgorithm: "dnssec.algorithm (in /etc/hdns/full.yaml)",
+        stateDir: "state_dir (in /etc/hdns/full.yaml)",
       },
     });
   });
@@ -214,6 +215,7 @@ describe("loadConfig from YAML", () => {
       http: "http.listen (in /etc/x.yaml)",
       dnssecKey: "dnssec.key (in /etc/x.yaml)",
       dnssecAlgorithm: "dnssec.algorithm (in /etc/x.yaml)",
+      stateDir: "--state-dir",
     });
     const flagged = await loadYaml(YAML_BASE, ["--listen", "127.0.0.1"]);
     assert.equal(flagged.origins.listen, "--listen");

@@ -43,6 +43,7 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
       http: "--http",
       dnssecKey: "--priv-key-path",
       dnssecAlgorithm: "--priv-key-alg",
+      stateDir: "--state-dir",
     },
     ...overrides,
   };

@@ -81,7 +81,10 @@ export type Dialer = (hostname: string, port: number, timeoutMs: number) => Prom
 export interface HttpReply {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string;
+  /** Text, or bytes already encoded (UTF-8) when the same big body is served many times. */
+  readonly body: string | Uint8Array<ArrayBuffer>;
+  /** The same body gzip-compressed, sent instead to a client that accepts gzip. */
+  readonly gzipped?: Uint8Array<ArrayBuffer>;
   /** Further response headers (e.g. `allow`, `cache-control`). */
   readonly headers?: Readonly<Record<string, string>>;
 }

@@ -1,8 +1,25 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { get } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { ALL_HEALTHY } from "../../src/health/health_view.ts";
 import { startTestServer } from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
+
+/** GET with node:http, which decodes nothing: the body and content-encoding as sent. */
+function rawGet(url: string, headers: Record<string, string>) {
+  return new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on(
+        "end",
+        () =>
+          resolve({ encoding: response.headers["content-encoding"], body: Buffer.concat(chunks) }),
+      );
+    }).on("error", reject);
+  });
+}
 
 describe("HTTP /healthz and /metrics", () => {
   test("serves health and Prometheus metrics that count real queries", async () => {
@@ -31,6 +48,27 @@ describe("HTTP /healthz and /metrics", () => {
       const missing = await fetch(`${base}/nope`);
       assert.equal(missing.status, 404);
       await missing.text();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test("/status and / go gzipped to a client that accepts it, as is to one that does not", async () => {
+    const s = await startTestServer({
+      health: ALL_HEALTHY,
+      overrides: { http: { hostname: "127.0.0.1", port: 0 } },
+    });
+    try {
+      const base = `http://127.0.0.1:${s.server.httpAddress!.port}`;
+      for (const path of ["/status", "/"]) {
+        // node:http sends no Accept-Encoding unless told: the identity body.
+        const plain = await rawGet(`${base}${path}`, {});
+        assert.equal(plain.encoding, undefined, path);
+        const zipped = await rawGet(`${base}${path}`, { "accept-encoding": "gzip" });
+        assert.equal(zipped.encoding, "gzip", path);
+        assert.ok(zipped.body.length < plain.body.length, `${path}: smaller gzipped`);
+        assert.deepEqual(gunzipSync(zipped.body), plain.body, `${path}: the same body`);
+      }
     } finally {
       await s.stop();
     }

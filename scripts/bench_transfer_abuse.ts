@@ -7,18 +7,19 @@
  *
  * Serves a signed zone (ECDSA P-256, the test fixture key) of N names, each with one A
  * record, with a `transfer` section allowing 127.0.0.0/8 with one TSIG key, then:
- * 1. opens `--noread` connections (from 127.0.0.2 to 127.0.0.5) that each send a signed AXFR
- *    and never read, and holds them for `--seconds`, once with the transfer caps at their
- *    defaults and once with the caps raised to let every one transfer; prints the server's
- *    RSS before and at its peak, how many were refused, how many closed by the server and why,
- *    and when the last one was closed;
+ * 1. opens `--noread` connections (from 127.0.0.2 up, 50 a source) that each send a signed
+ *    AXFR and never read, and holds them until the server has closed every one (90 s at most;
+ *    a UDP probe runs the first `--seconds`), once with the transfer caps at their defaults and
+ *    once with the caps raised to let every one transfer; prints the server's RSS before and at
+ *    its peak, how many were refused, how many closed by the server and why, and when the last
+ *    one was closed;
  * 2. runs `--readers` secondaries (tests/helpers/tcp_abuser.ts axfr, in their own process)
  *    transferring the zone again and again, caps raised to let them all, while a UDP client
  *    asks for one name every 20 ms (1 s timeout); prints answered and the latency median and
  *    p99, next to the same UDP client without transfers.
  * Loopback only.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -45,6 +46,9 @@ const dir = mkdtempSync(join(tmpdir(), "healthy-dns-bench-xfr-abuse-"));
 const port = await freePort();
 const httpPort = await freePort();
 const configPath = join(dir, "config.yaml");
+const keyPath = join(dir, "key.pem");
+copyFileSync(join(ROOT, "tests", "fixtures", "dnssec", "ecdsap256sha256", "key.pem"), keyPath);
+chmodSync(keyPath, 0o600);
 
 /** The config, with the transfer caps at their defaults (`caps` null) or at `caps`. */
 function writeConfig(caps: number | null): void {
@@ -52,10 +56,10 @@ function writeConfig(caps: number | null): void {
     "zone: example.test",
     "name_servers: [ns1.example.test]",
     `listen: ["127.0.0.1:${port}"]`,
-    "log_level: warning",
+    "log_level: info", // the harness waits for the `ready` line
     "rate_limit: { responses_per_second: 0 }",
     "dnssec:",
-    `  key: ${join(ROOT, "tests", "fixtures", "dnssec", "ecdsap256sha256", "key.pem")}`,
+    `  key: ${keyPath}`,
     "  algorithm: ECDSAP256SHA256",
     "transfer:",
     `  tsig_keys: [{ name: ${KEY.name}, secret: "${KEY.secret}" }]`,
@@ -136,10 +140,13 @@ async function noRead(pid: number, caps: string): Promise<string> {
     socket.write(frame(transferQuery("example.test", "AXFR", { key: tsigKey(KEY) }).query));
     sockets.push(socket);
   }
-  const until = startedAt + SECONDS * 1000;
-  while (Date.now() < until) {
+  // Until the server has closed every one (90 s at most): the UDP probe runs the first SECONDS.
+  const closedBefore0 = await metric("healthy_dns_tcp_closed_total");
+  lastCount = closedBefore0;
+  const until = startedAt + 90_000;
+  while (Date.now() < until && lastCount - closedBefore0 < NOREAD) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    const closed = (await metric("healthy_dns_tcp_closed_total")) | 0;
+    const closed = await metric("healthy_dns_tcp_closed_total");
     if (closed !== lastCount) {
       lastCount = closed;
       lastClosedAt = Date.now();
@@ -182,7 +189,7 @@ try {
       }\n`,
   );
   console.log(
-    `${NOREAD} TSIG-signed AXFRs that never read, held ${SECONDS} s (UDP probe meanwhile):\n`,
+    `${NOREAD} TSIG-signed AXFRs that never read, held until the server closed them (UDP probe the first ${SECONDS} s):\n`,
   );
   console.log(
     "| caps | server RSS MiB | refused (busy) | closed stalled | closed idle | last closed after | UDP answered |",

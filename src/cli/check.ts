@@ -1,8 +1,8 @@
 import type { CheckOptions } from "../config/check_options.ts";
 import type { Config, RecordConfig } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
-import { endpointKey } from "../health/endpoint_key.ts";
-import { type CheckRound, runCheckRounds } from "../health/run_check_rounds.ts";
+import { endpointKey } from "../health/endpoints.ts";
+import { type CheckRound, runCheckRounds } from "../health/check_rounds.ts";
 import type { BuildInfo } from "../observe/build_info.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
 import { buildCheckReport, type CheckReport, recordName, recordPasses } from "./check_report.ts";

@@ -1,8 +1,8 @@
 import type { CheckRequirement } from "../config/check_options.ts";
 import type { Config, RecordConfig } from "../config/config.ts";
-import type { EndpointTrack } from "../health/apply_hysteresis.ts";
-import { endpointKey } from "../health/endpoint_key.ts";
-import type { CheckRound } from "../health/run_check_rounds.ts";
+import type { EndpointTrack } from "../health/health_state.ts";
+import { endpointKey } from "../health/endpoints.ts";
+import type { CheckRound } from "../health/check_rounds.ts";
 import type { BuildInfo } from "../observe/build_info.ts";
 import type { DialFailure } from "../runtime/runtime.ts";
 

@@ -1,12 +1,15 @@
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
-import { applyHysteresis, type EndpointTrack } from "./apply_hysteresis.ts";
-import { collectEndpoints, type Endpoint } from "./collect_endpoints.ts";
-import { type EndpointStatus, type HealthObserver, NO_HEALTH_OBSERVER } from "./endpoint_status.ts";
-import { HealthState } from "./health_state.ts";
-import { type EndpointProbe, probeEndpoints } from "./probe_endpoints.ts";
-import { probeSpreadMs } from "./probe_spread_ms.ts";
+import {
+  collectEndpoints,
+  type Endpoint,
+  type EndpointStatus,
+  type HealthObserver,
+  NO_HEALTH_OBSERVER,
+} from "./endpoints.ts";
+import { applyHysteresis, type EndpointTrack, HealthState } from "./health_state.ts";
+import { type EndpointProbe, probeEndpoints, probeSpreadMs } from "./probes.ts";
 
 /** Receives each new health state after start-up; must not throw (errors are logged). */
 export type HealthChangeListener = (state: HealthState) => void;

@@ -4,9 +4,8 @@ import {
   type OverrideLookup,
   type OverrideState,
 } from "../config/operator_overrides.ts";
-import { endpointKey } from "../health/endpoint_key.ts";
-import type { EndpointStatus } from "../health/endpoint_status.ts";
-import type { HealthView } from "../health/health_view.ts";
+import { endpointKey, type EndpointStatus } from "../health/endpoints.ts";
+import type { HealthView } from "../health/health_state.ts";
 import { servedAddresses } from "../zone/served_addresses.ts";
 import type { SecondaryMetrics } from "./metrics.ts";
 

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
-import { collectEndpoints } from "../health/collect_endpoints.ts";
-import type { HealthView } from "../health/health_view.ts";
+import { collectEndpoints } from "../health/endpoints.ts";
+import type { HealthView } from "../health/health_state.ts";
 
 /** Healthy and unhealthy health-checked endpoints (address and port, each once). */
 export interface EndpointCounts {

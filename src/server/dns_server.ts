@@ -7,14 +7,14 @@ import {
   type OverrideLookup,
 } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
-import type { HealthView } from "../health/health_view.ts";
+import type { HealthView } from "../health/health_state.ts";
 import { buildInfo } from "../observe/build_info.ts";
 import type { Logger } from "../observe/logger.ts";
 import { createMetrics, type Metrics } from "../observe/metrics.ts";
 import { type ServerStatus, serverStatus } from "../observe/server_status.ts";
 import type { RemoteAddress, Runtime, TcpListener, UdpHandler } from "../runtime/runtime.ts";
 import { createTransferService } from "../transfer/transfer_service.ts";
-import { collectEndpoints } from "../health/collect_endpoints.ts";
+import { collectEndpoints } from "../health/endpoints.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import { bindDnsListener } from "./bind_dns_listener.ts";
 import { bindErrorReason } from "./bind_error_reason.ts";

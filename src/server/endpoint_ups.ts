@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import type { HealthView } from "../health/health_view.ts";
+import type { HealthView } from "../health/health_state.ts";
 import type { EndpointUp } from "../observe/metrics.ts";
 
 /**

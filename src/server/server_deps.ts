@@ -1,8 +1,8 @@
 import type { Config, DnssecAlgorithmName } from "../config/config.ts";
 import type { OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
-import type { EndpointStatus, HealthObserver } from "../health/endpoint_status.ts";
-import type { HealthView } from "../health/health_view.ts";
+import type { EndpointStatus, HealthObserver } from "../health/endpoints.ts";
+import type { HealthView } from "../health/health_state.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
 import type { ZoneRecords } from "../zone/zone_records.ts";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import { algorithmName, type SigningKey } from "../dnssec/signing_key.ts";
-import { collectEndpoints } from "../health/collect_endpoints.ts";
+import { collectEndpoints } from "../health/endpoints.ts";
 import { type BuildInfo, formatBuildInfo } from "../observe/build_info.ts";
 import type { LogFields } from "../observe/logger.ts";
 import type { CookieSecretSource } from "./load_cookie_secrets.ts";

@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
 import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/signing_key.ts";
-import { ALL_HEALTHY, type HealthView } from "../health/health_view.ts";
+import { ALL_HEALTHY, type HealthView } from "../health/health_state.ts";
 import { equalBytes } from "../wire/bytes.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import type { Fragment } from "../wire/fragment.ts";

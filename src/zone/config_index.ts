@@ -1,5 +1,5 @@
 import type { Config, RecordConfig } from "../config/config.ts";
-import { endpointKey } from "../health/endpoint_key.ts";
+import { endpointKey } from "../health/endpoints.ts";
 import { type ZoneTiming, zoneTiming } from "./timing.ts";
 
 /** What the builder looks up in a config, derived once per config (health changes reuse it). */

@@ -1,6 +1,6 @@
 import type { RecordConfig } from "../config/config.ts";
 import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
-import type { HealthView } from "../health/health_view.ts";
+import type { HealthView } from "../health/health_state.ts";
 
 /**
  * The addresses a record serves right now. An operator override decides

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import type { OverrideLookup } from "../config/operator_overrides.ts";
-import type { HealthView } from "../health/health_view.ts";
+import type { HealthView } from "../health/health_state.ts";
 import type { Fragment } from "../wire/fragment.ts";
 import type { ChunkedList } from "./chunked_list.ts";
 import type { NameTable } from "./name_table.ts";

@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import { collectEndpoints } from "../health/collect_endpoints.ts";
+import { collectEndpoints } from "../health/endpoints.ts";
 
 /** Largest TTL or SOA timer (RFC 2181 §8: 2^31 − 1). */
 const MAX_SECONDS = 0x7fffffff;

@@ -3,12 +3,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
-import { healthWithDown } from "../helpers/zone_fixture.ts";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { decode, healthWithDown } from "../helpers/zone_fixture.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { FUDGE, readTsig, signMessage, verifyTsig } from "../../src/transfer/tsig.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { decode } from "../helpers/zone_fixture.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
 

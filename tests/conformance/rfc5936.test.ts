@@ -3,7 +3,7 @@
 // and the answers for what is not a transfer it serves.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { RCODE_NOTAUTH } from "../../src/transfer/tsig.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULTS } from "../../src/config/defaults.ts";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { withCookie } from "../helpers/dns_fuzz.ts";
 import { startTestServer, type TestServer, udpExchange } from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { get } from "node:http";
 import { gunzipSync } from "node:zlib";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { startTestServer } from "../helpers/server_harness.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 

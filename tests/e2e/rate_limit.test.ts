@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { DEFAULTS } from "../../src/config/defaults.ts";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";

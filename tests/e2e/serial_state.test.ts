@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import type { Runtime } from "../../src/runtime/runtime.ts";
 import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
 import { mountTmpfs } from "../helpers/tmpfs.ts";

@@ -4,7 +4,7 @@ import dgram from "node:dgram";
 import dnsPacket from "dns-packet";
 import type { TcpConfig } from "../../src/config/config.ts";
 import { DEFAULTS } from "../../src/config/defaults.ts";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import {
   frame,
   startTestServer,

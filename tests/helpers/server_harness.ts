@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "../../src/config/config.ts";
 import { loadConfig } from "../../src/config/load_config.ts";
-import type { HealthView } from "../../src/health/health_view.ts";
+import type { HealthView } from "../../src/health/health_state.ts";
 import { createLogger } from "../../src/observe/logger.ts";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import type { Runtime } from "../../src/runtime/runtime.ts";

@@ -6,13 +6,11 @@ import dnsPacket from "dns-packet";
 import { answerQuery } from "../../src/answer/answer_query.ts";
 import { baseConfig } from "./base_config.ts";
 import type { Exchange } from "./exchange.ts";
-import type { Config, RecordConfig } from "../../src/config/config.ts";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { Config, DnssecAlgorithmName, RecordConfig } from "../../src/config/config.ts";
 import { generateKeyPem } from "../../src/dnssec/generate_key_pem.ts";
 import { loadSigningKey } from "../../src/dnssec/load_signing_key.ts";
 import type { SigningKey } from "../../src/dnssec/signing_key.ts";
-import type { HealthView } from "../../src/health/health_view.ts";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY, type HealthView } from "../../src/health/health_state.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
 import type { Snapshot } from "../../src/zone/snapshot.ts";
 

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { EndpointStatus } from "../../src/health/endpoint_status.ts";
-import type { HealthView } from "../../src/health/health_view.ts";
+import type { EndpointStatus } from "../../src/health/endpoints.ts";
+import type { HealthView } from "../../src/health/health_state.ts";
 import { serverStatus, type StatusInput } from "../../src/observe/server_status.ts";
 import { statusPage } from "../../src/observe/status_page.ts";
 import { healthConfig } from "../helpers/health_config.ts";

@@ -4,7 +4,7 @@ import dgram from "node:dgram";
 import net from "node:net";
 import { ConfigError } from "../../src/config/config_error.ts";
 import type { Config } from "../../src/config/config.ts";
-import type { HealthView } from "../../src/health/health_view.ts";
+import type { HealthView } from "../../src/health/health_state.ts";
 import { createLogger } from "../../src/observe/logger.ts";
 import { parseLogfmt } from "../helpers/logfmt.ts";
 import { currentRuntime } from "../../src/runtime/current_runtime.ts";

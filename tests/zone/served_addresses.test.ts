@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import type { RecordConfig } from "../../src/config/config.ts";
 import { type OperatorOverride, overrideLookup } from "../../src/config/operator_overrides.ts";
 import { HealthState } from "../../src/health/health_state.ts";
-import { endpointKey } from "../../src/health/endpoint_key.ts";
+import { endpointKey } from "../../src/health/endpoints.ts";
 import { servedAddresses } from "../../src/zone/served_addresses.ts";
 
 const checked = (name: string, whenAllDown: RecordConfig["whenAllDown"]): RecordConfig => ({

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ALL_HEALTHY } from "../../src/health/health_view.ts";
+import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
 import { zoneShape } from "../../src/zone/zone_shape.ts";
 import { ask, healthWithDown, NOW, testConfig, testKey } from "../helpers/zone_fixture.ts";

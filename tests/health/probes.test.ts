@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { collectEndpoints } from "../../src/health/collect_endpoints.ts";
-import { probeEndpoints } from "../../src/health/probe_endpoints.ts";
+import { collectEndpoints } from "../../src/health/endpoints.ts";
+import { probeEndpoints } from "../../src/health/probes.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 import { systemClock } from "../../src/runtime/system_clock.ts";

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { collectEndpoints } from "../../src/health/collect_endpoints.ts";
+import { collectEndpoints } from "../../src/health/endpoints.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 
 describe("collectEndpoints", () => {

@@ -1,6 +1,10 @@
+/**
+ * Probing: one TCP connect per endpoint, with bounded concurrency and starts
+ * spread over a fraction of the check interval, and the abortable wait
+ * between them.
+ */
 import type { Clock, Dialer, DialResult } from "../runtime/runtime.ts";
-import type { Endpoint } from "./collect_endpoints.ts";
-import { delay } from "./delay.ts";
+import type { Endpoint } from "./endpoints.ts";
 
 /** One endpoint and the outcome of probing it once. */
 export interface EndpointProbe {
@@ -62,4 +66,37 @@ async function dialSafely(dialer: Dialer, clock: Clock, endpoint: Endpoint): Pro
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: "error", ms: clock.monotonic() - startedAt, detail };
   }
+}
+
+/** Upper bound of the spread, so long intervals still probe promptly. */
+const MAX_SPREAD_MS = 250;
+/** Share of the interval the starts of one cycle's probes are spread over. */
+const SPREAD_SHARE = 0.1;
+
+/**
+ * How long the starts of one cycle's probes are spread over:
+ * min(10% of the check interval, 250 ms). Spreading keeps thousands of
+ * connects from leaving in the same millisecond (SYN bursts, ephemeral-port
+ * and fd spikes) while adding at most 250 ms to failover.
+ */
+export function probeSpreadMs(intervalMs: number): number {
+  return Math.min(intervalMs * SPREAD_SHARE, MAX_SPREAD_MS);
+}
+
+/**
+ * Resolves after `ms` milliseconds, or at once when `signal` aborts; the timer
+ * is cleared either way, so a stopped monitor leaves no timer keeping the
+ * process alive. Never rejects.
+ */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      globalThis.clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = globalThis.setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
 }

@@ -1,9 +1,40 @@
+/**
+ * One-off health checks outside the monitor (`healthy-dns check`,
+ * benchmarks): a single probe cycle, or rounds of them with the monitor's
+ * rise/fall hysteresis between rounds.
+ */
 import type { Config } from "../config/config.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
-import { applyHysteresis, type EndpointTrack } from "./apply_hysteresis.ts";
-import { delay } from "./delay.ts";
-import type { EndpointProbe } from "./probe_endpoints.ts";
-import { runCheckCycle } from "./run_check_cycle.ts";
+import { collectEndpoints } from "./endpoints.ts";
+import { applyHysteresis, type EndpointTrack } from "./health_state.ts";
+import { delay, type EndpointProbe, probeEndpoints, probeSpreadMs } from "./probes.ts";
+
+/** The outcome of one probe cycle. */
+export interface CheckCycle {
+  /** One probe per distinct endpoint, in config order. */
+  readonly probes: readonly EndpointProbe[];
+  /** Wall time of the cycle in milliseconds. */
+  readonly durationMs: number;
+}
+
+/**
+ * Probes every health-checked endpoint of `config` once, scheduled exactly as
+ * the monitor's cycles are (bounded concurrency, spread starts), without
+ * hysteresis: for `healthy-dns check` and benchmarks.
+ */
+export async function runCheckCycle(
+  config: Config,
+  dialer: Dialer,
+  clock: Clock,
+): Promise<CheckCycle> {
+  const startedAt = clock.monotonic();
+  const probes = await probeEndpoints(collectEndpoints(config), dialer, clock, {
+    concurrency: config.health.concurrency,
+    spreadMs: probeSpreadMs(config.health.intervalMs),
+    signal: new AbortController().signal,
+  });
+  return Object.freeze({ probes, durationMs: clock.monotonic() - startedAt });
+}
 
 /** Where a check stands after one round of probes. */
 export interface CheckRound {

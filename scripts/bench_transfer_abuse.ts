@@ -19,13 +19,12 @@
  *    p99, next to the same UDP client without transfers.
  * Loopback only.
  */
-import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { currentRuntime } from "../src/runtime/current_runtime.ts";
+import { currentRuntime } from "../src/runtime/runtime.ts";
 import { startAbuser } from "../tests/helpers/run_script.ts";
 import { frame, scrapeMetric, spawnServer, udpExchange } from "../tests/helpers/server_harness.ts";
 import { transferQuery, tsigKey } from "../tests/helpers/xfr_client.ts";

@@ -2,10 +2,13 @@ import { connect } from "node:net";
 import { constants } from "node:fs";
 import { chmod, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import process from "node:process";
-import { classifyDialError } from "./classify_dial_error.ts";
-import { dialTimeout } from "./dial_timeout.ts";
-import { httpResponse } from "./http_response.ts";
-import { readProcessStats } from "./process_stats.ts";
+import {
+  classifyDialError,
+  dialTimeout,
+  httpResponse,
+  readProcessStats,
+  TCP_CLOSE_LINGER_MS,
+} from "./adapter_common.ts";
 import {
   fileError,
   parentDirectory,
@@ -13,20 +16,19 @@ import {
   StateFileError,
   stateFileProblem,
 } from "./state_file.ts";
-import { systemClock } from "./system_clock.ts";
-import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
-import type {
-  DialResult,
-  FileStat,
-  HttpHandler,
-  RemoteAddress,
-  Runtime,
-  SignalName,
-  TcpConnection,
-  TcpHandlers,
-  TcpListener,
-  UdpEndpoint,
-  UdpHandler,
+import {
+  type DialResult,
+  type FileStat,
+  type HttpHandler,
+  type RemoteAddress,
+  type Runtime,
+  type SignalName,
+  systemClock,
+  type TcpConnection,
+  type TcpHandlers,
+  type TcpListener,
+  type UdpEndpoint,
+  type UdpHandler,
 } from "./runtime.ts";
 
 // Minimal ambient types for the parts of Bun used here (no @types/bun dependency).

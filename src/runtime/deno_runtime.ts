@@ -1,8 +1,11 @@
 /// <reference lib="deno.unstable" />
-import { classifyDialError } from "./classify_dial_error.ts";
-import { dialTimeout } from "./dial_timeout.ts";
-import { httpResponse } from "./http_response.ts";
-import { readProcessStats } from "./process_stats.ts";
+import {
+  classifyDialError,
+  dialTimeout,
+  httpResponse,
+  readProcessStats,
+  TCP_CLOSE_LINGER_MS,
+} from "./adapter_common.ts";
 import {
   fileError,
   parentDirectory,
@@ -10,20 +13,19 @@ import {
   StateFileError,
   stateFileProblem,
 } from "./state_file.ts";
-import { systemClock } from "./system_clock.ts";
-import { TCP_CLOSE_LINGER_MS } from "./tcp_close_linger.ts";
-import type {
-  DialResult,
-  FileStat,
-  HttpHandler,
-  RemoteAddress,
-  Runtime,
-  SignalName,
-  TcpConnection,
-  TcpHandlers,
-  TcpListener,
-  UdpEndpoint,
-  UdpHandler,
+import {
+  type DialResult,
+  type FileStat,
+  type HttpHandler,
+  type RemoteAddress,
+  type Runtime,
+  type SignalName,
+  systemClock,
+  type TcpConnection,
+  type TcpHandlers,
+  type TcpListener,
+  type UdpEndpoint,
+  type UdpHandler,
 } from "./runtime.ts";
 
 /** Largest UDP payload (65535 - 8 UDP header bytes); a smaller buffer truncates silently. */

@@ -3,7 +3,8 @@
  * runtime implements it (src/runtime/deno_runtime.ts, src/runtime/bun_runtime.ts);
  * those two files are the only places where `Deno.*` or `Bun.*` may appear.
  * Everything else takes a `Runtime` (or one of its parts) as an argument, so it
- * stays runtime-free and testable.
+ * stays runtime-free and testable. `currentRuntime()` picks the adapter of the
+ * running runtime; `systemClock` is the real clock both adapters hand out.
  */
 
 /** Where a datagram or connection came from. */
@@ -193,4 +194,22 @@ export interface Runtime {
    * the first zone build, a reload), never on the query path: it blocks.
    */
   collectGarbage?(): void;
+}
+
+/** The real wall clock and monotonic clock; both runtime adapters (and socket tests) use it. */
+export const systemClock: Clock = Object.freeze({
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+});
+
+/**
+ * Returns the adapter for the runtime this process runs on. Detection is by
+ * feature (globalThis.Bun first: Bun has no Deno global, while Deno may gain
+ * Node-compat globals), and the import is dynamic so each runtime loads only
+ * its own adapter.
+ */
+export async function currentRuntime(): Promise<Runtime> {
+  if ("Bun" in globalThis) return (await import("./bun_runtime.ts")).bunRuntime;
+  if ("Deno" in globalThis) return (await import("./deno_runtime.ts")).denoRuntime;
+  throw new Error("unsupported runtime: found neither globalThis.Bun nor globalThis.Deno");
 }

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCheckconf } from "../../src/cli/checkconf.ts";
 import { generateKeyPem } from "../../src/dnssec/generate_key_pem.ts";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
+import { currentRuntime } from "../../src/runtime/runtime.ts";
 
 const runtime = await currentRuntime();
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
+import { currentRuntime } from "../../src/runtime/runtime.ts";
 import { endProcess } from "../helpers/end_process.ts";
 import { needsTools } from "../helpers/prerequisite.ts";
 import { freePort, REPO_ROOT } from "../helpers/server_harness.ts";

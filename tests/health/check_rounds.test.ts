@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type CheckRound, runCheckRounds } from "../../src/health/check_rounds.ts";
 import { endpointKey } from "../../src/health/endpoints.ts";
-import { systemClock } from "../../src/runtime/system_clock.ts";
+import { systemClock } from "../../src/runtime/runtime.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
 

@@ -8,7 +8,7 @@ import { dialersUnderTest } from "../helpers/dialers.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
-import { systemClock } from "../../src/runtime/system_clock.ts";
+import { systemClock } from "../../src/runtime/runtime.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 
 /** Log lines about state changes for one address. */

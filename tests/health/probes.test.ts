@@ -4,7 +4,7 @@ import { collectEndpoints } from "../../src/health/endpoints.ts";
 import { probeEndpoints } from "../../src/health/probes.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
 import { healthConfig } from "../helpers/health_config.ts";
-import { systemClock } from "../../src/runtime/system_clock.ts";
+import { systemClock } from "../../src/runtime/runtime.ts";
 
 /** `count` distinct endpoints 10.0.x.y:80 under one name. */
 function endpoints(count: number) {

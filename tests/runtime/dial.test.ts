@@ -1,10 +1,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
-import type { DialResult, TcpListener } from "../../src/runtime/runtime.ts";
+import { currentRuntime, type DialResult, type TcpListener } from "../../src/runtime/runtime.ts";
 import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { openFds } from "./fixtures/open_fds.ts";
+import { dialersUnderTest } from "../helpers/dialers.ts";
+import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";
+import { classifyDialError } from "../../src/runtime/adapter_common.ts";
 
 const runtime = await currentRuntime();
 const noop = () => {};
@@ -92,5 +94,80 @@ describe(`dial (${runtime.name})`, () => {
       () => openFds() <= before + 2,
       3000,
     );
+  });
+});
+
+// The probe contract every Dialer must keep, on real loopback sockets.
+for (const { name, dial } of await dialersUnderTest()) {
+  describe(`probe contract: ${name}`, () => {
+    let targets: ProbeTargets;
+    before(async () => (targets = await openProbeTargets()));
+    after(() => targets.close());
+
+    test("a listening IPv4 and IPv6 port answers ok, quickly", async () => {
+      for (const backend of [targets.v4, targets.v6]) {
+        const result = await dial(backend.host, backend.port, 1000);
+        assert.equal(result.ok, true, `${backend.host}: ${JSON.stringify(result)}`);
+        assert.ok(result.ms >= 0 && result.ms < 500, `${backend.host} took ${result.ms} ms`);
+      }
+    });
+
+    test("a closed port is refused, not timed out", async () => {
+      const result = await dial("127.0.0.3", targets.v4.port, 1000);
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.reason, "refused");
+      assert.ok(result.ms < 500);
+    });
+
+    test("a black hole times out after the timeout", async () => {
+      const result = await dial(targets.hole.host, targets.hole.ports[0], 300);
+      assert.equal(!result.ok && result.reason, "timeout", JSON.stringify(result));
+      assert.ok(result.ms >= 290 && result.ms < 1000, `took ${result.ms} ms`);
+    });
+  });
+}
+
+function errnoError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+describe("classifyDialError", () => {
+  test("errno codes map to reasons, with the code in the detail", () => {
+    const cases: [string, string][] = [
+      ["ECONNREFUSED", "refused"],
+      ["ETIMEDOUT", "timeout"],
+      ["EHOSTUNREACH", "unreachable"],
+      ["ENETUNREACH", "unreachable"],
+      ["EADDRNOTAVAIL", "unreachable"],
+      ["ENETDOWN", "unreachable"],
+      ["EHOSTDOWN", "unreachable"],
+      ["ECONNRESET", "error"],
+      ["EACCES", "error"],
+    ];
+    for (const [code, reason] of cases) {
+      const result = classifyDialError(errnoError(code, "connect failed"));
+      assert.deepEqual(result, { reason, detail: `${code}: connect failed` }, code);
+    }
+  });
+
+  test("Deno error classes without a code are recognised by name", () => {
+    assert.equal(classifyDialError(namedError("ConnectionRefused", "x")).reason, "refused");
+    assert.equal(classifyDialError(namedError("TimedOut", "x")).reason, "timeout");
+    assert.equal(classifyDialError(namedError("NetworkUnreachable", "x")).reason, "unreachable");
+    assert.equal(classifyDialError(namedError("AddrNotAvailable", "x")).reason, "unreachable");
+  });
+
+  test("anything else is an error whose detail is the message", () => {
+    assert.deepEqual(classifyDialError(new Error("failed to lookup address")), {
+      reason: "error",
+      detail: "failed to lookup address",
+    });
+    assert.deepEqual(classifyDialError("boom"), { reason: "error", detail: "boom" });
   });
 });

@@ -1,8 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
-import type { TcpListener, UdpEndpoint } from "../../src/runtime/runtime.ts";
+import { currentRuntime, type TcpListener, type UdpEndpoint } from "../../src/runtime/runtime.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 
 const runtime = await currentRuntime();

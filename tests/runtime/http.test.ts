@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
+import { currentRuntime } from "../../src/runtime/runtime.ts";
 
 const runtime = await currentRuntime();
 

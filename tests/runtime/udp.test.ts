@@ -1,7 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { currentRuntime } from "../../src/runtime/current_runtime.ts";
-import type { RemoteAddress, UdpEndpoint } from "../../src/runtime/runtime.ts";
+import { currentRuntime, type RemoteAddress, type UdpEndpoint } from "../../src/runtime/runtime.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 
 const runtime = await currentRuntime();

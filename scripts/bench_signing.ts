@@ -13,12 +13,9 @@
 import os from "node:os";
 import process from "node:process";
 import type { DnssecAlgorithmName } from "../src/config/config.ts";
-import { compareCanonicalNames } from "../src/dnssec/compare_canonical_names.ts";
-import { generateKeyPem } from "../src/dnssec/generate_key_pem.ts";
-import { loadSigningKey } from "../src/dnssec/load_signing_key.ts";
-import { nsecRdata } from "../src/dnssec/nsec_rdata.ts";
-import { type RRsetToSign, signRRset } from "../src/dnssec/sign_rrset.ts";
-import type { SigningKey } from "../src/dnssec/signing_key.ts";
+import { compareCanonicalNames, nsecRdata } from "../src/dnssec/nsec.ts";
+import { generateKeyPem, loadSigningKey, type SigningKey } from "../src/dnssec/keys.ts";
+import { type RRsetToSign, signRRset } from "../src/dnssec/rrsig.ts";
 
 const ALGORITHMS: readonly DnssecAlgorithmName[] = ["ECDSAP256SHA256", "ED25519", "RSASHA256"];
 const APEX = "bench.test";

@@ -16,8 +16,7 @@
  */
 import process from "node:process";
 import type { Config, DnssecAlgorithmName, RecordConfig } from "../src/config/config.ts";
-import { generateKeyPem } from "../src/dnssec/generate_key_pem.ts";
-import { loadSigningKey } from "../src/dnssec/load_signing_key.ts";
+import { generateKeyPem, loadSigningKey } from "../src/dnssec/keys.ts";
 import { endpointKey } from "../src/health/endpoints.ts";
 import { HealthState } from "../src/health/health_state.ts";
 import { buildSnapshot } from "../src/zone/build_snapshot.ts";

@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
 import { overridesPath, readOverrideFile } from "../config/read_overrides.ts";
-import { loadSigningKey } from "../dnssec/load_signing_key.ts";
+import { loadSigningKey } from "../dnssec/keys.ts";
 import type { FileStat } from "../runtime/runtime.ts";
 import { configWarnings } from "../server/config_warnings.ts";
 import { loadConfiguredKey } from "../server/load_configured_key.ts";

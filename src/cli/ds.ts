@@ -7,9 +7,8 @@ import { readAliasZones } from "../config/read_alias_zones.ts";
 import { readChoice, readString } from "../config/value_readers.ts";
 import { readDomainName } from "../config/read_domain_name.ts";
 import { bytesToBase64 } from "../dnssec/base64.ts";
-import { dsRdata } from "../dnssec/ds_rdata.ts";
-import { loadSigningKey } from "../dnssec/load_signing_key.ts";
-import { ALGORITHM_NUMBER, type SigningKey } from "../dnssec/signing_key.ts";
+import { dsRdata } from "../dnssec/ds.ts";
+import { ALGORITHM_NUMBER, loadSigningKey, type SigningKey } from "../dnssec/keys.ts";
 import { zoneTiming } from "../zone/timing.ts";
 
 /** What `healthy-dns ds` needs from the platform. */

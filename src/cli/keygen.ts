@@ -1,8 +1,6 @@
 import type { DnssecAlgorithmName } from "../config/config.ts";
 import { DEFAULTS } from "../config/defaults.ts";
-import { generateKeyPem } from "../dnssec/generate_key_pem.ts";
-import { loadSigningKey } from "../dnssec/load_signing_key.ts";
-import { ALGORITHM_NUMBER } from "../dnssec/signing_key.ts";
+import { ALGORITHM_NUMBER, generateKeyPem, loadSigningKey } from "../dnssec/keys.ts";
 import { KEYGEN_SYNOPSIS } from "./usage.ts";
 
 /** What `healthy-dns keygen` needs from the platform. */

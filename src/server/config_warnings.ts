@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
 import { isAtOrBelow } from "../config/is_at_or_below.ts";
 import { formatDuration, quoteValue } from "../config/value_readers.ts";
-import { ALGORITHM_NUMBER, type SigningKey } from "../dnssec/signing_key.ts";
+import { ALGORITHM_NUMBER, type SigningKey } from "../dnssec/keys.ts";
 import type { FileStat } from "../runtime/runtime.ts";
 
 /** RSA keys below this size draw a warning (RFC 8624 §3.1 and NIST SP 800-57: 2048 bits). */

@@ -1,5 +1,5 @@
 import { answerQuery } from "../answer/answer_query.ts";
-import { loadSigningKey } from "../dnssec/load_signing_key.ts";
+import { loadSigningKey } from "../dnssec/keys.ts";
 import { HealthMonitor } from "../health/health_monitor.ts";
 import { buildSnapshot } from "../zone/build_snapshot.ts";
 import type { Snapshot } from "../zone/snapshot.ts";

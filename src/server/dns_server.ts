@@ -6,7 +6,7 @@ import {
   type OperatorOverride,
   type OverrideLookup,
 } from "../config/operator_overrides.ts";
-import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { SigningKey } from "../dnssec/keys.ts";
 import type { HealthView } from "../health/health_state.ts";
 import { buildInfo } from "../observe/build_info.ts";
 import type { Logger } from "../observe/logger.ts";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
-import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { SigningKey } from "../dnssec/keys.ts";
 import type { ServerDeps, SnapshotTiming } from "./server_deps.ts";
 
 /**

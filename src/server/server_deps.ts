@@ -1,6 +1,6 @@
 import type { Config, DnssecAlgorithmName } from "../config/config.ts";
 import type { OverrideLookup } from "../config/operator_overrides.ts";
-import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { SigningKey } from "../dnssec/keys.ts";
 import type { EndpointStatus, HealthObserver } from "../health/endpoints.ts";
 import type { HealthView } from "../health/health_state.ts";
 import type { Logger } from "../observe/logger.ts";

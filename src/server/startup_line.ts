@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import { algorithmName, type SigningKey } from "../dnssec/signing_key.ts";
+import { algorithmName, type SigningKey } from "../dnssec/keys.ts";
 import { collectEndpoints } from "../health/endpoints.ts";
 import { type BuildInfo, formatBuildInfo } from "../observe/build_info.ts";
 import type { LogFields } from "../observe/logger.ts";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
-import type { SigningKey } from "../dnssec/signing_key.ts";
+import type { SigningKey } from "../dnssec/keys.ts";
 import { ALL_HEALTHY, type HealthView } from "../health/health_state.ts";
 import { equalBytes } from "../wire/bytes.ts";
 import { DNS } from "../wire/dns_constants.ts";

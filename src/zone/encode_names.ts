@@ -1,5 +1,5 @@
-import { signRRset } from "../dnssec/sign_rrset.ts";
-import type { SigningKey } from "../dnssec/signing_key.ts";
+import { signRRset } from "../dnssec/rrsig.ts";
+import type { SigningKey } from "../dnssec/keys.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
 import type { FragmentWriter } from "../wire/fragment_writer.ts";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import type { OverrideLookup } from "../config/operator_overrides.ts";
-import { nsecRdata } from "../dnssec/nsec_rdata.ts";
+import { nsecRdata } from "../dnssec/nsec.ts";
 import type { HealthView } from "../health/health_state.ts";
 import { addressToRdata } from "../wire/ip_address.ts";
 import { DNS } from "../wire/dns_constants.ts";

@@ -11,7 +11,12 @@ import type { Config } from "../../src/config/config.ts";
 import { ConfigError } from "../../src/config/config_error.ts";
 import { readCheckFlags } from "../../src/config/read_check_flags.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
-import { currentRuntime, type Dialer, type DialResult, systemClock } from "../../src/runtime/runtime.ts";
+import {
+  currentRuntime,
+  type Dialer,
+  type DialResult,
+  systemClock,
+} from "../../src/runtime/runtime.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";

@@ -8,7 +8,7 @@ import { readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCheckconf } from "../../src/cli/checkconf.ts";
-import { generateKeyPem } from "../../src/dnssec/generate_key_pem.ts";
+import { generateKeyPem } from "../../src/dnssec/keys.ts";
 import { currentRuntime } from "../../src/runtime/runtime.ts";
 
 const runtime = await currentRuntime();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { runKeygen } from "../../src/cli/keygen.ts";
-import { loadSigningKey } from "../../src/dnssec/load_signing_key.ts";
+import { loadSigningKey } from "../../src/dnssec/keys.ts";
 import { FIXTURE_ALGORITHMS } from "../dnssec/dnssec_fixture.ts";
 
 /** Runs keygen against an in-memory file system. */

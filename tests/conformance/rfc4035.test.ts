@@ -1,7 +1,7 @@
 // RFC 4035 (with RFC 4034 and RFC 9077): serving signed zones.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { SigningKey } from "../../src/dnssec/signing_key.ts";
+import type { SigningKey } from "../../src/dnssec/keys.ts";
 import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
 import {
   type DecodedRecord,

@@ -10,10 +10,9 @@
 import process from "node:process";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
 import { bytesToBase64 } from "../../src/dnssec/base64.ts";
-import { compareCanonicalNames } from "../../src/dnssec/compare_canonical_names.ts";
-import { loadSigningKey } from "../../src/dnssec/load_signing_key.ts";
-import { nsecRdata } from "../../src/dnssec/nsec_rdata.ts";
-import { signRRset } from "../../src/dnssec/sign_rrset.ts";
+import { compareCanonicalNames, nsecRdata } from "../../src/dnssec/nsec.ts";
+import { loadSigningKey } from "../../src/dnssec/keys.ts";
+import { signRRset } from "../../src/dnssec/rrsig.ts";
 import { canonicalRdata, fixtureDir, fixtureText, loadFixture } from "./dnssec_fixture.ts";
 
 const MNEMONIC: Readonly<Record<number, string>> = {

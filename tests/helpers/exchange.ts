@@ -5,7 +5,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { answerQuery } from "../../src/answer/answer_query.ts";
 import type { Config } from "../../src/config/config.ts";
-import type { SigningKey } from "../../src/dnssec/signing_key.ts";
+import type { SigningKey } from "../../src/dnssec/keys.ts";
 import { ALL_HEALTHY, type HealthView } from "../../src/health/health_state.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
 import { testKeySource } from "./zone_fixture.ts";

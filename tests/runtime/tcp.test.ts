@@ -1,7 +1,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
-import { currentRuntime, type TcpConnection, type TcpHandlers, type TcpListener } from "../../src/runtime/runtime.ts";
+import {
+  currentRuntime,
+  type TcpConnection,
+  type TcpHandlers,
+  type TcpListener,
+} from "../../src/runtime/runtime.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 
 const runtime = await currentRuntime();

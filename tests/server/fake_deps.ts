@@ -1,6 +1,6 @@
 import type { Config } from "../../src/config/config.ts";
 import { ALL_HEALTHY, type HealthView } from "../../src/health/health_state.ts";
-import type { SigningKey } from "../../src/dnssec/signing_key.ts";
+import type { SigningKey } from "../../src/dnssec/keys.ts";
 import type { ServerDeps } from "../../src/server/server_deps.ts";
 import { baseConfig } from "../helpers/base_config.ts";
 

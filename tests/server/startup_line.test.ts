@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULTS } from "../../src/config/defaults.ts";
-import type { SigningKey } from "../../src/dnssec/signing_key.ts";
+import type { SigningKey } from "../../src/dnssec/keys.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
 import { startupLine } from "../../src/server/startup_line.ts";
 import { baseConfig } from "../helpers/base_config.ts";

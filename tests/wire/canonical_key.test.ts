@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { compareCanonicalNames } from "../../src/dnssec/compare_canonical_names.ts";
+import { compareCanonicalNames } from "../../src/dnssec/nsec.ts";
 import { canonicalKey } from "../../src/wire/canonical_key.ts";
 import { nameToWire } from "../../src/wire/name_to_wire.ts";
 import { wireKey } from "../../src/wire/wire_key.ts";

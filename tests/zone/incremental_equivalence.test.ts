@@ -13,7 +13,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { answerQuery } from "../../src/answer/answer_query.ts";
 import type { Config, RecordConfig } from "../../src/config/config.ts";
-import type { SigningKey } from "../../src/dnssec/signing_key.ts";
+import type { SigningKey } from "../../src/dnssec/keys.ts";
 import { endpointKey } from "../../src/health/endpoints.ts";
 import { HealthState, type HealthView } from "../../src/health/health_state.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";

@@ -1,6 +1,9 @@
+/**
+ * Private key files: PEM blocks holding PKCS#8, PKCS#1 or SEC1 keys, and the
+ * little DER (ASN.1) reading and writing it takes to hand them to Web Crypto
+ * as PKCS#8.
+ */
 import { base64ToBytes } from "./base64.ts";
-import { encodeDer } from "./encode_der.ts";
-import { readDer, readDerChildren } from "./read_der.ts";
 
 /** A private key in PKCS#8 DER, with what kind of key it is. */
 export interface ParsedPrivateKey {
@@ -149,4 +152,74 @@ function encodeOid(oid: string): Uint8Array {
     out.push(...groups);
   }
   return new Uint8Array(out);
+}
+
+/** One DER TLV: its tag byte, its content bytes and where it ends in the input. */
+export interface DerNode {
+  readonly tag: number;
+  readonly content: Uint8Array;
+  /** Offset just past this TLV in the buffer it was read from. */
+  readonly end: number;
+}
+
+/**
+ * Reads the DER TLV that starts at `offset` (single-byte tags, definite
+ * lengths: all that private-key structures use). Throws on truncated input.
+ */
+export function readDer(bytes: Uint8Array, offset = 0): DerNode {
+  const truncated = (what: string, at: number) =>
+    new Error(`key data is truncated (DER): ${what} at offset ${at}, ${bytes.length - at} left`);
+  if (offset + 2 > bytes.length) throw truncated("a TLV needs 2 bytes", offset);
+  const tag = bytes[offset];
+  let length = bytes[offset + 1];
+  let at = offset + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 3 || at + count > bytes.length) {
+      throw new Error(
+        `key data has an invalid DER length 0x${length.toString(16)} at offset ${offset + 1}`,
+      );
+    }
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[at++];
+  }
+  if (at + length > bytes.length) throw truncated(`${length} content bytes`, at);
+  return { tag, content: bytes.subarray(at, at + length), end: at + length };
+}
+
+/** Reads every TLV inside a constructed node's content (e.g. a SEQUENCE). */
+export function readDerChildren(content: Uint8Array): DerNode[] {
+  const children: DerNode[] = [];
+  for (let at = 0; at < content.length;) {
+    const child = readDer(content, at);
+    children.push(child);
+    at = child.end;
+  }
+  return children;
+}
+
+/**
+ * Encodes one DER TLV with a single-byte tag; `parts` are concatenated as the
+ * content. Enough to wrap PKCS#1 / SEC1 keys into PKCS#8 for Web Crypto.
+ */
+export function encodeDer(tag: number, ...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const length = parts.reduce((sum, p) => sum + p.length, 0);
+  const lengthBytes: number[] = [];
+  if (length < 0x80) {
+    lengthBytes.push(length);
+  } else {
+    for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) {
+      lengthBytes.unshift(rest & 0xff);
+    }
+    lengthBytes.unshift(0x80 | lengthBytes.length);
+  }
+  const out = new Uint8Array(1 + lengthBytes.length + length);
+  out[0] = tag;
+  out.set(lengthBytes, 1);
+  let at = 1 + lengthBytes.length;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
+/** DS records (RFC 4034 §5): the digest of the DNSKEY a parent zone publishes. */
 import { sha256 } from "@noble/hashes/sha2.js";
-import { nameToWire } from "../wire/name_to_wire.ts";
-import type { SigningKey } from "./signing_key.ts";
 import { concatBytes } from "../wire/bytes.ts";
+import { nameToWire } from "../wire/name_to_wire.ts";
+import type { SigningKey } from "./keys.ts";
 
 /**
  * DS RDATA (RFC 4034 §5.1, RFC 4509) for `key` as the DNSKEY at `owner`:

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { readDer, readDerChildren } from "../../src/dnssec/read_der.ts";
+import { readDer, readDerChildren } from "../../src/dnssec/private_key.ts";
 
 describe("readDer", () => {
   test("reads short and long definite lengths", () => {

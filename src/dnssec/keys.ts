@@ -1,8 +1,43 @@
+/**
+ * The DNSSEC signing key: the one combined key (flags 257) that signs every
+ * served zone, loaded from or generated as a PEM private key, with its
+ * DNSKEY RDATA, key tag and algorithm number.
+ */
 import type { DnssecAlgorithmName } from "../config/config.ts";
-import { base64ToBytes } from "./base64.ts";
-import { keyTag } from "./key_tag.ts";
-import { parsePrivateKey } from "./parse_private_key.ts";
-import { ALGORITHM_NUMBER, type SigningKey } from "./signing_key.ts";
+import { base64ToBytes, bytesToBase64 } from "./base64.ts";
+import { parsePrivateKey } from "./private_key.ts";
+
+/** DNSSEC algorithm numbers (RFC 8624) for the algorithms we sign with. */
+export const ALGORITHM_NUMBER: Readonly<Record<DnssecAlgorithmName, 8 | 13 | 15>> = Object.freeze({
+  RSASHA256: 8,
+  ECDSAP256SHA256: 13,
+  ED25519: 15,
+});
+
+/** The mnemonic of a DNSSEC algorithm number we sign with. */
+export function algorithmName(number: 8 | 13 | 15): DnssecAlgorithmName {
+  return (Object.keys(ALGORITHM_NUMBER) as DnssecAlgorithmName[])
+    .find((name) => ALGORITHM_NUMBER[name] === number)!;
+}
+
+/**
+ * A loaded private key, ready to sign. One combined signing key (flags 257,
+ * protocol 3) signs every served zone.
+ */
+export interface SigningKey {
+  readonly algorithm: 8 | 13 | 15;
+  /** DNSKEY RDATA: flags (257), protocol (3), algorithm, public key. */
+  readonly dnskeyRdata: Uint8Array;
+  /** RFC 4034 appendix B key tag of `dnskeyRdata`. */
+  readonly keyTag: number;
+  /** Key size: the RSA modulus in bits; 256 for ECDSA P-256 and Ed25519. */
+  readonly bits: number;
+  /**
+   * Signs `data` and returns the signature in DNSSEC wire form: RSASSA-PKCS1-v1_5
+   * (RFC 5702), r||s for ECDSA (RFC 6605), raw Ed25519 (RFC 8080).
+   */
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
 
 /** DNSKEY flags of our one combined signing key: Zone Key + Secure Entry Point. */
 const DNSKEY_FLAGS = 257;
@@ -146,4 +181,43 @@ function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
 /** "an RSA", "an EC P-384", "a DSA": the article as the kind is spoken. */
 function article(kind: string): string {
   return /^[AEFHILMNORSX]/.test(kind) ? "an" : "a";
+}
+
+/**
+ * The key tag of a DNSKEY RDATA (RFC 4034 Appendix B): the ones'-complement-
+ * style sum of its 16-bit words. (Algorithm 1 is never used here.)
+ */
+export function keyTag(dnskeyRdata: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < dnskeyRdata.length; i++) sum += i & 1 ? dnskeyRdata[i] : dnskeyRdata[i] << 8;
+  sum += (sum >>> 16) & 0xffff;
+  return sum & 0xffff;
+}
+
+/** Web Crypto key-generation parameters per algorithm (RSA: 2048 bits, e = 65537). */
+const GENERATE: Readonly<
+  Record<DnssecAlgorithmName, RsaHashedKeyGenParams | EcKeyGenParams | Algorithm>
+> = {
+  RSASHA256: {
+    name: "RSASSA-PKCS1-v1_5",
+    modulusLength: 2048,
+    publicExponent: new Uint8Array([1, 0, 1]),
+    hash: "SHA-256",
+  },
+  ECDSAP256SHA256: { name: "ECDSA", namedCurve: "P-256" },
+  ED25519: { name: "Ed25519" },
+};
+
+/**
+ * Generates a new private key for `algorithm` and returns it as PKCS#8 PEM
+ * (`-----BEGIN PRIVATE KEY-----`), the form `openssl genpkey` writes and
+ * `loadSigningKey` reads.
+ */
+export async function generateKeyPem(algorithm: DnssecAlgorithmName): Promise<string> {
+  const params = GENERATE[algorithm];
+  if (!params) throw new Error(`unknown DNSSEC algorithm "${algorithm}"`);
+  const pair = await crypto.subtle.generateKey(params, true, ["sign", "verify"]) as CryptoKeyPair;
+  const der = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
+  const lines = bytesToBase64(der).match(/.{1,64}/g) ?? [];
+  return ["-----BEGIN PRIVATE KEY-----", ...lines, "-----END PRIVATE KEY-----", ""].join("\n");
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { dsRdata } from "../../src/dnssec/ds_rdata.ts";
-import { loadSigningKey } from "../../src/dnssec/load_signing_key.ts";
+import { dsRdata } from "../../src/dnssec/ds.ts";
+import { loadSigningKey } from "../../src/dnssec/keys.ts";
 import {
   FIXTURE_ALGORITHMS,
   fixtureDir,

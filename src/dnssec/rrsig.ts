@@ -1,7 +1,10 @@
-import { nameToWire } from "../wire/name_to_wire.ts";
+/**
+ * RRSIG records (RFC 4034 §3): signing an RRset in canonical form and the
+ * fields of the signature derived from its owner name.
+ */
 import { compareBytes, concatBytes } from "../wire/bytes.ts";
-import { labelCount } from "./label_count.ts";
-import type { SigningKey } from "./signing_key.ts";
+import { nameToWire } from "../wire/name_to_wire.ts";
+import type { SigningKey } from "./keys.ts";
 
 const CLASS_IN = 1;
 
@@ -90,4 +93,18 @@ function signedData(header: Uint8Array, rrset: RRsetToSign): Uint8Array {
     at += 10 + rdata.length;
   }
   return out;
+}
+
+/**
+ * The RRSIG Labels field for an owner name (RFC 4034 §3.1.3): its label
+ * count, not counting the root nor a leading "*" wildcard label.
+ *
+ * @example
+ * labelCount("www.example.test"); // 3
+ */
+export function labelCount(owner: string): number {
+  const trimmed = owner.endsWith(".") ? owner.slice(0, -1) : owner;
+  if (trimmed === "") return 0;
+  const labels = trimmed.split(".");
+  return labels[0] === "*" ? labels.length - 1 : labels.length;
 }

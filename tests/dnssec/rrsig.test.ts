@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { loadSigningKey } from "../../src/dnssec/load_signing_key.ts";
-import { nsecRdata } from "../../src/dnssec/nsec_rdata.ts";
-import { signRRset } from "../../src/dnssec/sign_rrset.ts";
+import { loadSigningKey } from "../../src/dnssec/keys.ts";
+import { nsecRdata } from "../../src/dnssec/nsec.ts";
+import { labelCount, signRRset } from "../../src/dnssec/rrsig.ts";
 import {
   canonicalRdata,
   FIXTURE_ALGORITHMS,
@@ -161,5 +161,16 @@ describe("signRRset canonical RRset", () => {
       /expiration 4294967296 is out of range/,
     );
     await assert.rejects(signRRset(key, { ...base, rdatas: [] }), /a\.test\/1 has no records/);
+  });
+});
+
+describe("labelCount", () => {
+  test("counts labels without the root and a leading wildcard (RFC 4034 §3.1.3)", () => {
+    assert.equal(labelCount("www.example.test"), 3);
+    assert.equal(labelCount("www.example.test."), 3);
+    assert.equal(labelCount("example.test"), 2);
+    assert.equal(labelCount("*.example.test"), 2);
+    assert.equal(labelCount(""), 0);
+    assert.equal(labelCount("."), 0);
   });
 });

@@ -6,7 +6,7 @@ import {
 } from "../config/operator_overrides.ts";
 import { endpointKey, type EndpointStatus } from "../health/endpoints.ts";
 import type { HealthView } from "../health/health_state.ts";
-import { servedAddresses } from "../zone/served_addresses.ts";
+import { servedAddresses } from "../zone/name_rrsets.ts";
 import type { SecondaryMetrics } from "./metrics.ts";
 
 /**

@@ -1,11 +1,11 @@
 import type { Config, DnssecAlgorithmName } from "../config/config.ts";
-import type { OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/keys.ts";
 import type { EndpointStatus, HealthObserver } from "../health/endpoints.ts";
 import type { HealthView } from "../health/health_state.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
-import type { ZoneRecords } from "../zone/zone_records.ts";
+import type { BuildInput } from "../zone/build_snapshot.ts";
+import type { ZoneRecords } from "../zone/snapshot.ts";
 
 /** The transport a query arrived on. */
 export type Transport = "udp" | "tcp";
@@ -31,22 +31,6 @@ export interface HealthMonitorControl {
   readonly cycleDurationMs: number | null;
   /** Every probed endpoint's state and last probe (for /status and per-endpoint metrics). */
   endpointStatus(): readonly EndpointStatus[];
-}
-
-/** Arguments of the zone builder. */
-export interface BuildInput<S> {
-  readonly config: Config;
-  /** Null before the first health round: a pending snapshot (see src/zone/build_snapshot.ts). */
-  readonly health: HealthView | null;
-  readonly now: number;
-  readonly previous: S | null;
-  /** For the first build: the serial persisted by the last run (`<state_dir>/serial`), which the new one exceeds. */
-  readonly lastSerial?: number | null;
-  readonly key: SigningKey | null;
-  /** Operator overrides in force at `now`. */
-  readonly overrides?: OverrideLookup;
-  /** Given for the first build only (nothing served yet): see src/zone/build_snapshot.ts. */
-  readonly collectGarbage?: () => void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ZoneRecords } from "../zone/zone_records.ts";
+import type { ZoneRecords } from "../zone/snapshot.ts";
 
 /** The exact difference between two consecutive versions of one zone (RFC 1995 §4). */
 export interface ZoneChange {

@@ -1,3 +1,8 @@
+/**
+ * The zone builder: the one producer of snapshots, from a config, the health
+ * view, the operator overrides and the signing key, updating only what
+ * changed since the previous snapshot.
+ */
 import type { Config } from "../config/config.ts";
 import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
 import type { SigningKey } from "../dnssec/keys.ts";
@@ -8,15 +13,13 @@ import type { Fragment } from "../wire/fragment.ts";
 import { FragmentWriter } from "../wire/fragment_writer.ts";
 import { nameToWire } from "../wire/name_to_wire.ts";
 import { wireKey } from "../wire/wire_key.ts";
-import { ChunkedList } from "./chunked_list.ts";
+import { ChunkedList, NameTable } from "./shared_structures.ts";
 import { type ConfigIndex, configIndex, namesAt } from "./config_index.ts";
 import { encodeNames, type NameToEncode, type ZoneEncoder } from "./encode_names.ts";
 import type { ZoneSource } from "./name_rrsets.ts";
-import { NameTable } from "./name_table.ts";
 import { rrsetChanges } from "./rrset_changes.ts";
 import { zoneRecords } from "./zone_records.ts";
 import type { NameEntry, RRsetChange, Snapshot, SnapshotChanges, ZoneIndex } from "./snapshot.ts";
-import { timeSlicer } from "./time_slicer.ts";
 import { nextSerial, signatureWindow } from "./timing.ts";
 import { zoneShape } from "./zone_shape.ts";
 
@@ -24,9 +27,15 @@ import { zoneShape } from "./zone_shape.ts";
 const STEP = 1024;
 /** Names a full build encodes between two calls of `collectGarbage`. */
 const COLLECT_EVERY = 4096;
+/** Longest stretch of build work between two turns of the event loop, ms. */
+const SLICE_MS = 2;
 
-/** Everything one build depends on. */
-export interface BuildInput {
+/**
+ * Everything one build depends on. `S` is the snapshot type: the real
+ * `Snapshot`, or whatever a caller that only passes snapshots through (the
+ * server, tested with fakes) calls it.
+ */
+export interface BuildInput<S = Snapshot> {
   readonly config: Config;
   /**
    * What the probes say, or null before the first health round has decided
@@ -43,7 +52,7 @@ export interface BuildInput {
    * The snapshot being replaced: whatever did not change is shared with it,
    * and its serial is kept when the served data is unchanged, else exceeded.
    */
-  readonly previous: Snapshot | null;
+  readonly previous: S | null;
   /**
    * Without `previous`: the last serial published before (the state file,
    * across restarts), which the new serial must exceed; null or absent: none.
@@ -485,4 +494,28 @@ async function fullBuild(build: Build, previous: Snapshot | null): Promise<Snaps
     previous,
     remade,
   );
+}
+
+/**
+ * Returns a function to await inside long build loops: it resolves at once
+ * until 2 ms of work have passed since the last pause, then yields one
+ * event-loop turn. The zone is rebuilt while queries keep arriving; a build
+ * that held the loop for 200 ms would let the socket's receive buffer (a few
+ * hundred datagrams) overflow, so the builder pauses every couple of
+ * milliseconds and queries are answered from the current snapshot meanwhile.
+ * Timing only decides where to pause, never what is built.
+ *
+ * @example const slice = timeSlicer(); for (const name of names) { await slice(); work(name); }
+ */
+export function timeSlicer(): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    if (performance.now() - since < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        since = performance.now();
+        resolve();
+      }, 0)
+    );
+  };
 }

@@ -1,16 +1,24 @@
+/**
+ * Encoding a zone's names into the answer path's entries: every positive
+ * answer prepared (plain for DO=0, with RRSIGs for DO=1), signatures kept
+ * where unchanged and read back from the answers that carry them, and the
+ * HINFO synthesised for ANY (RFC 8482).
+ */
 import { signRRset } from "../dnssec/rrsig.ts";
 import type { SigningKey } from "../dnssec/keys.ts";
 import { DNS } from "../wire/dns_constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
 import type { FragmentWriter } from "../wire/fragment_writer.ts";
-import { fragmentSignature, signatureExpiration } from "./fragment_signature.ts";
+import { skipName } from "../wire/skip_name.ts";
 import { nameRRsets, type RRsetModel, type ZoneSource } from "./name_rrsets.ts";
-import { rfc8482Hinfo } from "./rfc8482_hinfo.ts";
 import type { NameEntry } from "./snapshot.ts";
 import { signatureDueAt } from "./timing.ts";
 
 /** Signatures made at once; enough to keep Web Crypto busy without queueing 100k promises. */
 const BATCH = 256;
+
+/** HINFO RDATA: CPU "RFC8482", OS "" (RFC 8482 §4.2). */
+const HINFO_RDATA = new Uint8Array([7, ...new TextEncoder().encode("RFC8482"), 0]);
 
 /** One existing name to (re-)encode. */
 export interface NameToEncode {
@@ -42,7 +50,7 @@ export interface ZoneEncoder {
   readonly writer: FragmentWriter;
   /** Identical type lists and unsigned address answers, shared between entries of one build. */
   readonly shared: Map<string, readonly number[] | Fragment>;
-  /** Pauses now and then so queries are answered meanwhile (time_slicer.ts). */
+  /** Pauses now and then so queries are answered meanwhile (`timeSlicer` in build_snapshot.ts). */
   readonly slice: () => Promise<void> | undefined;
 }
 
@@ -241,4 +249,38 @@ export async function encodeNames(
     }
   }
   return { entries, refreshAt, negativeSoa };
+}
+
+/**
+ * The HINFO RRset synthesised for ANY queries at an existing name (RFC 8482
+ * §4.2), with the negative-answer TTL. Not part of the zone: absent from NSEC
+ * bitmaps, but signed so a DO=1 ANY answer validates.
+ */
+export function rfc8482Hinfo(negativeTtl: number): RRsetModel {
+  return Object.freeze({
+    type: DNS.TYPE_HINFO,
+    ttl: negativeTtl,
+    rdatas: Object.freeze([HINFO_RDATA]),
+  });
+}
+
+/**
+ * The RRSIG RDATA of a signed one-RRset answer fragment: the record right
+ * after its plain part (owner name, 10 bytes of type, class, TTL and
+ * RDLENGTH, then RDATA). A view into the fragment, not a copy: signatures
+ * live only inside the answers that carry them, and the builder reads them
+ * back from there to reuse them.
+ */
+export function fragmentSignature(fragment: Fragment): Uint8Array {
+  const bytes = fragment.bytes;
+  const at = skipName(bytes, fragment.plainLength);
+  if (at < 0 || at + 10 > bytes.length) {
+    throw new RangeError("fragment has no RRSIG after its plain part");
+  }
+  return bytes.subarray(at + 10, at + 10 + ((bytes[at + 8] << 8) | bytes[at + 9]));
+}
+
+/** The signature expiration field of RRSIG RDATA (u32 seconds, RFC 4034 §3.1.5). */
+export function signatureExpiration(rrsig: Uint8Array): number {
+  return ((rrsig[8] << 24) | (rrsig[9] << 16) | (rrsig[10] << 8) | rrsig[11]) >>> 0;
 }

@@ -1,6 +1,6 @@
 import { DNS } from "../wire/dns_constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
-import { fragmentSignature } from "./fragment_signature.ts";
+import { fragmentSignature } from "./encode_names.ts";
 import { nameRRsets, type ZoneSource } from "./name_rrsets.ts";
 import type { NameEntry, RRsetChange, RRsetData } from "./snapshot.ts";
 

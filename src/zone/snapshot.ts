@@ -1,10 +1,13 @@
+/**
+ * The snapshot: the immutable result of one zone build that every query is
+ * answered from, with its per-name entries, its changes since the previous
+ * snapshot and the records of each zone for transfers.
+ */
 import type { Config } from "../config/config.ts";
 import type { OverrideLookup } from "../config/operator_overrides.ts";
 import type { HealthView } from "../health/health_state.ts";
 import type { Fragment } from "../wire/fragment.ts";
-import type { ChunkedList } from "./chunked_list.ts";
-import type { NameTable } from "./name_table.ts";
-import type { ZoneRecords } from "./zone_records.ts";
+import type { ChunkedList, NameTable } from "./shared_structures.ts";
 
 /** What the answer path needs about one served zone. */
 export interface ZoneIndex {
@@ -89,6 +92,35 @@ export interface SnapshotSource {
   readonly config: Config;
   readonly health: HealthView;
   readonly overrides: OverrideLookup;
+}
+
+/** The records of one name in a zone transfer, and what they were made from. */
+export interface NameRecords {
+  /** Absolute, dotted, lowercase. */
+  readonly name: string;
+  /** Identity of this version of its records: equal stamps, equal records. */
+  readonly stamp: string;
+  /** Uncompressed wire records (owner, type, class IN, TTL, RDLENGTH, RDATA), RRSIG after its RRset. */
+  readonly records: readonly Uint8Array[];
+}
+
+/**
+ * One served zone as a zone transfer sends it. Kept per name, so the next
+ * build reuses the records of every unchanged name and the journal compares
+ * only the names whose stamp changed.
+ */
+export interface ZoneRecords {
+  /** Apex, dotted lowercase. */
+  readonly apex: string;
+  /** The SOA record, which opens and closes a transfer (not in `names`). */
+  readonly soa: Uint8Array;
+  /**
+   * Every other record by name, in canonical name order (the SOA's RRSIG is
+   * the apex's); a name without records (all addresses down in an unsigned
+   * zone, an empty non-terminal) is absent, so the journal sees its records go.
+   */
+  readonly names: readonly NameRecords[];
+  readonly byName: ReadonlyMap<string, NameRecords>;
 }
 
 /**

@@ -1,39 +1,15 @@
+/**
+ * The records of each served zone as a zone transfer sends them: derived
+ * from the zone's source and the snapshot's entries when a snapshot is
+ * built, kept per name so the next build reuses every unchanged name.
+ */
 import { DNS } from "../wire/dns_constants.ts";
 import { nameToWire } from "../wire/name_to_wire.ts";
 import { packBytes } from "../wire/pack_bytes.ts";
 import { wireKey } from "../wire/wire_key.ts";
-import { fragmentSignature } from "./fragment_signature.ts";
+import { fragmentSignature } from "./encode_names.ts";
 import { nameRRsets, type ZoneSource } from "./name_rrsets.ts";
-import type { NameEntry } from "./snapshot.ts";
-
-/** The records of one name in a zone transfer, and what they were made from. */
-export interface NameRecords {
-  /** Absolute, dotted, lowercase. */
-  readonly name: string;
-  /** Identity of this version of its records: equal stamps, equal records. */
-  readonly stamp: string;
-  /** Uncompressed wire records (owner, type, class IN, TTL, RDLENGTH, RDATA), RRSIG after its RRset. */
-  readonly records: readonly Uint8Array[];
-}
-
-/**
- * One served zone as a zone transfer sends it. Kept per name, so the next
- * build reuses the records of every unchanged name and the journal compares
- * only the names whose stamp changed.
- */
-export interface ZoneRecords {
-  /** Apex, dotted lowercase. */
-  readonly apex: string;
-  /** The SOA record, which opens and closes a transfer (not in `names`). */
-  readonly soa: Uint8Array;
-  /**
-   * Every other record by name, in canonical name order (the SOA's RRSIG is
-   * the apex's); a name without records (all addresses down in an unsigned
-   * zone, an empty non-terminal) is absent, so the journal sees its records go.
-   */
-  readonly names: readonly NameRecords[];
-  readonly byName: ReadonlyMap<string, NameRecords>;
-}
+import type { NameEntry, NameRecords, ZoneRecords } from "./snapshot.ts";
 
 function resourceRecord(owner: Uint8Array, type: number, ttl: number, rdata: Uint8Array) {
   const out = new Uint8Array(owner.length + 10 + rdata.length);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createJournal, soaSerial } from "../../src/transfer/journal.ts";
-import type { ZoneRecords } from "../../src/zone/zone_records.ts";
+import type { ZoneRecords } from "../../src/zone/snapshot.ts";
 
 const soa = (serial: number) => {
   const bytes = new Uint8Array(30);

@@ -1,7 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ChunkedList } from "../../src/zone/chunked_list.ts";
-import { NameTable } from "../../src/zone/name_table.ts";
+import { ChunkedList, NameTable } from "../../src/zone/shared_structures.ts";
 
 describe("NameTable", () => {
   const base = new Map(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]));

@@ -4,7 +4,7 @@ import type { RecordConfig } from "../../src/config/config.ts";
 import { type OperatorOverride, overrideLookup } from "../../src/config/operator_overrides.ts";
 import { HealthState } from "../../src/health/health_state.ts";
 import { endpointKey } from "../../src/health/endpoints.ts";
-import { servedAddresses } from "../../src/zone/served_addresses.ts";
+import { servedAddresses } from "../../src/zone/name_rrsets.ts";
 
 const checked = (name: string, whenAllDown: RecordConfig["whenAllDown"]): RecordConfig => ({
   name,

@@ -141,6 +141,14 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
     },
     cookies: { secrets: optional(settings.cookieSecret, readSecretList, DEFAULTS.cookieSecrets) },
     http: optional(settings.http, (v, at) => readListenAddress(v, at, DEFAULTS.httpPort), null),
+    httpLimits: {
+      maxConnections: optional(
+        settings.httpMaxConnections,
+        count,
+        DEFAULTS.httpLimits.maxConnections,
+      ),
+      ioTimeoutMs: optional(settings.httpIoTimeout, readDuration, DEFAULTS.httpLimits.ioTimeoutMs),
+    },
     transfer: optional(settings.transfer, readTransfer, null),
     configFile,
     stateDir: optional(

@@ -106,6 +106,17 @@ export interface TcpConfig {
   readonly maxUnsentBytes: number;
 }
 
+/** HTTP listener limits (how they act: src/server/http_server.ts). */
+export interface HttpLimits {
+  /** Connections open at once; a newcomer beyond it is closed at once. */
+  readonly maxConnections: number;
+  /**
+   * A request must be complete this long after the connection opened or the
+   * previous response went out, and a response must make progress within it.
+   */
+  readonly ioTimeoutMs: number;
+}
+
 /** TSIG algorithms (RFC 8945 §6), by their DNS names without the trailing dot. */
 export type TsigAlgorithmName =
   | "hmac-sha256"
@@ -202,6 +213,8 @@ export interface Config {
   readonly cookies: CookieConfig;
   /** HTTP listener for the status page, /status, /metrics and /healthz, or null for none. */
   readonly http: ListenAddress | null;
+  /** Limits of the HTTP listener (used only with `http`); a reload applies them at once. */
+  readonly httpLimits: HttpLimits;
   /** Zone transfer to secondaries, or null: AXFR/IXFR refused as without it. */
   readonly transfer: TransferConfig | null;
   /** The YAML file the config came from (re-read on SIGHUP), or null. */

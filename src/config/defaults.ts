@@ -99,6 +99,15 @@ export const DEFAULTS = Object.freeze({
   cookieSecrets: Object.freeze([]) as readonly string[],
   /** Port of the HTTP listener (/, /status, /metrics, /healthz) when `--http` names only an address. */
   httpPort: 9153,
+  httpLimits: Object.freeze({
+    /**
+     * A few scrapers, probes and browsers need a handful; 100 leaves room
+     * while keeping file descriptors and buffers bounded under a flood.
+     */
+    maxConnections: 100,
+    /** A request within 5 s, a response making progress every 5 s: slow clients go. */
+    ioTimeoutMs: 5_000,
+  }),
   /** `--state-dir` default: none, so nothing is persisted across restarts. */
   stateDir: null as string | null,
   /**

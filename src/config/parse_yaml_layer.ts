@@ -37,7 +37,11 @@ const SECTIONS: Readonly<Record<string, Readonly<Record<string, keyof SettingsLa
     max_connections_per_source: "tcpMaxConnectionsPerSource",
     max_unsent_bytes: "tcpMaxUnsentBytes",
   },
-  http: { listen: "http" },
+  http: {
+    listen: "http",
+    max_connections: "httpMaxConnections",
+    io_timeout: "httpIoTimeout",
+  },
   rate_limit: {
     responses_per_second: "rateLimit",
     slip: "rateLimitSlip",

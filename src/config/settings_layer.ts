@@ -37,6 +37,8 @@ export interface SettingsLayer {
   readonly tcpMaxConnectionsPerSource?: Sourced;
   readonly tcpMaxUnsentBytes?: Sourced;
   readonly http?: Sourced;
+  readonly httpMaxConnections?: Sourced;
+  readonly httpIoTimeout?: Sourced;
   readonly transfer?: Sourced;
   readonly stateDir?: Sourced;
   readonly rateLimit?: Sourced;

@@ -1,12 +1,12 @@
 /**
  * What both runtime adapters (deno_runtime.ts, bun_runtime.ts) share, so
- * they behave alike: how a TCP dial's failure or timeout reads, the HTTP
- * reply built from a handler, how long a closing TCP connection lingers,
- * and the process figures for /metrics. Internal to the adapters.
+ * they behave alike: how a TCP dial's failure or timeout reads, how long a
+ * closing TCP connection lingers, and the process figures for /metrics.
+ * Internal to the adapters.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
-import type { DialFailure, DialResult, HttpHandler, ProcessStats } from "./runtime.ts";
+import type { DialFailure, DialResult, ProcessStats } from "./runtime.ts";
 
 /**
  * How long `TcpConnection.close()` waits for queued bytes to reach a peer before
@@ -65,28 +65,6 @@ export function classifyDialError(error: unknown): { reason: DialFailure; detail
     return { reason: "unreachable", detail };
   }
   return { reason: "error", detail };
-}
-
-/**
- * Answers a Web `Request` with the handler's reply for its method and path, so
- * both runtime adapters serve the HTTP side byte for byte alike. A HEAD
- * request gets the headers only; a client that accepts gzip gets the reply's
- * `gzipped` body when it has one.
- */
-export function httpResponse(handler: HttpHandler, request: Request): Response {
-  const reply = handler(request.method, new URL(request.url).pathname);
-  const gzip = reply.gzipped !== undefined &&
-    /\bgzip\b/i.test(request.headers.get("accept-encoding") ?? "");
-  const body = gzip ? reply.gzipped! : reply.body;
-  return new Response(request.method === "HEAD" ? null : body, {
-    status: reply.status,
-    headers: {
-      ...reply.headers,
-      "content-type": reply.contentType,
-      ...(reply.gzipped === undefined ? {} : { vary: "accept-encoding" }),
-      ...(gzip ? { "content-encoding": "gzip" } : {}),
-    },
-  });
 }
 
 /** Linux's USER_HZ: /proc times are in these ticks on every mainstream architecture. */

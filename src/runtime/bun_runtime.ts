@@ -5,7 +5,6 @@ import process from "node:process";
 import {
   classifyDialError,
   dialTimeout,
-  httpResponse,
   readProcessStats,
   TCP_CLOSE_LINGER_MS,
 } from "./adapter_common.ts";
@@ -19,7 +18,6 @@ import {
 import {
   type DialResult,
   type FileStat,
-  type HttpHandler,
   type RemoteAddress,
   type Runtime,
   type SignalName,
@@ -330,29 +328,6 @@ async function listenTcp(
   });
 }
 
-// deno-lint-ignore require-await -- async turns a synchronous bind error into a rejection
-async function serveHttp(
-  hostname: string,
-  port: number,
-  handler: HttpHandler,
-): Promise<TcpListener> {
-  let stopped = false;
-  const server = Bun.serve({
-    hostname,
-    port,
-    reusePort: false,
-    fetch: (request) => httpResponse(handler, request),
-  });
-  return Object.freeze({
-    local: Object.freeze({ hostname: server.hostname, port: server.port }),
-    close(): void {
-      if (stopped) return;
-      stopped = true;
-      server.stop(true);
-    },
-  });
-}
-
 /** The Bun implementation of the platform services. */
 export const bunRuntime: Runtime = Object.freeze({
   name: "bun",
@@ -362,7 +337,6 @@ export const bunRuntime: Runtime = Object.freeze({
   args: Object.freeze(Bun.argv.slice(2)),
   bindUdp,
   listenTcp,
-  serveHttp,
   dial,
   clock: systemClock,
   onSignal(signal: SignalName, handler: () => void): void {

@@ -2,7 +2,6 @@
 import {
   classifyDialError,
   dialTimeout,
-  httpResponse,
   readProcessStats,
   TCP_CLOSE_LINGER_MS,
 } from "./adapter_common.ts";
@@ -16,7 +15,6 @@ import {
 import {
   type DialResult,
   type FileStat,
-  type HttpHandler,
   type RemoteAddress,
   type Runtime,
   type SignalName,
@@ -248,26 +246,6 @@ async function listenTcp(
   });
 }
 
-function serveHttp(hostname: string, port: number, handler: HttpHandler): Promise<TcpListener> {
-  return new Promise((resolve) => {
-    let closed = false;
-    const server = Deno.serve({
-      hostname,
-      port,
-      onListen(addr) {
-        resolve(Object.freeze({
-          local: toRemote(addr),
-          close(): void {
-            if (closed) return;
-            closed = true;
-            server.shutdown();
-          },
-        }));
-      },
-    }, (request) => httpResponse(handler, request));
-  });
-}
-
 /** The Deno implementation of the platform services. */
 export const denoRuntime: Runtime = Object.freeze({
   name: "deno",
@@ -276,7 +254,6 @@ export const denoRuntime: Runtime = Object.freeze({
   args: Object.freeze([...Deno.args]),
   bindUdp,
   listenTcp,
-  serveHttp,
   dial,
   clock: systemClock,
   onSignal(signal: SignalName, handler: () => void): void {

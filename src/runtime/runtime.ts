@@ -78,25 +78,6 @@ export type DialResult =
 /** Opens a TCP connection and closes it at once: the health probe. */
 export type Dialer = (hostname: string, port: number, timeoutMs: number) => Promise<DialResult>;
 
-/** What an `HttpHandler` answers. */
-export interface HttpReply {
-  readonly status: number;
-  readonly contentType: string;
-  /** Text, or bytes already encoded (UTF-8) when the same big body is served many times. */
-  readonly body: string | Uint8Array<ArrayBuffer>;
-  /** The same body gzip-compressed, sent instead to a client that accepts gzip. */
-  readonly gzipped?: Uint8Array<ArrayBuffer>;
-  /** Further response headers (e.g. `allow`, `cache-control`). */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/**
- * A minimal HTTP handler (for /healthz, /metrics, /status and /): gets the
- * request method and path (no query string). The adapters send no body in
- * answer to HEAD.
- */
-export type HttpHandler = (method: string, path: string) => HttpReply;
-
 /**
  * The standard `process_*` figures of the running process; null where the
  * platform does not tell (e.g. open files outside Linux).
@@ -142,7 +123,6 @@ export interface Runtime {
   readonly args: readonly string[];
   bindUdp(hostname: string, port: number, onDatagram: UdpHandler): Promise<UdpEndpoint>;
   listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener>;
-  serveHttp(hostname: string, port: number, handler: HttpHandler): Promise<TcpListener>;
   dial: Dialer;
   clock: Clock;
   onSignal(signal: SignalName, handler: () => void): void;

@@ -25,6 +25,7 @@ import { endpointUps } from "./endpoint_ups.ts";
 import { createOverrideWatcher } from "./override_watcher.ts";
 import { formatAddress } from "./format_address.ts";
 import { createHttpHandler } from "./http_handler.ts";
+import { createHttpSessions, type HttpSessions } from "./http_server.ts";
 import { createListenerSet } from "./listener_set.ts";
 import { loadConfiguredKey } from "./load_configured_key.ts";
 import { loadCookieSecrets, randomCookieSecret } from "./load_cookie_secrets.ts";
@@ -122,6 +123,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
   let key: SigningKey | null = null;
   let monitor: HealthMonitorControl | null = null;
   let http: TcpListener | null = null;
+  let httpSessions: HttpSessions | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let lastBuildError: unknown = null;
   /** Why the last built zone could not be made durable (and so is not served); null when it was. */
@@ -326,6 +328,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
       listeners.close();
       tcp.closeAll();
       http?.close();
+      httpSessions?.closeAll();
       overrides.stop();
       await monitor?.stop();
       await runner.idle();
@@ -446,7 +449,12 @@ export async function startDnsServer<S extends SnapshotTiming>(
           config.transfer === null ? null : JSON.stringify(transfer.status()),
         ],
       });
-      http = await runtime.serveHttp(at.hostname, at.port, handler).catch((error) => {
+      httpSessions = createHttpSessions({
+        handler,
+        limits: () => config.httpLimits,
+        clock: runtime.clock,
+      });
+      http = await runtime.listenTcp(at.hostname, at.port, httpSessions).catch((error) => {
         throw settingError(config.origins.http, formatAddress(at), bindErrorReason(error));
       });
     }

@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import type { ServerStatus } from "../observe/server_status.ts";
 import { statusPage } from "../observe/status_page.ts";
-import type { HttpHandler, HttpReply } from "../runtime/runtime.ts";
+import type { HttpHandler, HttpReply } from "./http_server.ts";
 
 /** Where the server is in its life, as /healthz reports it. */
 export type ServerPhase = "starting" | "serving" | "stopping";

@@ -67,6 +67,7 @@ describe("the embedded demo config", () => {
       rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }] },
       cookies: { secrets: [] },
       http: null,
+      httpLimits: { maxConnections: 100, ioTimeoutMs: 5_000 },
       transfer: null,
       configFile: null,
       stateDir: null,

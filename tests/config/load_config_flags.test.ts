@@ -39,6 +39,7 @@ describe("loadConfig from flags: defaults and values", () => {
       },
       cookies: { secrets: [] },
       http: null,
+      httpLimits: { maxConnections: 100, ioTimeoutMs: 5_000 },
       transfer: null,
       configFile: null,
       stateDir: null,

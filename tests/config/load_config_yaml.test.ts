@@ -27,7 +27,7 @@ tcp:
   max_connections: 20
   max_connections_per_source: 4
   max_unsent_bytes: 8192
-http: { listen: "127.0.0.1:9100" }
+http: { listen: "127.0.0.1:9100", max_connections: 7, io_timeout: 2s }
 state_dir: state
 transfer:
   tsig_keys:
@@ -112,6 +112,7 @@ describe("loadConfig from YAML", () => {
         secrets: ["00112233445566778899aabbccddeeff", "ffeeddccbbaa99887766554433221100"],
       },
       http: { hostname: "127.0.0.1", port: 9100 },
+      httpLimits: { maxConnections: 7, ioTimeoutMs: 2_000 },
       transfer: {
         tsigKeys: [
           { name: "xfr-key", algorithm: "hmac-sha256", secret: "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0" },
@@ -325,7 +326,7 @@ describe("YAML errors name the path and the file", () => {
     );
     assert.equal(
       await yamlError(`${YAML_BASE}http: { port: 9153 }\n`),
-      "http.port (in /etc/x.yaml): unknown key (expected one of listen)",
+      "http.port (in /etc/x.yaml): unknown key (expected one of listen, max_connections, io_timeout)",
     );
     assert.equal(
       await yamlError(YAML_BASE.replace("www: [192.0.2.1]", "www: { adresses: [192.0.2.1] }")),

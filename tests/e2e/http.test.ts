@@ -1,9 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { get } from "node:http";
+import net from "node:net";
 import { gunzipSync } from "node:zlib";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { startTestServer } from "../helpers/server_harness.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 import { makeQuery } from "../helpers/zone_fixture.ts";
 
 /** GET with node:http, which decodes nothing: the body and content-encoding as sent. */
@@ -70,6 +72,48 @@ describe("HTTP /healthz and /metrics", () => {
         assert.deepEqual(gunzipSync(zipped.body), plain.body, `${path}: the same body`);
       }
     } finally {
+      await s.stop();
+    }
+  });
+
+  test("caps the HTTP connections and closes slow ones, while DNS keeps answering", {
+    timeout: 30_000,
+  }, async () => {
+    const CAP = 5;
+    const s = await startTestServer({
+      health: ALL_HEALTHY,
+      overrides: {
+        http: { hostname: "127.0.0.1", port: 0 },
+        httpLimits: { maxConnections: CAP, ioTimeoutMs: 1_000 },
+      },
+    });
+    const port = s.server.httpAddress!.port;
+    const slow: { socket: net.Socket; closed: boolean }[] = [];
+    try {
+      // Slow clients: a request begun and never finished.
+      for (let i = 0; i < CAP + 10; i++) {
+        const socket = net.connect(port, "127.0.0.1");
+        await new Promise((resolve) => socket.once("connect", resolve));
+        const client = { socket, closed: false };
+        socket.on("close", () => (client.closed = true));
+        socket.on("error", () => {});
+        socket.resume();
+        socket.write("GET /status HTTP/1.1\r\nHost: x\r\n");
+        slow.push(client);
+      }
+      await waitFor(
+        "the 10 connections beyond the cap to be closed",
+        () => slow.filter((c) => c.closed).length >= 10,
+      );
+      const www = makeQuery("www.example.test", "A");
+      assert.notEqual(await s.query(www, "udp"), null, "UDP answered while the slots are held");
+      await waitFor("the slow connections to time out", () => slow.every((c) => c.closed), 10_000);
+      const healthz = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(healthz.status, 200);
+      assert.equal(await healthz.text(), "ok\n");
+      assert.notEqual(await s.query(www, "udp"), null);
+    } finally {
+      for (const c of slow) c.socket.destroy();
       await s.stop();
     }
   });

@@ -35,6 +35,7 @@ export function baseConfig(overrides: Partial<Config> = {}): Config {
     rateLimit: DEFAULTS.rateLimit,
     cookies: { secrets: [] },
     http: null,
+    httpLimits: DEFAULTS.httpLimits,
     transfer: null,
     configFile: null,
     stateDir: null,

@@ -21,7 +21,7 @@ import type { HealthView } from "../src/health/health_state.ts";
 import { runCheckCycle } from "../src/health/check_rounds.ts";
 import { SILENT_LOGGER } from "../src/observe/logger.ts";
 import { currentRuntime } from "../src/runtime/runtime.ts";
-import { DEFAULT_SERVER_DEPS } from "../src/server/default_server_deps.ts";
+import { DEFAULT_SERVER_DEPS } from "../src/server/server_deps.ts";
 import { startDnsServer } from "../src/server/dns_server.ts";
 import { openBlackHoles } from "../tests/helpers/black_hole.ts";
 import { healthConfig } from "../tests/helpers/health_config.ts";

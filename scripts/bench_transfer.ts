@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/config/load_config.ts";
 import { SILENT_LOGGER } from "../src/observe/logger.ts";
 import { currentRuntime } from "../src/runtime/runtime.ts";
-import { DEFAULT_SERVER_DEPS } from "../src/server/default_server_deps.ts";
+import { DEFAULT_SERVER_DEPS } from "../src/server/server_deps.ts";
 import { startDnsServer } from "../src/server/dns_server.ts";
 import { type SecondaryKind, startSecondary, transferYaml } from "../tests/helpers/secondary.ts";
 import { freePort, udpExchange } from "../tests/helpers/server_harness.ts";

@@ -3,8 +3,8 @@ import { loadConfig } from "../config/load_config.ts";
 import { overridesPath, readOverrideFile } from "../config/read_overrides.ts";
 import { loadSigningKey } from "../dnssec/keys.ts";
 import type { FileStat } from "../runtime/runtime.ts";
-import { configWarnings } from "../server/config_warnings.ts";
-import { loadConfiguredKey } from "../server/load_configured_key.ts";
+import { configWarnings } from "../server/preflight.ts";
+import { loadConfiguredKey } from "../server/preflight.ts";
 
 /** What `healthy-dns checkconf` needs from the platform. */
 export interface CheckconfDeps {

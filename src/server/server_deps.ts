@@ -1,11 +1,18 @@
+/**
+ * The modules the server wires together: their interfaces as the server uses
+ * them (passed in rather than imported, so the lifecycle can be tested with
+ * fakes) and the real ones.
+ */
+import { answerQuery } from "../answer/answer_query.ts";
 import type { Config, DnssecAlgorithmName } from "../config/config.ts";
-import type { SigningKey } from "../dnssec/keys.ts";
+import { loadSigningKey, type SigningKey } from "../dnssec/keys.ts";
 import type { EndpointStatus, HealthObserver } from "../health/endpoints.ts";
+import { HealthMonitor } from "../health/health_monitor.ts";
 import type { HealthView } from "../health/health_state.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
-import type { BuildInput } from "../zone/build_snapshot.ts";
-import type { ZoneRecords } from "../zone/snapshot.ts";
+import { type BuildInput, buildSnapshot } from "../zone/build_snapshot.ts";
+import type { Snapshot, ZoneRecords } from "../zone/snapshot.ts";
 
 /** The transport a query arrived on. */
 export type Transport = "udp" | "tcp";
@@ -35,8 +42,8 @@ export interface HealthMonitorControl {
 
 /**
  * The modules the server wires together, passed in rather than imported so
- * the lifecycle can be tested with fakes. `defaultServerDeps`
- * (src/server/default_server_deps.ts) holds the real ones.
+ * the lifecycle can be tested with fakes. `DEFAULT_SERVER_DEPS`
+ * (below) holds the real ones.
  */
 export interface ServerDeps<S extends SnapshotTiming> {
   buildSnapshot(input: BuildInput<S>): Promise<S>;
@@ -65,3 +72,12 @@ export interface ServerDeps<S extends SnapshotTiming> {
     observer: HealthObserver,
   ): HealthMonitorControl;
 }
+
+/** The real modules the server wires together: zone builder, answerer, key loader, health monitor. */
+export const DEFAULT_SERVER_DEPS: ServerDeps<Snapshot> = Object.freeze({
+  buildSnapshot,
+  answerQuery,
+  loadSigningKey,
+  createHealthMonitor: (...args: ConstructorParameters<typeof HealthMonitor>) =>
+    new HealthMonitor(...args),
+});

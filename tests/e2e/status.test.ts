@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ServerStatus } from "../../src/observe/server_status.ts";
+import type { ServerStatus } from "../../src/server/status.ts";
 import { startStatusSetup } from "../helpers/status_setup.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { decode, makeQuery } from "../helpers/zone_fixture.ts";

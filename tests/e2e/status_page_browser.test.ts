@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
-import type { ServerStatus } from "../../src/observe/server_status.ts";
+import type { ServerStatus } from "../../src/server/status.ts";
 import { needsTools } from "../helpers/prerequisite.ts";
 import { startStatusSetup } from "../helpers/status_setup.ts";
 

@@ -16,9 +16,8 @@ import { loadConfig } from "../../src/config/load_config.ts";
 import type { HealthView } from "../../src/health/health_state.ts";
 import { createLogger } from "../../src/observe/logger.ts";
 import { currentRuntime, type Runtime } from "../../src/runtime/runtime.ts";
-import { DEFAULT_SERVER_DEPS } from "../../src/server/default_server_deps.ts";
+import { DEFAULT_SERVER_DEPS, type ServerDeps } from "../../src/server/server_deps.ts";
 import { type DnsServer, startDnsServer } from "../../src/server/dns_server.ts";
-import type { ServerDeps } from "../../src/server/server_deps.ts";
 import type { Snapshot } from "../../src/zone/snapshot.ts";
 
 /** The repository root (where main.ts and deno.json are). */

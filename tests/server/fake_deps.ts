@@ -49,7 +49,12 @@ export function fakeDeps(options: { refreshInMs?: number } = {}) {
       }
       // The pending zone (before the first health round) is serial 0, so real builds count from 1.
       if (health === null) {
-        return Object.freeze({ serial: 0, refreshAt: now + 3_600_000, zone: config.hostedZone, healthy: false });
+        return Object.freeze({
+          serial: 0,
+          refreshAt: now + 3_600_000,
+          zone: config.hostedZone,
+          healthy: false,
+        });
       }
       state.builds++;
       return Object.freeze({

@@ -3,11 +3,7 @@ import assert from "node:assert/strict";
 import { createMetrics } from "../../src/observe/metrics.ts";
 import type { TcpConfig } from "../../src/config/config.ts";
 import type { TcpConnection } from "../../src/runtime/runtime.ts";
-import {
-  createTcpSessions,
-  TCP_TURN_QUERIES,
-  TRANSFER_MESSAGE_COST,
-} from "../../src/server/tcp_sessions.ts";
+import { createTcpSessions, TCP_TURN_QUERIES, TRANSFER_MESSAGE_COST } from "../../src/server/tcp_sessions.ts";
 import type { TransferStream } from "../../src/transfer/transfer_messages.ts";
 
 const LIMITS: TcpConfig = {

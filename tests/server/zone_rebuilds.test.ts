@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createCoalescingRunner } from "../../src/server/coalescing_runner.ts";
+import { createCoalescingRunner } from "../../src/server/zone_rebuilds.ts";
 
 /** A task whose runs finish only when the test says so. */
 function gatedTask() {

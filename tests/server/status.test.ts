@@ -1,9 +1,9 @@
-import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { describe, test } from "node:test";
 import type { EndpointStatus } from "../../src/health/endpoints.ts";
 import type { HealthView } from "../../src/health/health_state.ts";
-import { serverStatus, type StatusInput } from "../../src/observe/server_status.ts";
-import { statusPage } from "../../src/observe/status_page.ts";
+import { endpointUps, serverStatus, type StatusInput } from "../../src/server/status.ts";
+import { statusPage } from "../../src/server/status_page.ts";
 import { healthConfig } from "../helpers/health_config.ts";
 
 const T0 = Date.UTC(2026, 11, 2, 7, 0, 0);
@@ -175,5 +175,26 @@ describe("statusPage", () => {
       [100, 999, 2_000, 4_000, 7_400, 10_000, 10_600, 30_000, 3_600_000].map(refreshFor),
       [1, 1, 2, 4, 7, 10, 10, 10, 10],
     );
+  });
+});
+
+describe("endpointUps", () => {
+  test("one sample per address of each health-checked name, up as the view says; static names none", () => {
+    const config = healthConfig(
+      [
+        { name: "www", addresses: ["192.0.2.1", "2001:db8::1"], port: 443 },
+        { name: "api", addresses: ["192.0.2.1"], port: 8443 },
+      ],
+      {},
+      [{ name: "static", addresses: ["192.0.2.10"], check: null, whenAllDown: { kind: "none" } }],
+    );
+    const view = {
+      isHealthy: (address: string, port: number) => address === "192.0.2.1" && port === 443,
+    };
+    assert.deepEqual(endpointUps(config, view), [
+      { name: "www.example.test", address: "192.0.2.1", port: 443, up: true },
+      { name: "www.example.test", address: "2001:db8::1", port: 443, up: false },
+      { name: "api.example.test", address: "192.0.2.1", port: 8443, up: false },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { ServerStatus } from "../../src/observe/server_status.ts";
-import { createHttpHandler, type ServerPhase } from "../../src/server/http_handler.ts";
+import type { ServerStatus } from "../../src/server/status.ts";
+import { createHttpHandler, type ServerPhase } from "../../src/server/http.ts";
 
 /** A reply's body as text (big bodies come encoded). */
 const bodyText = (body: string | Uint8Array) =>

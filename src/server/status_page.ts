@@ -1,4 +1,4 @@
-import type { AddressStatus, NameStatus, ServerStatus } from "./server_status.ts";
+import type { AddressStatus, NameStatus, ServerStatus } from "./status.ts";
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 function html(text: string | number): string {

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../../src/runtime/runtime.ts";
-import { loadCookieSecrets, randomCookieSecret } from "../../src/server/load_cookie_secrets.ts";
+import { loadCookieSecrets, randomCookieSecret } from "../../src/server/preflight.ts";
 import { mountTmpfs } from "../helpers/tmpfs.ts";
 
 const SECRET = new Uint8Array(16).fill(9);

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
-import type { ServerStatus } from "../observe/server_status.ts";
-import { statusPage } from "../observe/status_page.ts";
+import type { ServerStatus } from "./status.ts";
+import { statusPage } from "./status_page.ts";
 import type { HttpHandler, HttpReply } from "./http_server.ts";
 
 /** Where the server is in its life, as /healthz reports it. */

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { DEFAULTS } from "../../src/config/defaults.ts";
 import type { SigningKey } from "../../src/dnssec/keys.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
-import { startupLine } from "../../src/server/startup_line.ts";
+import { startupLine } from "../../src/server/run_serve.ts";
 import { baseConfig } from "../helpers/base_config.ts";
 
 const INFO = buildInfo(

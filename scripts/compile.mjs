@@ -20,7 +20,7 @@ import { bin, root } from "./project.mjs";
 const BUN_FLAGS = ["--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
 
 /**
- * `bun build` flags for a faster start, measured by scripts/bench_release.mjs
+ * `bun build` flags for a faster start, measured by scripts/bench/bench_release.mjs
  * (BENCHMARKS.md, "Release executables"): embedded bytecode halves the time to
  * run `--version` and takes ~10 % off the time to the first answer, for +2.6 MiB;
  * ESM because bytecode's default, CommonJS, has no top-level await. `--minify`

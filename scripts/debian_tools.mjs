@@ -1,7 +1,7 @@
 // The Debian tools the project drives, in one list: which command (or file) each
 // use needs and the Debian package that provides it. `npm test` (scripts/test.mjs)
 // installs the missing ones of its use before it runs anything, the tests name the
-// package when they skip (tests/helpers/prerequisite.ts), and other scripts ensure
+// package when they skip (scripts/bench/harness/prerequisite.ts), and other scripts ensure
 // their own use:
 //   node scripts/debian_tools.mjs USE…   ensure every tool of those uses (exit 1 if one is missing)
 // To add a tool: one line in DEBIAN_TOOLS. Node.js built-ins only.
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
  * @property {string} command  run by name (looked up on PATH) or by absolute path
  *   (a file that must exist, executable or not) exactly as its users run it
  * @property {string} package  the Debian package that provides it
- * @property {readonly string[]} uses  who needs it: "test" (`npm test`), "bench" (scripts/bench), …
+ * @property {readonly string[]} uses  who needs it: "test" (`npm test`), "bench" (scripts/bench/all), …
  * @property {string} [service] the package's system service, which must not keep running:
  *   the tests start their own instances on loopback ports
  */

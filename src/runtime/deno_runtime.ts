@@ -85,7 +85,7 @@ async function bindUdp(
   });
   (async () => {
     // One reused receive buffer: receive() without one allocates 64 KiB per datagram,
-    // which halved throughput in scripts/udp_echo_bench.ts. The copy lets handlers keep data.
+    // which halved throughput in scripts/bench/udp_echo_bench.ts. The copy lets handlers keep data.
     const buffer = new Uint8Array(UDP_RECEIVE_SIZE);
     while (!closed) {
       try {

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import dnsPacket from "dns-packet";
 import { slipResponse } from "../../src/abuse/slip_response.ts";
 import { answerQuery } from "../../src/answer/answer_query.ts";
-import { messageEnd } from "../helpers/dns_fuzz.ts";
-import { fixtureSnapshot } from "../helpers/zone_fixture.ts";
+import { messageEnd } from "../../scripts/bench/harness/dns_fuzz.ts";
+import { fixtureSnapshot } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** A query with opcode 8 (unassigned), no question and an OPT: the answer path says NOTIMP. */
 const NO_QUESTION_QUERY = Buffer.from(
@@ -28,7 +28,10 @@ function answer(withOpt: boolean): Uint8Array {
         type: "OPT",
         name: ".",
         udpPayloadSize: 1232,
-        options: [{ code: 10, data: Buffer.from("0102030405060708" + "01000000aabbccdd1122334455667788", "hex") }],
+        options: [{
+          code: 10,
+          data: Buffer.from("0102030405060708" + "01000000aabbccdd1122334455667788", "hex"),
+        }],
       } as unknown as dnsPacket.Answer]
       : [],
   }));
@@ -37,13 +40,19 @@ function answer(withOpt: boolean): Uint8Array {
 describe("slipResponse", () => {
   test("TC=1, the question and the OPT with its cookie, no records", () => {
     const slipped = slipResponse(answer(true), false)!;
-    const decoded = dnsPacket.decode(Buffer.from(slipped)) as dnsPacket.DecodedPacket & { flag_tc: boolean; rcode: string };
+    const decoded = dnsPacket.decode(Buffer.from(slipped)) as dnsPacket.DecodedPacket & {
+      flag_tc: boolean;
+      rcode: string;
+    };
     assert.equal(decoded.id, 77);
     assert.equal(decoded.flag_tc, true);
     assert.equal(decoded.rcode, "NOERROR");
     assert.deepEqual(decoded.questions, [{ name: "www.example.test", type: "A", class: "IN" }]);
     assert.equal(decoded.answers!.length, 0);
-    const opt = decoded.additionals![0] as unknown as { type: string; options: { code: number; data: Buffer }[] };
+    const opt = decoded.additionals![0] as unknown as {
+      type: string;
+      options: { code: number; data: Buffer }[];
+    };
     assert.equal(opt.type, "OPT");
     assert.equal(opt.options[0].data.length, 24);
     assert.ok(slipped.length < answer(true).length);
@@ -68,14 +77,29 @@ describe("slipResponse", () => {
   });
 
   test("a response without a question slips as header and OPT, which parse to the last octet", async () => {
-    const response = answerQuery(new Uint8Array(NO_QUESTION_QUERY), await fixtureSnapshot(), "udp")!;
+    const response = answerQuery(
+      new Uint8Array(NO_QUESTION_QUERY),
+      await fixtureSnapshot(),
+      "udp",
+    )!;
     assert.equal((response[4] << 8) | response[5], 0, "the NOTIMP reply has no question");
     assert.equal(response[3] & 0x0f, 4);
     for (const badCookie of [false, true]) {
       const slipped = slipResponse(response, badCookie)!;
-      assert.equal(messageEnd(slipped), slipped.length, `no trailing octets (badCookie ${badCookie})`);
-      assert.deepEqual([...slipped.subarray(4, 12)], [0, 0, 0, 0, 0, 0, 0, 1], "QDCOUNT 0, the OPT counted");
-      const opt = dnsPacket.decode(Buffer.from(slipped)).additionals![0] as unknown as { type: string; udpPayloadSize: number };
+      assert.equal(
+        messageEnd(slipped),
+        slipped.length,
+        `no trailing octets (badCookie ${badCookie})`,
+      );
+      assert.deepEqual(
+        [...slipped.subarray(4, 12)],
+        [0, 0, 0, 0, 0, 0, 0, 1],
+        "QDCOUNT 0, the OPT counted",
+      );
+      const opt = dnsPacket.decode(Buffer.from(slipped)).additionals![0] as unknown as {
+        type: string;
+        udpPayloadSize: number;
+      };
       assert.equal(opt.type, "OPT");
       assert.equal(slipped[2] & 0x02, badCookie ? 0 : 0x02, "TC unless BADCOOKIE");
     }
@@ -85,6 +109,9 @@ describe("slipResponse", () => {
   });
 
   test("not a response of ours (no readable question): null", () => {
-    assert.equal(slipResponse(Uint8Array.from([0, 1, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63]), false), null);
+    assert.equal(
+      slipResponse(Uint8Array.from([0, 1, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63]), false),
+      null,
+    );
   });
 });

@@ -2,7 +2,7 @@
  * Property-based tests (fast-check) over the whole answer path: for any byte
  * string, random or a mutated valid query, `answerQuery` returns a parseable
  * response no larger than allowed or null, never throws, and never answers a
- * malformed query with data (oracle and checks: tests/helpers/dns_fuzz.ts).
+ * malformed query with data (oracle and checks: scripts/bench/harness/dns_fuzz.ts).
  * fast-check generates the inputs and, on a failure, shrinks it to a minimal
  * counterexample that the report prints.
  */
@@ -16,12 +16,12 @@ import type { Snapshot } from "../../src/zone/snapshot.ts";
 import {
   droppable,
   fuzzSeeds,
-  type Mutation,
   mutate,
+  type Mutation,
   responseProblem,
   wellFormed,
-} from "../helpers/dns_fuzz.ts";
-import { fixtureSnapshot, healthWithDown } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/dns_fuzz.ts";
+import { fixtureSnapshot, healthWithDown } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** Runs per property; `HEALTHY_DNS_FUZZ_RUNS` raises it for a long local run. */
 const RUNS = Number(globalThis.process?.env?.HEALTHY_DNS_FUZZ_RUNS ?? 3000);
@@ -39,12 +39,31 @@ before(async () => {
 const byte = fc.integer({ min: 0, max: 255 });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("set" as const), at: fc.nat(), value: byte }),
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
+  fc.record({
+    kind: fc.constant("flip" as const),
+    at: fc.nat(),
+    bit: fc.integer({ min: 0, max: 7 }),
+  }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
+  fc.record({
+    kind: fc.constant("delete" as const),
+    at: fc.nat(),
+    count: fc.integer({ min: 1, max: 8 }),
+  }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("append" as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
-  fc.record({ kind: fc.constant("count" as const), field: fc.integer({ min: 2, max: 5 }), value: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({
+    kind: fc.constant("append" as const),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+  }),
+  fc.record({
+    kind: fc.constant("count" as const),
+    field: fc.integer({ min: 2, max: 5 }),
+    value: fc.integer({ min: 0, max: 3 }),
+  }),
 );
 
 /** Any query: random bytes, or a valid query mutated a few times. */
@@ -60,7 +79,9 @@ describe("answerQuery under fuzzing (fast-check)", () => {
       fc.assert(
         fc.property(anyQuery, fc.boolean(), fc.boolean(), (query, useSigned, withCookie) => {
           // As the server does: cookie bytes only for a query that carries a COOKIE option.
-          const cookie = withCookie && findEdnsOption(query, DNS.OPTION_COOKIE) >= 0 ? COOKIE : null;
+          const cookie = withCookie && findEdnsOption(query, DNS.OPTION_COOKIE) >= 0
+            ? COOKIE
+            : null;
           const response = answerQuery(query, useSigned ? signed : plain, transport, cookie);
           if (response === null) {
             assert.ok(droppable(query), "dropped a query with a readable header");

@@ -10,7 +10,7 @@ import {
   healthWithDown,
   makeQuery,
   testConfig,
-} from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/zone_fixture.ts";
 import { responseRcode } from "../../src/wire/response_rcode.ts";
 import { appendRecord, aRecord, TSIG_TIME_AND_FUDGE, tsigRecord } from "../helpers/raw_records.ts";
 

@@ -18,11 +18,11 @@ import {
   systemClock,
 } from "../../src/runtime/runtime.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
-import { healthConfig } from "../helpers/health_config.ts";
+import { healthConfig } from "../../scripts/bench/harness/health_config.ts";
 import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";
 import { openLateBackend } from "../helpers/late_backend.ts";
-import { openTcpBackend } from "../helpers/tcp_backend.ts";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
+import { openTcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 import { parseXml } from "../helpers/xmllint.ts";
 
 const dialers = await dialersUnderTest();

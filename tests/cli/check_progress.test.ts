@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CheckProgress } from "../../src/cli/check_progress.ts";
 import type { Clock } from "../../src/runtime/runtime.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 /** A clock the test moves by hand. */
 function manualClock(): Clock & { advance(ms: number): void } {

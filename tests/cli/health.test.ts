@@ -8,13 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { healthTarget } from "../../src/cli/health.ts";
-import { baseConfig } from "../helpers/base_config.ts";
+import { baseConfig } from "../../scripts/bench/harness/base_config.ts";
 import {
   type CliProcess,
   freePort,
   runCliProcess,
   spawnServer,
-} from "../helpers/server_harness.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
 
 describe("healthy-dns health", () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import pkg from "../../package.json" with { type: "json" };
-import { runCliProcess } from "../helpers/server_harness.ts";
+import { runCliProcess } from "../../scripts/bench/harness/server_harness.ts";
 
 describe("healthy-dns command line (main.ts)", () => {
   test("--version from source: the package version, no commit, the runtime and platform", async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTsigKeygen } from "../../src/cli/tsig_keygen.ts";
 import { loadYaml, YAML_BASE } from "../config/load_helpers.ts";
-import { needsTools } from "../helpers/prerequisite.ts";
+import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
 
 function keygen(args: readonly string[], fill = 7) {
   const out: string[] = [];

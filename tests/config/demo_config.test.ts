@@ -64,7 +64,13 @@ describe("the embedded demo config", () => {
       health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: DOCUMENTED_TCP_LIMITS,
-      rateLimit: { responsesPerSecond: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }] },
+      rateLimit: {
+        responsesPerSecond: 200,
+        slip: 2,
+        ipv4Prefix: 24,
+        ipv6Prefix: 56,
+        exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }],
+      },
       cookies: { secrets: [] },
       http: null,
       httpLimits: { maxConnections: 100, ioTimeoutMs: 5_000 },
@@ -130,7 +136,10 @@ describe("examples/*.yaml", () => {
       slip: 2,
       ipv4Prefix: 24,
       ipv6Prefix: 56,
-      exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }, { address: "192.0.2.0", prefix: 24 }],
+      exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }, {
+        address: "192.0.2.0",
+        prefix: 24,
+      }],
     });
     assert.deepEqual(config.cookies, { secrets: ["0123456789abcdef0123456789abcdef"] });
     assert.deepEqual([config.logLevel, config.logFormat, config.lameDuckMs], ["info", "logfmt", 0]);

@@ -330,7 +330,7 @@ describe("YAML errors name the path and the file", () => {
     );
     assert.equal(
       await yamlError(YAML_BASE.replace("www: [192.0.2.1]", "www: { adresses: [192.0.2.1] }")),
-      "records.www.adresses (in /etc/x.yaml): unknown key; did you mean \"addresses\"? (expected one of addresses, health_port, timeout, when_all_down)",
+      'records.www.adresses (in /etc/x.yaml): unknown key; did you mean "addresses"? (expected one of addresses, health_port, timeout, when_all_down)',
     );
     assert.equal(
       await yamlError(

@@ -1,8 +1,8 @@
 // RFC 1035: message format, header, compression, UDP size, opcodes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
-import { decode, makeQuery, query, testConfig } from "../helpers/zone_fixture.ts";
+import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
+import { decode, makeQuery, query, testConfig } from "../../scripts/bench/harness/zone_fixture.ts";
 import { appendRecord, aRecord } from "../helpers/raw_records.ts";
 
 let open: OpenExchange;

@@ -3,13 +3,13 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
-import { decode, healthWithDown } from "../helpers/zone_fixture.ts";
+import { decode, healthWithDown } from "../../scripts/bench/harness/zone_fixture.ts";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { FUDGE, readTsig, signMessage, verifyTsig } from "../../src/transfer/tsig.ts";
-import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
+import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
 
 const KEY = {
   name: "xfr-key",

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { SigningKey } from "../../src/dnssec/keys.ts";
-import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
+import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
 import {
   type DecodedRecord,
   healthWithDown,
@@ -10,7 +10,7 @@ import {
   query,
   testConfig,
   testKey,
-} from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/zone_fixture.ts";
 import { type RrsigData, verifyRrsig } from "./verify_rrsig.ts";
 
 let open: OpenExchange;

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { RCODE_NOTAUTH } from "../../src/transfer/tsig.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
-import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { transfer, tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
+import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
+import { transfer, tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
 
 const KEY = {
   name: "xfr-key",

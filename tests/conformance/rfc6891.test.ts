@@ -1,8 +1,8 @@
 // RFC 6891: EDNS(0).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
-import { decode, makeQuery, testConfig } from "../helpers/zone_fixture.ts";
+import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
+import { decode, makeQuery, testConfig } from "../../scripts/bench/harness/zone_fixture.ts";
 
 let open: OpenExchange;
 before(async () => {

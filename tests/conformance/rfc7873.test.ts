@@ -9,9 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULTS } from "../../src/config/defaults.ts";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
-import { withCookie } from "../helpers/dns_fuzz.ts";
-import { startTestServer, type TestServer, udpExchange } from "../helpers/server_harness.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+import { withCookie } from "../../scripts/bench/harness/dns_fuzz.ts";
+import {
+  startTestServer,
+  type TestServer,
+  udpExchange,
+} from "../../scripts/bench/harness/server_harness.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 const CLIENT = Uint8Array.from([0x24, 0x64, 0xc4, 0xab, 0xcf, 0x10, 0xc9, 0x57]);
 

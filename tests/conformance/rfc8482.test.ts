@@ -1,8 +1,8 @@
 // RFC 8482: minimal responses to ANY.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
-import { query, testConfig, testKey } from "../helpers/zone_fixture.ts";
+import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
+import { query, testConfig, testKey } from "../../scripts/bench/harness/zone_fixture.ts";
 
 let open: OpenExchange;
 before(async () => {

@@ -1,8 +1,8 @@
 // RFC 8906: a common operational problem — always answer, never drop a well-formed query.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
-import { makeQuery, query, testConfig } from "../helpers/zone_fixture.ts";
+import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
+import { makeQuery, query, testConfig } from "../../scripts/bench/harness/zone_fixture.ts";
 
 let open: OpenExchange;
 before(async () => {

@@ -15,11 +15,11 @@ import {
   verifyTsig,
 } from "../../src/transfer/tsig.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
-import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { tsigKey, zoneArgs } from "../helpers/xfr_client.ts";
-import { decode, makeQuery, testConfig } from "../helpers/zone_fixture.ts";
-import { type OpenExchange, openExchange } from "../helpers/exchange.ts";
+import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
+import { decode, makeQuery, testConfig } from "../../scripts/bench/harness/zone_fixture.ts";
+import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
 import { appendRecord, aRecord, tsigRecord } from "../helpers/raw_records.ts";
 
 const KEY = {

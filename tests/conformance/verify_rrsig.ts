@@ -5,7 +5,7 @@
  */
 import dnsPacket from "dns-packet";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import type { DecodedRecord } from "../helpers/zone_fixture.ts";
+import type { DecodedRecord } from "../../scripts/bench/harness/zone_fixture.ts";
 
 type Encoder = { encode(data: unknown): Uint8Array };
 const record = (dnsPacket as unknown as { record(type: string): Encoder }).record;

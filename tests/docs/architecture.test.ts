@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 
 /** Every module folder of src/: a new one needs its row in the table. */
 const FOLDERS = readdirSync(join(REPO_ROOT, "src"), { withFileTypes: true })

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 
 const ORIGINAL = "https://github.com/indisoluble/a-healthy-dns";
 

@@ -9,20 +9,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBinary } from "../helpers/binary.ts";
 import {
-  type Secondary,
   needsSecondary,
+  type Secondary,
   startSecondary,
   transferYaml,
-} from "../helpers/secondary.ts";
+} from "../../scripts/bench/harness/secondary.ts";
 import {
   type CliProcess,
   freePort,
   runCliProcess,
   spawnServer,
   udpExchange,
-} from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { decode, makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { decode, makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 describe("the binary as a hidden primary, NSD as its secondary", {
   skip: needsSecondary("nsd"),

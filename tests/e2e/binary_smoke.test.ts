@@ -9,8 +9,8 @@ import {
   spawnServer,
   tcpExchange,
   udpExchange,
-} from "../helpers/server_harness.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** True when `dig` is on PATH. */
 function haveDig(): boolean {

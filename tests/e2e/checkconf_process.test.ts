@@ -8,7 +8,7 @@ import net from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCliProcess, startTestServer } from "../helpers/server_harness.ts";
+import { runCliProcess, startTestServer } from "../../scripts/bench/harness/server_harness.ts";
 
 const lines = (text: string) => text.split("\n").filter((line) => line.trim() !== "");
 

@@ -24,8 +24,8 @@ import {
   writeZoneConfig,
 } from "../helpers/local_release.ts";
 import { RELEASE_DIR, releaseFileName, releaseSkipReason } from "../helpers/release.ts";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 
 /** The release laid out for the script: this checkout's version. */
 const VERSION = pkg.version;

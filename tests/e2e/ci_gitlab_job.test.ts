@@ -10,8 +10,8 @@ import { join } from "node:path";
 import YAML from "yaml";
 import pkg from "../../package.json" with { type: "json" };
 import { HOST_PLATFORM, layOutRelease, writeZoneConfig } from "../helpers/local_release.ts";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 import { parseXml } from "../helpers/xmllint.ts";
 
 /** The job's YAML, from the first yaml block under "## GitLab CI" in docs/ci.md. */

@@ -11,8 +11,8 @@ import {
   spawnCli,
   spawnServer,
   udpExchange,
-} from "../helpers/server_harness.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** The A addresses of `name` served on 127.0.0.1:`port`, or null if no answer came. */
 async function lookupA(port: number, name: string): Promise<string[] | null> {

@@ -19,7 +19,7 @@ import {
   RELEASE_DIR,
   releaseFileName,
 } from "../helpers/release.ts";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 
 const ARCHES = {
   amd64: { target: "linux-x64", elf: "x86-64" },

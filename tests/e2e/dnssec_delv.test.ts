@@ -8,8 +8,12 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
 import { delv, DELV_BINARY, writeDelvAnchors } from "../helpers/delv.ts";
-import { needsTools } from "../helpers/prerequisite.ts";
-import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
+import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
+import {
+  freePort,
+  startTestServer,
+  type TestServer,
+} from "../../scripts/bench/harness/server_harness.ts";
 import {
   ALIAS,
   HOSTED,

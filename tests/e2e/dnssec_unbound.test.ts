@@ -21,7 +21,7 @@ import {
   startTestServer,
   type TestServer,
   udpExchange,
-} from "../helpers/server_harness.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
 import {
   ALIAS,
   CHECKED_ADDRESS,
@@ -30,10 +30,15 @@ import {
   signedSetup,
   WRONG_ANCHOR_ZONE,
 } from "../helpers/signed_setup.ts";
-import { needsTools, skipOrFail } from "../helpers/prerequisite.ts";
+import { needsTools, skipOrFail } from "../../scripts/bench/harness/prerequisite.ts";
 import { startUnbound, type Unbound, UNBOUND_BINARY } from "../helpers/unbound.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { decode, type Decoded, type DecodedRecord, makeQuery } from "../helpers/zone_fixture.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import {
+  decode,
+  type Decoded,
+  type DecodedRecord,
+  makeQuery,
+} from "../../scripts/bench/harness/zone_fixture.ts";
 
 /**
  * For this algorithm unbound advertises only 512 bytes, so the larger signed

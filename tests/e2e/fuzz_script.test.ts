@@ -1,10 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ensureBinary } from "../helpers/binary.ts";
-import { runScript } from "../helpers/run_script.ts";
+import { runScript } from "../../scripts/bench/harness/run_script.ts";
 
-describe("scripts/fuzz against the binary (short round; the long one is in BENCHMARKS.md)", () => {
-  test("5,000 random and mutated packets: no crash, no hang, no invalid reply", { timeout: 150_000 }, async () => {
+describe("scripts/bench/fuzz against the binary (short round; the long one is in BENCHMARKS.md)", () => {
+  test("5,000 random and mutated packets: no crash, no hang, no invalid reply", {
+    timeout: 150_000,
+  }, async () => {
     const binary = ensureBinary();
     const seed = String(1 + Math.floor(Math.random() * 1e6)); // a new seed each run, printed on failure
     const { code, output } = await runScript(
@@ -22,20 +24,37 @@ describe("scripts/fuzz against the binary (short round; the long one is in BENCH
     assert.ok(Number(cells[4]) > 1000, `replies came back: ${row}`); // not vacuous
   });
 
-  test("rate-limited: every slipped reply parses to its last octet", { timeout: 150_000 }, async () => {
-    const binary = ensureBinary();
-    const seed = String(1 + Math.floor(Math.random() * 1e6));
-    const { code, output } = await runScript(
-      "fuzz",
-      ["--packets", "5000", "--seed", seed, "--binary", binary, "--max-seconds", "100", "--rate-limit", "20"],
-      120_000,
-    );
-    assert.equal(code, 0, `seed ${seed}:\n${output}`);
-    const checked = output.match(/^(\d+) replies checked, (\d+) with octets after the last counted record$/m);
-    assert.ok(checked !== null, output);
-    assert.ok(Number(checked[1]) > 1000, output);
-    assert.equal(checked[2], "0", output);
-    const limited = output.match(/: (\d+) UDP responses limited, (\d+) slipped$/m);
-    assert.ok(limited !== null && Number(limited[2]) > 1000, `most replies slipped:\n${output}`);
-  });
+  test(
+    "rate-limited: every slipped reply parses to its last octet",
+    { timeout: 150_000 },
+    async () => {
+      const binary = ensureBinary();
+      const seed = String(1 + Math.floor(Math.random() * 1e6));
+      const { code, output } = await runScript(
+        "fuzz",
+        [
+          "--packets",
+          "5000",
+          "--seed",
+          seed,
+          "--binary",
+          binary,
+          "--max-seconds",
+          "100",
+          "--rate-limit",
+          "20",
+        ],
+        120_000,
+      );
+      assert.equal(code, 0, `seed ${seed}:\n${output}`);
+      const checked = output.match(
+        /^(\d+) replies checked, (\d+) with octets after the last counted record$/m,
+      );
+      assert.ok(checked !== null, output);
+      assert.ok(Number(checked[1]) > 1000, output);
+      assert.equal(checked[2], "0", output);
+      const limited = output.match(/: (\d+) UDP responses limited, (\d+) slipped$/m);
+      assert.ok(limited !== null && Number(limited[2]) > 1000, `most replies slipped:\n${output}`);
+    },
+  );
 });

@@ -4,20 +4,20 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RecordConfig } from "../../src/config/config.ts";
-import { openBackends, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { openBackends, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openBlackHoles } from "../helpers/black_hole.ts";
+import { openBlackHoles } from "../../scripts/bench/harness/black_hole.ts";
 import {
   freePort,
   spawnCli,
   startTestServer,
   type TestServer,
   udpExchange,
-} from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { decode, makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { decode, makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 describe("health failover through the real server (real probes on loopback)", () => {
   let v4a: TcpBackend;

@@ -13,11 +13,15 @@ import {
   type SecondaryKind,
   startSecondary,
   transferYaml,
-} from "../helpers/secondary.ts";
-import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { openBackends, type TcpBackend } from "../helpers/tcp_backend.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { recordText, transfer, tsigKey } from "../helpers/xfr_client.ts";
+} from "../../scripts/bench/harness/secondary.ts";
+import {
+  freePort,
+  startTestServer,
+  type TestServer,
+} from "../../scripts/bench/harness/server_harness.ts";
+import { openBackends, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { recordText, transfer, tsigKey } from "../../scripts/bench/harness/xfr_client.ts";
 
 /** The secondaries installed here: each missing one is its own skip (a failure under CI). */
 const KINDS: readonly SecondaryKind[] = (["knot", "nsd", "bind"] as const).filter((kind) =>

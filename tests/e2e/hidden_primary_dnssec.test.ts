@@ -11,12 +11,16 @@ import { zoneTiming } from "../../src/zone/timing.ts";
 import { loadConfig } from "../../src/config/load_config.ts";
 import { readFile } from "node:fs/promises";
 import {
-  type Secondary,
   needsSecondary,
+  type Secondary,
   startSecondary,
   transferYaml,
-} from "../helpers/secondary.ts";
-import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
+} from "../../scripts/bench/harness/secondary.ts";
+import {
+  freePort,
+  startTestServer,
+  type TestServer,
+} from "../../scripts/bench/harness/server_harness.ts";
 import {
   ALIAS,
   CHECKED_ADDRESS,
@@ -24,11 +28,11 @@ import {
   type SignedSetup,
   signedSetup,
 } from "../helpers/signed_setup.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
-import { needsTools } from "../helpers/prerequisite.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
+import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
 import { startUnbound, type Unbound, UNBOUND_BINARY } from "../helpers/unbound.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { recordText, transfer, tsigKey } from "../helpers/xfr_client.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { recordText, transfer, tsigKey } from "../../scripts/bench/harness/xfr_client.ts";
 
 const LDNS_VERIFY_ZONE = "/usr/bin/ldns-verify-zone";
 const skip = needsSecondary("knot") || needsTools(UNBOUND_BINARY, LDNS_VERIFY_ZONE, "dig");

@@ -4,9 +4,9 @@ import { get } from "node:http";
 import net from "node:net";
 import { gunzipSync } from "node:zlib";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
-import { startTestServer } from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+import { startTestServer } from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** GET with node:http, which decodes nothing: the body and content-encoding as sent. */
 function rawGet(url: string, headers: Record<string, string>) {

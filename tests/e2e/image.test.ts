@@ -15,8 +15,8 @@ import process from "node:process";
 import pkg from "../../package.json" with { type: "json" };
 import { readExecutableHeader } from "../helpers/executable_header.ts";
 import { IMAGE_DIR, imageFileName, imageSkipReason } from "../helpers/release.ts";
-import { freePort } from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { freePort } from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 function run(command: string, args: readonly string[], timeoutMs = 120_000) {
   const result = spawnSync(command, args, {

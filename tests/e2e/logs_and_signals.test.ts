@@ -11,10 +11,10 @@ import {
   spawnServer,
   tcpExchange,
   udpExchange,
-} from "../helpers/server_harness.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** A config file with one health-checked name on `backendPort`, checked every 100 ms. */
 function writeConfig(dir: string, dnsPort: number, httpPort: number, backendPort: number): string {

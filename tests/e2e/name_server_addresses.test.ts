@@ -8,8 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
-import { freePort, startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+import {
+  freePort,
+  startTestServer,
+  type TestServer,
+} from "../../scripts/bench/harness/server_harness.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 describe("an in-zone name server with addresses", () => {
   let dir: string;

@@ -24,10 +24,10 @@ import {
   runCliProcess,
   startTestServer,
   type TestServer,
-} from "../helpers/server_harness.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** Generous: the machine may be loaded; the one-second bound is asserted separately. */
 const DEADLINE_MS = 10_000;

@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { DEFAULTS } from "../../src/config/defaults.ts";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
-import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
-import { messageEnd } from "../helpers/dns_fuzz.ts";
+import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
+import { messageEnd } from "../../scripts/bench/harness/dns_fuzz.ts";
 
 const BURST = 2_000;
 const LIMIT = 20;
@@ -81,7 +81,9 @@ describe("response rate limiting (contract §4), over real sockets", () => {
       args: ["--demo"],
       health: ALL_HEALTHY,
       // Loopback is exempt by default: these tests send from 127.0.0.1, so nothing is.
-      overrides: { rateLimit: { ...DEFAULTS.rateLimit, responsesPerSecond: LIMIT, slip: 2, exempt: [] } },
+      overrides: {
+        rateLimit: { ...DEFAULTS.rateLimit, responsesPerSecond: LIMIT, slip: 2, exempt: [] },
+      },
     });
   });
   after(() => s.stop());
@@ -144,25 +146,33 @@ describe("response rate limiting (contract §4), over real sockets", () => {
     assert.ok(nodata.length >= 1, "the first ones are answered");
   });
 
-  test("slipped error replies without a question parse to their last octet", { timeout: 60_000 }, async () => {
-    // Opcode 8 with QDCOUNT 0 and an OPT: NOTIMP, no question to echo (issue 16).
-    const query = (id: number) => {
-      const bytes = Buffer.from(
-        "bdbf46be0001000000000001047a6f6e6506616363657074047465737400000600010000290200000080000000",
-        "hex",
-      );
-      bytes.writeUInt16BE(id, 0);
-      return new Uint8Array(bytes);
-    };
-    const { replies } = await burst(s, 200, query);
-    const slipped = replies.filter((r) => (r[2] & 0x02) !== 0);
-    assert.ok(slipped.length >= 50, `${slipped.length} of ${replies.length} replies slipped`);
-    for (const r of replies) {
-      assert.equal(messageEnd(r), r.length, `reply ${r.toString("hex")} parses to its last octet`);
-      assert.equal(r[3] & 0x0f, 4, "NOTIMP");
-    }
-    for (const r of slipped) assert.equal(r[11], 1, "the OPT is kept and counted");
-  });
+  test(
+    "slipped error replies without a question parse to their last octet",
+    { timeout: 60_000 },
+    async () => {
+      // Opcode 8 with QDCOUNT 0 and an OPT: NOTIMP, no question to echo (issue 16).
+      const query = (id: number) => {
+        const bytes = Buffer.from(
+          "bdbf46be0001000000000001047a6f6e6506616363657074047465737400000600010000290200000080000000",
+          "hex",
+        );
+        bytes.writeUInt16BE(id, 0);
+        return new Uint8Array(bytes);
+      };
+      const { replies } = await burst(s, 200, query);
+      const slipped = replies.filter((r) => (r[2] & 0x02) !== 0);
+      assert.ok(slipped.length >= 50, `${slipped.length} of ${replies.length} replies slipped`);
+      for (const r of replies) {
+        assert.equal(
+          messageEnd(r),
+          r.length,
+          `reply ${r.toString("hex")} parses to its last octet`,
+        );
+        assert.equal(r[3] & 0x0f, 4, "NOTIMP");
+      }
+      for (const r of slipped) assert.equal(r[11], 1, "the OPT is kept and counted");
+    },
+  );
 
   test("another kind of response from the same source has its own bucket", async () => {
     const response = await s.query(makeQuery("static.example.test", "A", { id: 1 }), "udp");
@@ -174,7 +184,10 @@ describe("loopback is exempt by default", () => {
   test("--rate-limit 20 without an exempt list answers every query of a burst from 127.0.0.1", {
     timeout: 60_000,
   }, async () => {
-    const s = await startTestServer({ args: ["--demo", "--rate-limit", "20"], health: ALL_HEALTHY });
+    const s = await startTestServer({
+      args: ["--demo", "--rate-limit", "20"],
+      health: ALL_HEALTHY,
+    });
     try {
       const { replies } = await burst(s, 500, (id) => makeQuery("www.example.test", "A", { id }));
       assert.equal(replies.length, 500);

@@ -10,7 +10,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readExecutableHeader } from "../helpers/executable_header.ts";
 import { readSums, RELEASE_DIR, releaseFileName, releaseSkipReason } from "../helpers/release.ts";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 
 /** What each target's file must be (the loaders are the standard glibc and musl paths). */
 const EXPECTED = {

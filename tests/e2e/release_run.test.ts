@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RELEASE_DIR, releaseFileName, releaseSkipReason } from "../helpers/release.ts";
-import { freePort, spawnServer } from "../helpers/server_harness.ts";
+import { freePort, spawnServer } from "../../scripts/bench/harness/server_harness.ts";
 
 const FILE = join(RELEASE_DIR, releaseFileName("linux-x64"));
 const ENV = "/usr/bin/env";

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import type { Runtime } from "../../src/runtime/runtime.ts";
-import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
+import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import { mountTmpfs } from "../helpers/tmpfs.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { zoneArgs } from "../helpers/xfr_client.ts";
-import { decode, makeQuery } from "../helpers/zone_fixture.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
+import { decode, makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "healthy-dns-state-"));
 const ARGS = [...zoneArgs({ www: ["192.0.2.1"] }), "--state-dir", dir];

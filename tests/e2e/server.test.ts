@@ -11,9 +11,9 @@ import {
   tcpMessages,
   type TestServer,
   udpExchange,
-} from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** A decoded response, with the fields dns-packet's types leave out. */
 type Decoded = dnsPacket.Packet & { rcode?: string };

@@ -8,10 +8,10 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { currentRuntime } from "../../src/runtime/runtime.ts";
-import { endProcess } from "../helpers/end_process.ts";
-import { needsTools } from "../helpers/prerequisite.ts";
-import { freePort, REPO_ROOT } from "../helpers/server_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { endProcess } from "../../scripts/bench/harness/end_process.ts";
+import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
+import { freePort, REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const README_PORT = "53053";
 const INTRO = "Once `npm start` logs its `ready` line it prints what to try";

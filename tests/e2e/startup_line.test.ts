@@ -7,7 +7,7 @@ import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { fileURLToPath } from "node:url";
 import { fixturePath, fixtureText } from "../dnssec/dnssec_fixture.ts";
-import { freePort, spawnServer } from "../helpers/server_harness.ts";
+import { freePort, spawnServer } from "../../scripts/bench/harness/server_harness.ts";
 
 describe("serve's start-up line", () => {
   test("names the build, config file, zones, names, endpoints and the DNSSEC key tag", async () => {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerStatus } from "../../src/server/status.ts";
 import { startStatusSetup } from "../helpers/status_setup.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { decode, makeQuery } from "../helpers/zone_fixture.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { decode, makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 async function getStatus(base: string): Promise<ServerStatus> {
   const response = await fetch(`${base}/status`);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import type { ServerStatus } from "../../src/server/status.ts";
-import { needsTools } from "../helpers/prerequisite.ts";
+import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
 import { startStatusSetup } from "../helpers/status_setup.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBinary } from "../helpers/binary.ts";
-import { needsTools } from "../helpers/prerequisite.ts";
-import { freePort, REPO_ROOT, spawnServer } from "../helpers/server_harness.ts";
+import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
+import { freePort, REPO_ROOT, spawnServer } from "../../scripts/bench/harness/server_harness.ts";
 
 const UNIT = join(REPO_ROOT, "packaging", "healthy-dns.service");
 const INSTALLED_BINARY = "/usr/local/bin/healthy-dns";

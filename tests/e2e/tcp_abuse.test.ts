@@ -1,6 +1,6 @@
 // TCP that no client can take down (RFC 7766 §6): misbehaving clients against the real server
 // in its own process (its RSS read from /proc), genuine clients answered meanwhile. The abusers
-// run in a child process of their own (tests/helpers/tcp_abuser.ts) from 127.0.0.2; genuine
+// run in a child process of their own (scripts/bench/harness/tcp_abuser.ts) from 127.0.0.2; genuine
 // clients come from 127.0.0.1. Every TCP limit is at its default.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,10 +14,10 @@ import {
   tcpExchange,
   udpBurst,
   udpExchange,
-} from "../helpers/server_harness.ts";
-import { startAbuser } from "../helpers/run_script.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { startAbuser } from "../../scripts/bench/harness/run_script.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** Each test runs for 10-15 s; the deadline leaves room on a loaded 2-core machine. */
 const SLOW = { timeout: 90_000 };

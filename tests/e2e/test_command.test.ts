@@ -4,7 +4,7 @@
 // Both cases are run with PATH trimmed to a scratch directory, so that `xmllint`
 // is missing and `apt-get` is a fake that records what it is asked.
 // Its closing line counts skips, and under CI=true a missing prerequisite
-// (tests/helpers/prerequisite.ts) is a failure that names it.
+// (scripts/bench/harness/prerequisite.ts) is a failure that names it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -12,7 +12,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEBIAN_TOOLS } from "../../scripts/debian_tools.mjs";
-import { REPO_ROOT } from "../helpers/server_harness.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 
 const NODE = spawnSync("node", ["-p", "process.execPath"], { encoding: "utf8" }).stdout.trim();
 const isRoot = process.getuid?.() === 0;

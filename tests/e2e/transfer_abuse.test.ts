@@ -17,12 +17,12 @@ import {
   spawnServer,
   tcpMessages,
   udpBurst,
-} from "../helpers/server_harness.ts";
-import { startAbuser } from "../helpers/run_script.ts";
-import { waitFor } from "../helpers/wait_for.ts";
-import { rssMiB } from "../../scripts/script_helpers.ts";
-import { transfer, transferQuery, tsigKey } from "../helpers/xfr_client.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/server_harness.ts";
+import { startAbuser } from "../../scripts/bench/harness/run_script.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
+import { rssMiB } from "../../scripts/bench/script_helpers.ts";
+import { transfer, transferQuery, tsigKey } from "../../scripts/bench/harness/xfr_client.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 const KEY = {
   name: "xfr-key",

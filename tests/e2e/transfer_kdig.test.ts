@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TSIG_ALGORITHMS } from "../../src/config/read_transfer.ts";
-import { needsTools } from "../helpers/prerequisite.ts";
-import { startTestServer, type TestServer } from "../helpers/server_harness.ts";
+import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
+import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 
 const NAMES = 2_500;
 const secret = (bytes: number) =>

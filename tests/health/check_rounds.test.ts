@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { type CheckRound, runCheckRounds } from "../../src/health/check_rounds.ts";
 import { endpointKey } from "../../src/health/endpoints.ts";
 import { systemClock } from "../../src/runtime/runtime.ts";
-import { healthConfig } from "../helpers/health_config.ts";
+import { healthConfig } from "../../scripts/bench/harness/health_config.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
 
 /** A dialer whose n-th dial of each address succeeds when `script[address][n]` is true (the last entry repeats). */

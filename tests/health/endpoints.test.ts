@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { collectEndpoints } from "../../src/health/endpoints.ts";
-import { healthConfig } from "../helpers/health_config.ts";
+import { healthConfig } from "../../scripts/bench/harness/health_config.ts";
 
 describe("collectEndpoints", () => {
   test("probes an address+port shared by several names once, with the largest timeout", () => {

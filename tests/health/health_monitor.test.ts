@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { HealthMonitor } from "../../src/health/health_monitor.ts";
 import type { HealthState } from "../../src/health/health_state.ts";
 import { createLogger, SILENT_LOGGER } from "../../src/observe/logger.ts";
-import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
+import { type BlackHoles, openBlackHoles } from "../../scripts/bench/harness/black_hole.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
-import { healthConfig } from "../helpers/health_config.ts";
-import { openTcpBackend, type TcpBackend } from "../helpers/tcp_backend.ts";
+import { healthConfig } from "../../scripts/bench/harness/health_config.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 import { systemClock } from "../../src/runtime/runtime.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 /** Log lines about state changes for one address. */
 function changesFor(lines: string[], address: string): string[] {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { collectEndpoints } from "../../src/health/endpoints.ts";
 import { probeEndpoints } from "../../src/health/probes.ts";
 import { fakeDialer } from "./fixtures/fake_dialer.ts";
-import { healthConfig } from "../helpers/health_config.ts";
+import { healthConfig } from "../../scripts/bench/harness/health_config.ts";
 import { systemClock } from "../../src/runtime/runtime.ts";
 
 /** `count` distinct endpoints 10.0.x.y:80 under one name. */

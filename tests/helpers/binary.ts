@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "./server_harness.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 
 /** Where `npm run build` puts the single executable. */
 export const BINARY: string = join(REPO_ROOT, "dist", "healthy-dns");

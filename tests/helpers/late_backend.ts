@@ -1,4 +1,4 @@
-import { openTcpBackend } from "./tcp_backend.ts";
+import { openTcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 
 /** A loopback listener that starts listening only some time after it is made. */
 export interface LateBackend {

@@ -1,5 +1,5 @@
-import { type BlackHoles, openBlackHoles } from "./black_hole.ts";
-import { openTcpBackend, type TcpBackend } from "./tcp_backend.ts";
+import { type BlackHoles, openBlackHoles } from "../../scripts/bench/harness/black_hole.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 
 /**
  * The loopback targets the probe tests dial: a listener on 127.0.0.2, one on

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import pkg from "../../package.json" with { type: "json" };
-import { prerequisite } from "./prerequisite.ts";
-import { REPO_ROOT } from "./server_harness.ts";
+import { prerequisite } from "../../scripts/bench/harness/prerequisite.ts";
+import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 
 /** Where `npm run release` writes the release files and SHA256SUMS. */
 export const RELEASE_DIR: string = join(REPO_ROOT, "dist", "release");

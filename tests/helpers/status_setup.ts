@@ -1,5 +1,5 @@
-import { startTestServer, type TestServer } from "./server_harness.ts";
-import { openTcpBackend, type TcpBackend } from "./tcp_backend.ts";
+import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
+import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 
 /** A real server probing two real backends, with its HTTP side on an ephemeral port. */
 export interface StatusSetup {

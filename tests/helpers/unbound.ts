@@ -8,9 +8,14 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { endProcess } from "./end_process.ts";
-import { freePort, udpExchange } from "./server_harness.ts";
-import { decode, type Decoded, makeQuery, type QueryOptions } from "./zone_fixture.ts";
+import { endProcess } from "../../scripts/bench/harness/end_process.ts";
+import { freePort, udpExchange } from "../../scripts/bench/harness/server_harness.ts";
+import {
+  decode,
+  type Decoded,
+  makeQuery,
+  type QueryOptions,
+} from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** Where Debian installs unbound; `UNBOUND` overrides it. */
 export const UNBOUND_BINARY = process.env.UNBOUND ?? "/usr/sbin/unbound";

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { currentRuntime, type DialResult, type TcpListener } from "../../src/runtime/runtime.ts";
-import { type BlackHoles, openBlackHoles } from "../helpers/black_hole.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { type BlackHoles, openBlackHoles } from "../../scripts/bench/harness/black_hole.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 import { openFds } from "./fixtures/open_fds.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
 import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import { currentRuntime, type TcpListener, type UdpEndpoint } from "../../src/runtime/runtime.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const runtime = await currentRuntime();
 const noop = () => {};

@@ -7,7 +7,7 @@ import {
   type TcpHandlers,
   type TcpListener,
 } from "../../src/runtime/runtime.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const runtime = await currentRuntime();
 

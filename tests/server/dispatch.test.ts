@@ -4,7 +4,7 @@ import { createLogger } from "../../src/observe/logger.ts";
 import { createMetrics } from "../../src/observe/metrics.ts";
 import { createDispatch, createQueryGuard } from "../../src/server/dispatch.ts";
 import { answerQuery } from "../../src/answer/answer_query.ts";
-import { fixtureSnapshot, makeQuery } from "../helpers/zone_fixture.ts";
+import { fixtureSnapshot, makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** The client address a query came from. */
 const from = (hostname: string) => ({ hostname, port: 53 });

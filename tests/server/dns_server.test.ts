@@ -9,7 +9,7 @@ import { createLogger } from "../../src/observe/logger.ts";
 import { parseLogfmt } from "../helpers/logfmt.ts";
 import { currentRuntime } from "../../src/runtime/runtime.ts";
 import { startDnsServer } from "../../src/server/dns_server.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 import { fakeConfig, fakeDeps } from "./fake_deps.ts";
 
 const QUERY = new Uint8Array([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);

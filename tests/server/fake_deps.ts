@@ -2,7 +2,7 @@ import type { Config } from "../../src/config/config.ts";
 import { ALL_HEALTHY, type HealthView } from "../../src/health/health_state.ts";
 import type { SigningKey } from "../../src/dnssec/keys.ts";
 import type { ServerDeps } from "../../src/server/server_deps.ts";
-import { baseConfig } from "../helpers/base_config.ts";
+import { baseConfig } from "../../scripts/bench/harness/base_config.ts";
 
 /** A minimal valid Config for server tests, listening on 127.0.0.1 port 0. */
 export function fakeConfig(overrides: Partial<Config> = {}): Config {

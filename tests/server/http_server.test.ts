@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { currentRuntime, type TcpListener } from "../../src/runtime/runtime.ts";
 import { createHttpSessions, type HttpHandler, type HttpSessions, MAX_REQUEST_BYTES } from "../../src/server/http_server.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const runtime = await currentRuntime();
 

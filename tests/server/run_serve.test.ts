@@ -4,7 +4,7 @@ import { DEFAULTS } from "../../src/config/defaults.ts";
 import type { SigningKey } from "../../src/dnssec/keys.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
 import { startupLine } from "../../src/server/run_serve.ts";
-import { baseConfig } from "../helpers/base_config.ts";
+import { baseConfig } from "../../scripts/bench/harness/base_config.ts";
 
 const INFO = buildInfo(
   { name: "bun", version: "1.4.5", platform: "linux-x64" },

@@ -4,7 +4,7 @@ import type { EndpointStatus } from "../../src/health/endpoints.ts";
 import type { HealthView } from "../../src/health/health_state.ts";
 import { endpointUps, serverStatus, type StatusInput } from "../../src/server/status.ts";
 import { statusPage } from "../../src/server/status_page.ts";
-import { healthConfig } from "../helpers/health_config.ts";
+import { healthConfig } from "../../scripts/bench/harness/health_config.ts";
 
 const T0 = Date.UTC(2026, 11, 2, 7, 0, 0);
 

@@ -21,7 +21,7 @@ import {
   tsigKeyTable,
   type TsigRecord,
 } from "../../src/transfer/tsig.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const runtime = await currentRuntime();
 const KEYS = tsigKeyTable([{

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ParsedQuery, parseQuery, QueryShape, readName } from "../../src/wire/parse_query.ts";
-import { makeQuery } from "../helpers/zone_fixture.ts";
+import { makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 import { appendRecord, aRecord, tsigRecord } from "../helpers/raw_records.ts";
 
 /** `values` placed at offset 12, behind a zeroed header, so pointers may target them. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { answerQuery } from "../../src/answer/answer_query.ts";
 import { responseRcode } from "../../src/wire/response_rcode.ts";
-import { fixtureSnapshot, makeQuery } from "../helpers/zone_fixture.ts";
+import { fixtureSnapshot, makeQuery } from "../../scripts/bench/harness/zone_fixture.ts";
 
 describe("responseRcode", () => {
   test("header RCODE plus the OPT's extension, for every kind of response we write", async () => {

@@ -10,7 +10,7 @@ import {
   NOW,
   testConfig,
   testKey,
-} from "../helpers/zone_fixture.ts";
+} from "../../scripts/bench/harness/zone_fixture.ts";
 
 const data = (packet: ReturnType<typeof ask>, type: string) =>
   (packet.answers ?? []).filter((a) => a.type === type).map((a) => (a as { data: unknown }).data)

@@ -19,7 +19,13 @@ import { HealthState, type HealthView } from "../../src/health/health_state.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
 import type { Snapshot } from "../../src/zone/snapshot.ts";
 import { zoneShape } from "../../src/zone/zone_shape.ts";
-import { healthWithDown, makeQuery, NOW, testConfig, testKey } from "../helpers/zone_fixture.ts";
+import {
+  healthWithDown,
+  makeQuery,
+  NOW,
+  testConfig,
+  testKey,
+} from "../../scripts/bench/harness/zone_fixture.ts";
 
 /** 600 more checked names (one endpoint each, some sharing one), so steps can flip many at once. */
 const MANY: RecordConfig[] = Array.from({ length: 600 }, (_, i) => ({

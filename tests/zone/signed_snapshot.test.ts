@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
 import { zoneShape } from "../../src/zone/zone_shape.ts";
-import { ask, healthWithDown, NOW, testConfig, testKey } from "../helpers/zone_fixture.ts";
+import {
+  ask,
+  healthWithDown,
+  NOW,
+  testConfig,
+  testKey,
+} from "../../scripts/bench/harness/zone_fixture.ts";
 
 type Nsec = { nextDomain: string; rrtypes: string[] };
 type Rrsig = {
@@ -76,7 +82,13 @@ describe("signed snapshot: NSEC chain", () => {
   });
   test("pending (before the first health round): probed names SERVFAIL, no NSEC denies their addresses", async () => {
     const key = await testKey();
-    const pending = await buildSnapshot({ config: testConfig(), health: null, now: NOW, previous: null, key });
+    const pending = await buildSnapshot({
+      config: testConfig(),
+      health: null,
+      now: NOW,
+      previous: null,
+      key,
+    });
     for (const zone of ["example.test", "example.net"]) {
       for (const name of ["www", "api.eu", "all", "fb"]) {
         const answer = ask(pending, `${name}.${zone}`, "A", true);
@@ -90,7 +102,9 @@ describe("signed snapshot: NSEC chain", () => {
     // wwx sorts right after www: its NXDOMAIN proof is www's NSEC, which must not deny A or AAAA.
     const nx = ask(pending, "wwx.example.test", "A", true);
     assert.equal(nx.rcode, "NXDOMAIN");
-    const covering = nx.authorities!.find((r) => r.type === "NSEC" && r.name === "www.example.test");
+    const covering = nx.authorities!.find((r) =>
+      r.type === "NSEC" && r.name === "www.example.test"
+    );
     assert.ok(covering !== undefined, "www's NSEC covers wwx");
     assert.deepEqual((covering.data as Nsec).rrtypes.sort(), ["A", "AAAA", "NSEC", "RRSIG"]);
     assert.equal(pending.transfer, null);

@@ -8,7 +8,7 @@ import {
   signatureWindow,
   zoneTiming,
 } from "../../src/zone/timing.ts";
-import { testConfig } from "../helpers/zone_fixture.ts";
+import { testConfig } from "../../scripts/bench/harness/zone_fixture.ts";
 
 const record = (
   name: string,

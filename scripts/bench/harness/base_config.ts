@@ -1,5 +1,5 @@
-import type { Config } from "../../src/config/config.ts";
-import { DEFAULTS } from "../../src/config/defaults.ts";
+import type { Config } from "../../../src/config/config.ts";
+import { DEFAULTS } from "../../../src/config/defaults.ts";
 
 /**
  * The Config every test fixture starts from: hosted zone example.test with one

@@ -1,10 +1,10 @@
 /**
- * scripts/fuzz.ts: throws random and mutated DNS packets at the real server
+ * scripts/bench/fuzz.ts: throws random and mutated DNS packets at the real server
  * binary over UDP and TCP on loopback and reports crashes, hangs and invalid
- * replies (issue "Hardening"). Run it through `scripts/fuzz` (Bun) or
- * `deno run -A scripts/fuzz.ts`:
+ * replies (issue "Hardening"). Run it through `scripts/bench/fuzz` (Bun) or
+ * `deno run -A scripts/bench/fuzz.ts`:
  *
- *   scripts/fuzz [--packets 100000] [--tcp-share 0.1] [--seed 1] [--binary dist/healthy-dns]
+ *   scripts/bench/fuzz [--packets 100000] [--tcp-share 0.1] [--seed 1] [--binary dist/healthy-dns]
  *                [--port 0] [--out FILE] [--rate-limit N]
  *
  * The server serves a signed zone (Ed25519) with an alias zone, rate limiting
@@ -16,7 +16,7 @@
  * rest valid queries (every kind of answer, EDNS, DO, cookies) mutated 1-4
  * times; each gets a unique ID so its reply can be matched. Every 64 packets
  * a canary query must be answered within 5 s (else: a hang). Each reply is
- * checked (tests/helpers/dns_fuzz.ts): parseable with no octet after its last
+ * checked (scripts/bench/harness/dns_fuzz.ts): parseable with no octet after its last
  * counted record (counted apart in the summary), ID copied, within the size
  * allowed, no data for a malformed query, errors no larger than the query.
  * TCP: connections carrying pipelined framed packets, some closed mid-message
@@ -29,14 +29,21 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { droppable, fuzzSeeds, type Mutation, mutate, responseProblem } from "../tests/helpers/dns_fuzz.ts";
-import { makeQuery } from "../tests/helpers/zone_fixture.ts";
-import { flag, freePort, ROOT, rssMiB } from "./script_helpers.ts";
+import {
+  droppable,
+  fuzzSeeds,
+  mutate,
+  type Mutation,
+  responseProblem,
+} from "./harness/dns_fuzz.ts";
+import { makeQuery } from "./harness/zone_fixture.ts";
+import { freePort, REPO_ROOT } from "./harness/server_harness.ts";
+import { flag, rssMiB } from "./script_helpers.ts";
 
 const PACKETS = Number(flag("--packets", "100000"));
 const TCP_SHARE = Number(flag("--tcp-share", "0.1"));
 const SEED = Number(flag("--seed", "1"));
-const BINARY = flag("--binary", join(ROOT, "dist", "healthy-dns"));
+const BINARY = flag("--binary", join(REPO_ROOT, "dist", "healthy-dns"));
 const OUT = flag("--out", "");
 const RATE_LIMIT = Number(flag("--rate-limit", "0"));
 const BATCH = 128;
@@ -101,22 +108,36 @@ interface Tally {
   crashed: string | null;
   examples: string[];
 }
-const tally: Tally = { udp: 0, tcp: 0, tcpConnections: 0, replies: 0, checked: 0, trailing: 0, dropped: 0, invalid: 0, hangs: 0, crashed: null, examples: [] };
+const tally: Tally = {
+  udp: 0,
+  tcp: 0,
+  tcpConnections: 0,
+  replies: 0,
+  checked: 0,
+  trailing: 0,
+  dropped: 0,
+  invalid: 0,
+  hangs: 0,
+  crashed: null,
+  examples: [],
+};
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 function invalid(what: string, query: Uint8Array, response: Uint8Array | null): void {
   tally.invalid++;
-  if (what.endsWith("after the last section") || what === "a counted entry missing") tally.trailing++;
+  if (what.endsWith("after the last section") || what === "a counted entry missing") {
+    tally.trailing++;
+  }
   if (tally.examples.length < 10) {
     tally.examples.push(`${what}: query ${hex(query)}${response ? ` reply ${hex(response)}` : ""}`);
   }
 }
 
-
-
 /** Starts the binary on `port` with a signed zone (HTTP on `httpPort` when rate limiting); resolves once it answers. */
 async function startServer(dir: string, port: number, httpPort: number) {
   const key = join(dir, "key.pem");
-  const keygen = spawnSync(BINARY, ["keygen", "--algorithm", "ED25519", "--out", key], { encoding: "utf8" });
+  const keygen = spawnSync(BINARY, ["keygen", "--algorithm", "ED25519", "--out", key], {
+    encoding: "utf8",
+  });
   if (keygen.status !== 0) throw new Error(`keygen failed: ${keygen.stderr}`);
   const yaml = join(dir, "fuzz.yaml");
   writeFileSync(
@@ -132,7 +153,7 @@ async function startServer(dir: string, port: number, httpPort: number) {
         ? `rate_limit: { responses_per_second: ${RATE_LIMIT}, slip: 1, exempt: [] }\nhttp: { listen: "127.0.0.1:${httpPort}" }`
         : "rate_limit: { responses_per_second: 0 }",
       "records:",
-      "  www: [192.0.2.1, 192.0.2.2, \"2001:db8::1\"]",
+      '  www: [192.0.2.1, 192.0.2.2, "2001:db8::1"]',
       "  static: [192.0.2.10]",
       "  a.b.c: [192.0.2.20]",
       "",
@@ -142,7 +163,11 @@ async function startServer(dir: string, port: number, httpPort: number) {
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk.toString()));
   const exited = new Promise<string>((resolve) =>
-    child.on("exit", (code, signal) => resolve(`exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`))
+    child.on(
+      "exit",
+      (code, signal) =>
+        resolve(`exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`),
+    )
   );
   const probe = makeQuery("www.example.test", "A", { id: 1 });
   for (let i = 0; i < 300; i++) {
@@ -175,7 +200,13 @@ let currentCanary = -1;
 let waiting: () => void = () => {};
 
 /** The UDP side: batches of packets with unique IDs, each batch closed by a canary. */
-async function udpBatch(socket: dgram.Socket, port: number, count: number, firstId: number, replies: Map<number, Uint8Array[]>) {
+async function udpBatch(
+  socket: dgram.Socket,
+  port: number,
+  count: number,
+  firstId: number,
+  replies: Map<number, Uint8Array[]>,
+) {
   const sent = new Map<number, Uint8Array>();
   for (let i = 0; i < count; i++) {
     const id = (firstId + i) & 0xffff;
@@ -207,8 +238,9 @@ async function udpBatch(socket: dgram.Socket, port: number, count: number, first
     replies.delete(id);
     if (got.length === 0) {
       // A short datagram has no full ID; others may be dropped only if droppable.
-      if (query.length >= 12 && !droppable(query)) invalid("no reply to a query with a readable header", query, null);
-      else tally.dropped++;
+      if (query.length >= 12 && !droppable(query)) {
+        invalid("no reply to a query with a readable header", query, null);
+      } else tally.dropped++;
       continue;
     }
     if (got.length > 1) invalid(`${got.length} replies`, query, got[1]);
@@ -265,8 +297,9 @@ async function tcpConnection(port: number, firstId: number): Promise<number> {
         buffer = buffer.slice(2 + length);
         const id = message.length >= 2 ? (message[0] << 8) | message[1] : -1;
         const query = sent.get(id);
-        if (query === undefined) invalid("a TCP reply matching no query", new Uint8Array(0), message);
-        else {
+        if (query === undefined) {
+          invalid("a TCP reply matching no query", new Uint8Array(0), message);
+        } else {
           if (got.has(id)) invalid("two TCP replies", query, message);
           got.set(id, message);
           tally.replies++;
@@ -302,11 +335,13 @@ async function tcpConnection(port: number, firstId: number): Promise<number> {
 
 /** The server's rate-limit counters, as a summary line. */
 async function rateLimitCounts(httpPort: number): Promise<string> {
-  const text = await fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text()).catch(() => "");
+  const text = await fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text()).catch(() =>
+    ""
+  );
   const value = (name: string) => text.match(new RegExp(`^${name} (\\d+)$`, "m"))?.[1] ?? "?";
-  return `rate limit ${RATE_LIMIT}/s (slip 1, nothing exempt): ${value("healthy_dns_rrl_limited_total")} UDP responses limited, ${
-    value("healthy_dns_rrl_slipped_total")
-  } slipped`;
+  return `rate limit ${RATE_LIMIT}/s (slip 1, nothing exempt): ${
+    value("healthy_dns_rrl_limited_total")
+  } UDP responses limited, ${value("healthy_dns_rrl_slipped_total")} slipped`;
 }
 
 async function main(): Promise<void> {
@@ -335,7 +370,10 @@ async function main(): Promise<void> {
   let id = 2;
   let nextReport = 0;
   try {
-    while (tally.udp + tally.tcp < PACKETS && tally.crashed === null && performance.now() - startedAt < MAX_RUN_MS) {
+    while (
+      tally.udp + tally.tcp < PACKETS && tally.crashed === null &&
+      performance.now() - startedAt < MAX_RUN_MS
+    ) {
       if (tally.tcp < TCP_SHARE * (tally.udp + tally.tcp + 1)) {
         id += await tcpConnection(port, id);
       } else {
@@ -346,14 +384,19 @@ async function main(): Promise<void> {
       if (id > 60_000) id = 2;
       rssPeak = Math.max(rssPeak, rssMiB(child.pid!));
       if (tally.udp + tally.tcp >= nextReport) {
-        console.error(`[${((performance.now() - startedAt) / 1000).toFixed(0)} s] ${tally.udp + tally.tcp} packets, ${tally.invalid} invalid, ${tally.hangs} hangs`);
+        console.error(
+          `[${((performance.now() - startedAt) / 1000).toFixed(0)} s] ${
+            tally.udp + tally.tcp
+          } packets, ${tally.invalid} invalid, ${tally.hangs} hangs`,
+        );
         nextReport += Math.max(10_000, PACKETS / 20);
       }
     }
   } finally {
     socket.close();
     // Still alive at the end?
-    const alive = tally.crashed === null && (await udpAsk(port, makeQuery("www.example.test", "A", { id: 7 }), 2_000)) !== null;
+    const alive = tally.crashed === null &&
+      (await udpAsk(port, makeQuery("www.example.test", "A", { id: 7 }), 2_000)) !== null;
     if (!alive && tally.crashed === null) tally.hangs++;
     const rssEnd = rssMiB(child.pid!);
     const limiting = RATE_LIMIT > 0 ? await rateLimitCounts(httpPort) : "";
@@ -363,9 +406,15 @@ async function main(): Promise<void> {
     const lines = [
       `| packets | UDP | TCP (connections) | replies | dropped | invalid replies | hangs | crashes | seconds | server RSS MiB start / peak / end |`,
       `|---|---|---|---|---|---|---|---|---|---|`,
-      `| ${tally.udp + tally.tcp} | ${tally.udp} | ${tally.tcp} (${tally.tcpConnections}) | ${tally.replies} | ${tally.dropped} | ${tally.invalid} | ${tally.hangs} | ${tally.crashed === null ? 0 : 1} | ${seconds.toFixed(0)} | ${rssStart.toFixed(1)} / ${rssPeak.toFixed(1)} / ${rssEnd.toFixed(1)} |`,
+      `| ${
+        tally.udp + tally.tcp
+      } | ${tally.udp} | ${tally.tcp} (${tally.tcpConnections}) | ${tally.replies} | ${tally.dropped} | ${tally.invalid} | ${tally.hangs} | ${
+        tally.crashed === null ? 0 : 1
+      } | ${seconds.toFixed(0)} | ${rssStart.toFixed(1)} / ${rssPeak.toFixed(1)} / ${
+        rssEnd.toFixed(1)
+      } |`,
       "",
-      `seed ${SEED}, TCP share ${TCP_SHARE}, binary ${BINARY.replace(`${ROOT}/`, "")}`,
+      `seed ${SEED}, TCP share ${TCP_SHARE}, binary ${BINARY.replace(`${REPO_ROOT}/`, "")}`,
       `${tally.checked} replies checked, ${tally.trailing} with octets after the last counted record`,
       ...(RATE_LIMIT > 0 ? [limiting] : []),
       ...(tally.crashed === null ? [] : [`crash: ${tally.crashed}`]),

@@ -66,7 +66,7 @@ export interface Secondary {
   stop(): Promise<void>;
 }
 
-/** The `skip` option for tests that need the daemon (see tests/helpers/prerequisite.ts). */
+/** The `skip` option for tests that need the daemon (see scripts/bench/harness/prerequisite.ts). */
 export function needsSecondary(kind: SecondaryKind): string | false {
   return needsTools(BINARIES[kind]);
 }

@@ -1,14 +1,10 @@
 /**
  * Small helpers shared by the loopback scripts that drive the real binary
- * (scripts/fuzz.ts, scripts/soak.ts): flags, free ports, the server's RSS.
+ * (fuzz.ts, soak.ts, bench_abuse.ts, bench_transfer_abuse.ts): flags and the
+ * server's RSS. Free ports and the repository root come from
+ * harness/server_harness.ts, which the tests use too.
  */
 import { readFileSync } from "node:fs";
-import net from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-/** The repository root. */
-export const ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const args = globalThis.process.argv.slice(2);
 
@@ -16,15 +12,6 @@ const args = globalThis.process.argv.slice(2);
 export function flag(name: string, fallback: string): string {
   const at = args.indexOf(name);
   return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
-}
-
-/** A TCP port free on 127.0.0.1 right now (bound, then released). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Resident set size of process `pid` in MiB (NaN once it is gone). */

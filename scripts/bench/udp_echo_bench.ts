@@ -3,12 +3,12 @@
  * echo server through `Runtime.bindUdp` and prints the port, so a load generator
  * can be pointed at it. dnsperf accepts the echoed query as its response:
  *
- *   npx deno run -A scripts/udp_echo_bench.ts 5399 &   (or: npx bun scripts/udp_echo_bench.ts 5399 &)
+ *   npx deno run -A scripts/bench/udp_echo_bench.ts 5399 &   (or: npx bun scripts/bench/udp_echo_bench.ts 5399 &)
  *   dnsperf -s 127.0.0.1 -p 5399 -d queries.txt -l 10 -c 8 -q 500
  *
  * Stops on SIGINT/SIGTERM and prints how many datagrams it echoed.
  */
-import { currentRuntime } from "../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/runtime.ts";
 
 const runtime = await currentRuntime();
 const port = Number(runtime.args[0] ?? 0);

@@ -4,18 +4,18 @@
  * RRset (2N signatures) in Promise.all batches, printing wall time, signatures
  * per second and peak RSS as a table.
  *
- *   npx deno run -A scripts/bench_signing.ts [--sizes 100,1000,10000] [--batches 1,256]
- *   npx bun scripts/bench_signing.ts
+ *   npx deno run -A scripts/bench/bench_signing.ts [--sizes 100,1000,10000] [--batches 1,256]
+ *   npx bun scripts/bench/bench_signing.ts
  *
  * One process runs everything, small sizes first, so "peak RSS" is the
  * process's high-water mark up to the end of that run.
  */
 import os from "node:os";
 import process from "node:process";
-import type { DnssecAlgorithmName } from "../src/config/config.ts";
-import { compareCanonicalNames, nsecRdata } from "../src/dnssec/nsec.ts";
-import { generateKeyPem, loadSigningKey, type SigningKey } from "../src/dnssec/keys.ts";
-import { type RRsetToSign, signRRset } from "../src/dnssec/rrsig.ts";
+import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import { compareCanonicalNames, nsecRdata } from "../../src/dnssec/nsec.ts";
+import { generateKeyPem, loadSigningKey, type SigningKey } from "../../src/dnssec/keys.ts";
+import { type RRsetToSign, signRRset } from "../../src/dnssec/rrsig.ts";
 
 const ALGORITHMS: readonly DnssecAlgorithmName[] = ["ECDSAP256SHA256", "ED25519", "RSASHA256"];
 const APEX = "bench.test";

@@ -5,7 +5,7 @@
  */
 import dnsPacket from "dns-packet";
 import net from "node:net";
-import type { TsigKeyConfig } from "../../src/config/config.ts";
+import type { TsigKeyConfig } from "../../../src/config/config.ts";
 import {
   FUDGE,
   readTsig,
@@ -13,7 +13,7 @@ import {
   type TsigKey,
   tsigKeyTable,
   verifyTsig,
-} from "../../src/transfer/tsig.ts";
+} from "../../../src/transfer/tsig.ts";
 import { frame, tcpMessages, udpExchange } from "./server_harness.ts";
 import { decode, type DecodedRecord } from "./zone_fixture.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Health-checking benchmark. Run from the repository root:
- *   npx deno run -A scripts/bench_health.ts     or     npx bun scripts/bench_health.ts
+ *   npx deno run -A scripts/bench/bench_health.ts     or     npx bun scripts/bench/bench_health.ts
  *
  * Prints, with a 1 s interval and a 1 s timeout (rise/fall/concurrency at
  * their defaults):
@@ -10,23 +10,23 @@
  *     1,000 black holes (connects hang until the timeout) and 1,000 refused;
  *  3. the duration of one check cycle over those 2,000 endpoints.
  * Targets: failover < 2.5 s in both cases; cycle < 2 × timeout.
- * Loopback only; needs perl for the black holes (tests/helpers/black_hole.ts).
+ * Loopback only; needs perl for the black holes (scripts/bench/harness/black_hole.ts).
  */
 import * as dgram from "node:dgram";
 import dnsPacket from "dns-packet";
-import type { Config, RecordConfig } from "../src/config/config.ts";
-import { DEFAULTS } from "../src/config/defaults.ts";
-import { HealthMonitor } from "../src/health/health_monitor.ts";
-import type { HealthView } from "../src/health/health_state.ts";
-import { runCheckCycle } from "../src/health/check_rounds.ts";
-import { SILENT_LOGGER } from "../src/observe/logger.ts";
-import { currentRuntime } from "../src/runtime/runtime.ts";
-import { DEFAULT_SERVER_DEPS } from "../src/server/server_deps.ts";
-import { startDnsServer } from "../src/server/dns_server.ts";
-import { openBlackHoles } from "../tests/helpers/black_hole.ts";
-import { healthConfig } from "../tests/helpers/health_config.ts";
-import { openTcpBackend } from "../tests/helpers/tcp_backend.ts";
-import { waitFor } from "../tests/helpers/wait_for.ts";
+import type { Config, RecordConfig } from "../../src/config/config.ts";
+import { DEFAULTS } from "../../src/config/defaults.ts";
+import { HealthMonitor } from "../../src/health/health_monitor.ts";
+import type { HealthView } from "../../src/health/health_state.ts";
+import { runCheckCycle } from "../../src/health/check_rounds.ts";
+import { SILENT_LOGGER } from "../../src/observe/logger.ts";
+import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { DEFAULT_SERVER_DEPS } from "../../src/server/server_deps.ts";
+import { startDnsServer } from "../../src/server/dns_server.ts";
+import { openBlackHoles } from "./harness/black_hole.ts";
+import { healthConfig } from "./harness/health_config.ts";
+import { openTcpBackend } from "./harness/tcp_backend.ts";
+import { waitFor } from "./harness/wait_for.ts";
 
 const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 1000;

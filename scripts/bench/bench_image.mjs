@@ -9,7 +9,7 @@
 //     machines), its exported root, read-only, /proc and /dev mounted, the
 //     entrypoint started with `chroot --userspec=65532:65532` (printed: which).
 // Needs root and `npm run release`, `npm run image`, `npm run deb` first. Run it
-// under the bench lock: flock /tmp/hdns-bench.lock node scripts/bench_image.mjs
+// under the bench lock: flock /tmp/hdns-bench.lock node scripts/bench/bench_image.mjs
 // Node.js built-ins only; loopback only.
 import { spawn, spawnSync } from "node:child_process";
 import dgram from "node:dgram";
@@ -25,7 +25,7 @@ import {
 } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { root } from "./project.mjs";
+import { root } from "../project.mjs";
 
 const runsFlag = process.argv.indexOf("--runs");
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 10;

@@ -1,6 +1,6 @@
 /**
  * What fuzzing the server needs, shared by the property tests
- * (tests/answer/answer_fuzz.test.ts) and scripts/fuzz.ts: valid seed queries,
+ * (tests/answer/answer_fuzz.test.ts) and scripts/bench/fuzz.ts: valid seed queries,
  * byte mutations, an independent oracle for "well formed" and the checks
  * every response must pass. The oracle is written apart from the server's
  * parser on purpose, so a bug in one is not hidden by the same bug in the other.
@@ -30,7 +30,9 @@ export function fuzzSeeds(): Uint8Array[] {
       out.push(makeQuery(name, type, { edns: { dnssecOk: true, udpSize: 4096 } }));
     }
   }
-  for (const length of [8, 24, 7, 41]) out.push(withCookie(makeQuery("www.example.test", "A", { edns: {} }), length));
+  for (const length of [8, 24, 7, 41]) {
+    out.push(withCookie(makeQuery("www.example.test", "A", { edns: {} }), length));
+  }
   return out;
 }
 
@@ -153,7 +155,9 @@ export function responseProblem(
   cookie: boolean,
 ): string | null {
   if (response.length < 12) return `runt response of ${response.length} octets`;
-  if (response.length > allowedSize(query, transport)) return `${response.length} octets is too large`;
+  if (response.length > allowedSize(query, transport)) {
+    return `${response.length} octets is too large`;
+  }
   if (response[0] !== query[0] || response[1] !== query[1]) return "ID not copied";
   if ((response[2] & 0x80) === 0) return "QR clear";
   try {
@@ -163,7 +167,9 @@ export function responseProblem(
   }
   const end = messageEnd(response);
   if (end !== response.length) {
-    return end < 0 ? "a counted entry missing" : `${response.length - end} octets after the last section`;
+    return end < 0
+      ? "a counted entry missing"
+      : `${response.length - end} octets after the last section`;
   }
   const records = ((response[6] << 8) | response[7]) + ((response[8] << 8) | response[9]);
   if (records > 0 && !wellFormed(query)) return "a malformed query answered with data";

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../../src/runtime/runtime.ts";
 import { REPO_ROOT } from "./server_harness.ts";
 
 /**
@@ -15,7 +15,7 @@ export async function runScript(
   timeoutMs: number,
 ): Promise<{ code: number; output: string }> {
   const runtime = await currentRuntime();
-  const script = join(REPO_ROOT, "scripts", `${name}.ts`);
+  const script = join(REPO_ROOT, "scripts", "bench", `${name}.ts`);
   const child = spawn(
     process.execPath,
     runtime.name === "deno" ? ["run", "-A", script, ...args] : [script, ...args],
@@ -30,7 +30,7 @@ export async function runScript(
   return { code, output };
 }
 
-/** A tests/helpers/tcp_abuser.ts process: its JSON counts once it ends, and a way to kill it. */
+/** A scripts/bench/harness/tcp_abuser.ts process: its JSON counts once it ends, and a way to kill it. */
 export interface Abuser {
   readonly done: Promise<Record<string, number>>;
   kill(): void;
@@ -51,7 +51,7 @@ export async function startAbuser(
   env: Readonly<Record<string, string>> = {},
 ): Promise<Abuser> {
   const runtime = await currentRuntime();
-  const abuser = join(REPO_ROOT, "tests", "helpers", "tcp_abuser.ts");
+  const abuser = join(REPO_ROOT, "scripts", "bench", "harness", "tcp_abuser.ts");
   const command = runtime.name === "deno"
     ? [process.execPath, "run", "-A", abuser]
     : [process.execPath, abuser];

@@ -3,14 +3,14 @@
  * every kind of record, health views, a real signing key, and a query encoder.
  */
 import dnsPacket from "dns-packet";
-import { answerQuery } from "../../src/answer/answer_query.ts";
+import { answerQuery } from "../../../src/answer/answer_query.ts";
 import { baseConfig } from "./base_config.ts";
 import type { Exchange } from "./exchange.ts";
-import type { Config, DnssecAlgorithmName, RecordConfig } from "../../src/config/config.ts";
-import { generateKeyPem, loadSigningKey, type SigningKey } from "../../src/dnssec/keys.ts";
-import { ALL_HEALTHY, type HealthView } from "../../src/health/health_state.ts";
-import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
-import type { Snapshot } from "../../src/zone/snapshot.ts";
+import type { Config, DnssecAlgorithmName, RecordConfig } from "../../../src/config/config.ts";
+import { generateKeyPem, loadSigningKey, type SigningKey } from "../../../src/dnssec/keys.ts";
+import { ALL_HEALTHY, type HealthView } from "../../../src/health/health_state.ts";
+import { buildSnapshot } from "../../../src/zone/build_snapshot.ts";
+import type { Snapshot } from "../../../src/zone/snapshot.ts";
 
 const checked = (port: number) => ({ port, timeoutMs: 1_000 });
 

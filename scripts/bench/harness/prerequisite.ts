@@ -4,7 +4,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import { DEBIAN_TOOLS, hasCommand } from "../../scripts/debian_tools.mjs";
+import { DEBIAN_TOOLS, hasCommand } from "../../debian_tools.mjs";
 
 /** Under CI=true everything is installed first, so a missing prerequisite is a failure. */
 const required = (): boolean => process.env.CI === "true";

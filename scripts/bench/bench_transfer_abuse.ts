@@ -1,7 +1,7 @@
 /**
  * Zone transfers as an attack, against the real server in its own process. Run from the
  * repository root:
- *   npx bun scripts/bench_transfer_abuse.ts   or   npx deno run -A scripts/bench_transfer_abuse.ts
+ *   npx bun scripts/bench/bench_transfer_abuse.ts   or   npx deno run -A scripts/bench/bench_transfer_abuse.ts
  * (the server runs main.ts on the same runtime). Options: --names N (10000), --noread N (200),
  * --readers N (40), --seconds S (20).
  *
@@ -13,7 +13,7 @@
  *    once with the caps raised to let every one transfer; prints the server's RSS before and at
  *    its peak, how many were refused, how many closed by the server and why, and when the last
  *    one was closed;
- * 2. runs `--readers` secondaries (tests/helpers/tcp_abuser.ts axfr, in their own process)
+ * 2. runs `--readers` secondaries (scripts/bench/harness/tcp_abuser.ts axfr, in their own process)
  *    transferring the zone again and again, caps raised to let them all, while a UDP client
  *    asks for one name every 20 ms (1 s timeout); prints answered and the latency median and
  *    p99, next to the same UDP client without transfers.
@@ -24,12 +24,19 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { currentRuntime } from "../src/runtime/runtime.ts";
-import { startAbuser } from "../tests/helpers/run_script.ts";
-import { frame, scrapeMetric, spawnServer, udpExchange } from "../tests/helpers/server_harness.ts";
-import { transferQuery, tsigKey } from "../tests/helpers/xfr_client.ts";
-import { makeQuery } from "../tests/helpers/zone_fixture.ts";
-import { flag, freePort, ROOT, rssMiB } from "./script_helpers.ts";
+import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { startAbuser } from "./harness/run_script.ts";
+import {
+  frame,
+  freePort,
+  REPO_ROOT,
+  scrapeMetric,
+  spawnServer,
+  udpExchange,
+} from "./harness/server_harness.ts";
+import { transferQuery, tsigKey } from "./harness/xfr_client.ts";
+import { makeQuery } from "./harness/zone_fixture.ts";
+import { flag, rssMiB } from "./script_helpers.ts";
 
 const NAMES = Number(flag("--names", "10000"));
 const NOREAD = Number(flag("--noread", "200"));
@@ -46,7 +53,7 @@ const port = await freePort();
 const httpPort = await freePort();
 const configPath = join(dir, "config.yaml");
 const keyPath = join(dir, "key.pem");
-copyFileSync(join(ROOT, "tests", "fixtures", "dnssec", "ecdsap256sha256", "key.pem"), keyPath);
+copyFileSync(join(REPO_ROOT, "tests", "fixtures", "dnssec", "ecdsap256sha256", "key.pem"), keyPath);
 chmodSync(keyPath, 0o600);
 
 /** The config, with the transfer caps at their defaults (`caps` null) or at `caps`. */

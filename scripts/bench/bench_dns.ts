@@ -12,16 +12,24 @@
  *   latency  average latency against the number of outstanding queries, gdnsd and ours.
  *
  * Run through `scripts/bench` (which builds the binary and installs the tools), or directly:
- *   npx bun scripts/bench_dns.ts [--rounds 3] [--seconds 8] [--only query,flip,startup,flap,big,latency]
+ *   npx bun scripts/bench/bench_dns.ts [--rounds 3] [--seconds 8] [--only query,flip,startup,flap,big,latency]
  *                                [--runtimes bun,deno] [--binary dist/healthy-dns] [--out FILE]
  *                                [--flap-minutes 10] [--flap-runtimes bun] [--big-runtimes bun]
  * Prints Markdown tables (progress on stderr); `--out FILE` also writes them there.
  * Only loopback addresses are used; every process started is stopped at the end.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { createSocket } from "node:dgram";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -174,9 +182,30 @@ interface PerfResult {
 }
 
 /** Runs dnsperf without blocking the event loop (the flip run toggles listeners meanwhile). */
-async function dnsperf(port: number, file: string, dnssecOk: boolean, seconds = SECONDS, outstanding = 256): Promise<PerfResult> {
+async function dnsperf(
+  port: number,
+  file: string,
+  dnssecOk: boolean,
+  seconds = SECONDS,
+  outstanding = 256,
+): Promise<PerfResult> {
   const clients = String(Math.min(8, outstanding));
-  const args = ["-s", "127.0.0.1", "-p", String(port), "-d", file, "-l", String(seconds), "-c", clients, "-q", String(outstanding), "-t", "2"];
+  const args = [
+    "-s",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-d",
+    file,
+    "-l",
+    String(seconds),
+    "-c",
+    clients,
+    "-q",
+    String(outstanding),
+    "-t",
+    "2",
+  ];
   if (dnssecOk) args.push("-D");
   progress(`dnsperf port ${port} ${file.slice(file.lastIndexOf("/") + 1)}${dnssecOk ? " DO" : ""}`);
   const child = spawn("dnsperf", args, { stdio: ["ignore", "pipe", "ignore"] });
@@ -202,8 +231,6 @@ function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-
-
 
 interface ZoneOptions {
   port: number;
@@ -234,7 +261,9 @@ function zoneYaml(names: number, opts: ZoneOptions): string {
     "name_servers: [ns1.example.test]",
     `listen: ["127.0.0.1:${opts.port}"]`,
     `log_level: ${opts.logLevel ?? "warning"}`,
-    ...(opts.rateLimit === "default" ? [] : [`rate_limit: { responses_per_second: ${opts.rateLimit ?? 0} }`]),
+    ...(opts.rateLimit === "default"
+      ? []
+      : [`rate_limit: { responses_per_second: ${opts.rateLimit ?? 0} }`]),
     "health:",
     `  interval: ${opts.intervalS ?? 10}s`,
     "  timeout: 1s",
@@ -246,19 +275,29 @@ function zoneYaml(names: number, opts: ZoneOptions): string {
       ? [`127.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`]
       : Array.from({ length: per }, (_, k) => `127.${1 + k}.${(i >> 8) & 255}.${(i & 255) || 1}`);
     if (opts.static) out.push(`  h${i}: [${addrs.join(", ")}]`);
-    else out.push(`  h${i}:`, `    addresses: [${addrs.join(", ")}]`, `    health_port: ${HEALTH_PORT}`);
+    else {out.push(
+        `  h${i}:`,
+        `    addresses: [${addrs.join(", ")}]`,
+        `    health_port: ${HEALTH_PORT}`,
+      );}
   }
-  if (opts.flip) out.push("  flip:", "    addresses: [127.9.0.1, 127.9.0.2]", `    health_port: ${FLIP_PORT}`);
+  if (opts.flip) {
+    out.push("  flip:", "    addresses: [127.9.0.1, 127.9.0.2]", `    health_port: ${FLIP_PORT}`);
+  }
   return out.join("\n") + "\n";
 }
 
 function gdnsdConfig(dir: string): void {
   mkdirSync(join(dir, "zones"), { recursive: true });
-  let config = `options => {\n  listen => [ 127.0.0.1 ]\n  dns_port => ${GDNSD_PORT}\n  udp_threads => 1\n  tcp_threads => 1\n}\n`;
-  config += `service_types => {\n  hc => { plugin => tcp_connect, port => ${HEALTH_PORT}, interval => 10, timeout => 1 }\n}\n`;
+  let config =
+    `options => {\n  listen => [ 127.0.0.1 ]\n  dns_port => ${GDNSD_PORT}\n  udp_threads => 1\n  tcp_threads => 1\n}\n`;
+  config +=
+    `service_types => {\n  hc => { plugin => tcp_connect, port => ${HEALTH_PORT}, interval => 10, timeout => 1 }\n}\n`;
   config += "plugins => {\n  multifo => {\n    service_types => hc\n";
   for (let i = 0; i < NAMES; i++) {
-    config += `    h${i} => { a1 => 127.1.0.${i || 1}, a2 => 127.2.0.${i || 1}, a3 => 127.3.0.${i || 1} }\n`;
+    config += `    h${i} => { a1 => 127.1.0.${i || 1}, a2 => 127.2.0.${i || 1}, a3 => 127.3.0.${
+      i || 1
+    } }\n`;
   }
   config += "  }\n}\n";
   writeFileSync(join(dir, "config"), config);
@@ -291,7 +330,9 @@ function queryFiles(): { positive: string; mixed: string; flip: string } {
 function keygen(algorithm: string): string {
   const path = join(OUT, `key-${algorithm}.pem`);
   if (existsSync(path)) return path;
-  const run = spawnSync(BINARY, ["keygen", "--algorithm", algorithm, "--out", path], { encoding: "utf8" });
+  const run = spawnSync(BINARY, ["keygen", "--algorithm", algorithm, "--out", path], {
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`keygen ${algorithm} failed: ${run.stderr}`);
   return path;
 }
@@ -305,7 +346,13 @@ function label(runtime: string): string {
   return runtime === "bun" ? "healthy-dns (bun binary)" : "healthy-dns (deno source)";
 }
 
-async function ours(name: string, cmd: string[], yamlFile: string, port: number, probe = "h1.example.test"): Promise<Proc> {
+async function ours(
+  name: string,
+  cmd: string[],
+  yamlFile: string,
+  port: number,
+  probe = "h1.example.test",
+): Promise<Proc> {
   progress(`starting ${name} with ${yamlFile.slice(yamlFile.lastIndexOf("/") + 1)}`);
   const proc = start(cmd[0], [...cmd.slice(1), "--config", yamlFile]);
   if (!(await waitForAnswer(port, probe, 180_000))) {
@@ -331,28 +378,57 @@ interface Target {
 }
 
 /** Section 1: every server runs at once; dnsperf rounds are interleaved so load changes hit all alike. */
-async function queryPath(files: ReturnType<typeof queryFiles>, ecdsaKey: string, procs: Proc[]): Promise<void> {
-  say(`### Query path (${new Date().toISOString().slice(0, 16)} UTC, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+async function queryPath(
+  files: ReturnType<typeof queryFiles>,
+  ecdsaKey: string,
+  procs: Proc[],
+): Promise<void> {
+  say(
+    `### Query path (${new Date().toISOString().slice(0, 16)} UTC, ${cpus().length} × ${
+      cpus()[0]?.model ?? "cpu"
+    }, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`,
+  );
   say();
-  say(`dnsperf: ${ROUNDS} rounds × ${SECONDS} s per workload, 8 clients, 256 outstanding; zone: ${NAMES} names × 3 addresses, tcp health checks; positive = A queries, mixed = 80 % A, 10 % AAAA (NODATA), 10 % NXDOMAIN. Every server runs during the whole section; the rounds go server after server, so a change in machine load hits all of them alike.`);
+  say(
+    `dnsperf: ${ROUNDS} rounds × ${SECONDS} s per workload, 8 clients, 256 outstanding; zone: ${NAMES} names × 3 addresses, tcp health checks; positive = A queries, mixed = 80 % A, 10 % AAAA (NODATA), 10 % NXDOMAIN. Every server runs during the whole section; the rounds go server after server, so a change in machine load hits all of them alike.`,
+  );
   say();
   const targets: Target[] = [];
   const add = (server: string, proc: Proc, port: number, dnssecOk: boolean) => {
-    for (const [workload, file] of [["positive", files.positive], ["mixed", files.mixed]] as const) {
-      targets.push({ server, workload: `${workload} DO=${dnssecOk ? 1 : 0}`, proc, port, file, dnssecOk, rounds: [], cpu: 0 });
+    for (
+      const [workload, file] of [["positive", files.positive], ["mixed", files.mixed]] as const
+    ) {
+      targets.push({
+        server,
+        workload: `${workload} DO=${dnssecOk ? 1 : 0}`,
+        proc,
+        port,
+        file,
+        dnssecOk,
+        rounds: [],
+        cpu: 0,
+      });
     }
   };
   const gdir = join(OUT, "gdnsd");
   gdnsdConfig(gdir);
   const g = start("gdnsd", ["-c", gdir, "-f", "start"]);
   procs.push(g);
-  if (!(await waitForAnswer(GDNSD_PORT, "h1.example.test", 30_000))) throw new Error("gdnsd did not answer");
+  if (!(await waitForAnswer(GDNSD_PORT, "h1.example.test", 30_000))) {
+    throw new Error("gdnsd did not answer");
+  }
   add("gdnsd", g, GDNSD_PORT, false);
   let port = OUR_PORT;
   for (const runtime of RUNTIMES) {
     for (const signed of [false, true]) {
       const yaml = join(OUT, `${runtime}-${signed ? "signed" : "unsigned"}.yaml`);
-      writeFileSync(yaml, zoneYaml(NAMES, { port, ...(signed ? { key: ecdsaKey, algorithm: "ECDSAP256SHA256" } : {}) }));
+      writeFileSync(
+        yaml,
+        zoneYaml(NAMES, {
+          port,
+          ...(signed ? { key: ecdsaKey, algorithm: "ECDSAP256SHA256" } : {}),
+        }),
+      );
       const p = await ours(label(runtime), command(runtime), yaml, port);
       procs.push(p);
       add(label(runtime), p, port, signed);
@@ -382,17 +458,34 @@ async function queryPath(files: ReturnType<typeof queryFiles>, ecdsaKey: string,
       t.cpu += cpuSeconds(t.proc.child.pid!) - before;
     }
   }
-  const gdnsd = new Map(targets.filter((t) => t.server === "gdnsd").map((t) => [t.workload, median(t.rounds.map((x) => x.qps))]));
-  say("| server | workload | qps median | qps range | avg latency ms | lost | server CPU s per 100k answers | peak RSS MiB | ratio to gdnsd unsigned |");
+  const gdnsd = new Map(
+    targets.filter((t) => t.server === "gdnsd").map((t) => [
+      t.workload,
+      median(t.rounds.map((x) => x.qps)),
+    ]),
+  );
+  say(
+    "| server | workload | qps median | qps range | avg latency ms | lost | server CPU s per 100k answers | peak RSS MiB | ratio to gdnsd unsigned |",
+  );
   say("|---|---|---|---|---|---|---|---|---|");
   for (const t of targets) {
     const qps = t.rounds.map((x) => x.qps);
     const base = gdnsd.get(t.workload.replace(" DO=1", " DO=0"));
     const answered = t.rounds.reduce((a, x) => a + x.sent - x.lost, 0);
-    say(`| ${t.server} | ${t.workload} | ${fmt(median(qps))} | ${fmt(Math.min(...qps))}–${fmt(Math.max(...qps))} | ${fmt(median(t.rounds.map((x) => x.latencyMs)), 3)} | ${t.rounds.reduce((a, x) => a + x.lost, 0)} | ${fmt((t.cpu / answered) * 1e5, 2)} | ${fmt(memory(t.proc.child.pid!).peak, 1)} | ${base ? fmt(median(qps) / base, 2) : "—"} |`);
+    say(
+      `| ${t.server} | ${t.workload} | ${fmt(median(qps))} | ${fmt(Math.min(...qps))}–${
+        fmt(Math.max(...qps))
+      } | ${fmt(median(t.rounds.map((x) => x.latencyMs)), 3)} | ${
+        t.rounds.reduce((a, x) => a + x.lost, 0)
+      } | ${fmt((t.cpu / answered) * 1e5, 2)} | ${fmt(memory(t.proc.child.pid!).peak, 1)} | ${
+        base ? fmt(median(qps) / base, 2) : "—"
+      } |`,
+    );
   }
   say();
-  for (const t of targets) say(`- ${t.server} ${t.workload}: response codes ${t.rounds[0]?.rcodes ?? "?"}`);
+  for (const t of targets) {
+    say(`- ${t.server} ${t.workload}: response codes ${t.rounds[0]?.rcodes ?? "?"}`);
+  }
   say();
   for (const t of targets) await stop(t.proc); // a process serves two workloads: stop() is idempotent
 }
@@ -450,7 +543,12 @@ class Poller {
   }
   start(): void {
     this.#timer = setInterval(() => {
-      for (const [name, type] of [["flip.example.test", 1], ["h1.example.test", 1], ["example.test", 6]] as const) {
+      for (
+        const [name, type] of [["flip.example.test", 1], ["h1.example.test", 1], [
+          "example.test",
+          6,
+        ]] as const
+      ) {
         this.#id = (this.#id + 1) & 0xffff;
         this.sent++;
         this.#socket.send(queryPacket(name, type, this.#id), this.port, "127.0.0.1");
@@ -478,9 +576,15 @@ class Poller {
       if (answers !== 1) return void bad(`${answers} SOA records`);
       const rdata = rr + 12;
       const serialAt = skipWireName(msg, skipWireName(msg, rdata));
-      this.serials.add(((msg[serialAt] << 24) | (msg[serialAt + 1] << 16) | (msg[serialAt + 2] << 8) | msg[serialAt + 3]) >>> 0);
+      this.serials.add(
+        ((msg[serialAt] << 24) | (msg[serialAt + 1] << 16) | (msg[serialAt + 2] << 8) |
+          msg[serialAt + 3]) >>> 0,
+      );
     } else if (name === "h1") {
-      if (answers !== 1 || msg.length < rr + 16 || msg[rr + 12] !== 127 || msg[rr + 13] !== 1 || msg[rr + 15] !== 1) bad(`unexpected answer (${answers} records)`);
+      if (
+        answers !== 1 || msg.length < rr + 16 || msg[rr + 12] !== 127 || msg[rr + 13] !== 1 ||
+        msg[rr + 15] !== 1
+      ) bad(`unexpected answer (${answers} records)`);
     } else {
       // Each address is probed on its own, so 0, 1 or 2 of them may be up.
       const state = `${answers} addresses`;
@@ -491,21 +595,49 @@ class Poller {
 }
 
 /** Section 2: loss and correctness while the zone is rebuilt every second (health flips), against a steady run. */
-async function flipping(files: ReturnType<typeof queryFiles>, ecdsaKey: string, procs: Proc[]): Promise<void> {
-  say(`### Queries while the zone is rebuilt (${BIG.toLocaleString("en")} static names + one health-checked name, ECDSA, DO=1)`);
+async function flipping(
+  files: ReturnType<typeof queryFiles>,
+  ecdsaKey: string,
+  procs: Proc[],
+): Promise<void> {
+  say(
+    `### Queries while the zone is rebuilt (${
+      BIG.toLocaleString("en")
+    } static names + one health-checked name, ECDSA, DO=1)`,
+  );
   say();
-  say(`The name \`flip\` is probed every second; its health listener is opened and closed every second, so the zone (${BIG.toLocaleString("en")} signed names) is rebuilt about once a second. dnsperf asks for 90 % static names, 10 % \`flip\`, ${ROUNDS} × ${SECONDS} s per phase, phases alternating. A poller asks for \`flip\`, \`h1\` and the SOA every 20 ms throughout and checks each answer: \`flip\` must have at most its 2 addresses (each is probed on its own; none is NODATA), \`h1\` its one address; distinct SOA serials count the rebuilds served.`);
+  say(
+    `The name \`flip\` is probed every second; its health listener is opened and closed every second, so the zone (${
+      BIG.toLocaleString("en")
+    } signed names) is rebuilt about once a second. dnsperf asks for 90 % static names, 10 % \`flip\`, ${ROUNDS} × ${SECONDS} s per phase, phases alternating. A poller asks for \`flip\`, \`h1\` and the SOA every 20 ms throughout and checks each answer: \`flip\` must have at most its 2 addresses (each is probed on its own; none is NODATA), \`h1\` its one address; distinct SOA serials count the rebuilds served.`,
+  );
   say();
-  say("| server | phase | qps median | lost | sent | response codes | rebuilds seen (serials) | flip state changes seen | poller unanswered / wrong | peak RSS MiB |");
+  say(
+    "| server | phase | qps median | lost | sent | response codes | rebuilds seen (serials) | flip state changes seen | poller unanswered / wrong | peak RSS MiB |",
+  );
   say("|---|---|---|---|---|---|---|---|---|---|");
   let port = OUR_PORT + 10;
   for (const runtime of RUNTIMES) {
     const yaml = join(OUT, `flip-${runtime}.yaml`);
-    writeFileSync(yaml, zoneYaml(BIG, { port, key: ecdsaKey, algorithm: "ECDSAP256SHA256", intervalS: 1, flip: true, static: true, addressesPerName: 1 }));
+    writeFileSync(
+      yaml,
+      zoneYaml(BIG, {
+        port,
+        key: ecdsaKey,
+        algorithm: "ECDSAP256SHA256",
+        intervalS: 1,
+        flip: true,
+        static: true,
+        addressesPerName: 1,
+      }),
+    );
     const p = await ours(label(runtime), command(runtime), yaml, port);
     procs.push(p);
     const results = { steady: [] as PerfResult[], flipping: [] as PerfResult[] };
-    const seen = { steady: { serials: 0, states: 0, sent: 0, received: 0, wrong: [] as string[] }, flipping: { serials: 0, states: 0, sent: 0, received: 0, wrong: [] as string[] } };
+    const seen = {
+      steady: { serials: 0, states: 0, sent: 0, received: 0, wrong: [] as string[] },
+      flipping: { serials: 0, states: 0, sent: 0, received: 0, wrong: [] as string[] },
+    };
     for (let round = 0; round < ROUNDS; round++) {
       for (const phase of ["steady", "flipping"] as const) {
         const poller = new Poller(port);
@@ -526,10 +658,24 @@ async function flipping(files: ReturnType<typeof queryFiles>, ecdsaKey: string, 
     for (const phase of ["steady", "flipping"] as const) {
       const r = results[phase];
       const s = seen[phase];
-      say(`| ${label(runtime)} | ${phase} | ${fmt(median(r.map((x) => x.qps)))} | ${r.reduce((a, x) => a + x.lost, 0)} | ${r.reduce((a, x) => a + x.sent, 0)} | ${r[0]?.rcodes ?? "?"} | ${s.serials} | ${s.states} | ${s.sent - s.received} / ${s.wrong.length} | ${fmt(memory(p.child.pid!).peak, 1)} |`);
+      say(
+        `| ${label(runtime)} | ${phase} | ${fmt(median(r.map((x) => x.qps)))} | ${
+          r.reduce((a, x) => a + x.lost, 0)
+        } | ${r.reduce((a, x) => a + x.sent, 0)} | ${
+          r[0]?.rcodes ?? "?"
+        } | ${s.serials} | ${s.states} | ${s.sent - s.received} / ${s.wrong.length} | ${
+          fmt(memory(p.child.pid!).peak, 1)
+        } |`,
+      );
     }
     for (const phase of ["steady", "flipping"] as const) {
-      if (seen[phase].wrong.length > 0) say(`- ${label(runtime)} ${phase}: wrong answers: ${seen[phase].wrong.slice(0, 5).join("; ")}`);
+      if (seen[phase].wrong.length > 0) {
+        say(
+          `- ${label(runtime)} ${phase}: wrong answers: ${
+            seen[phase].wrong.slice(0, 5).join("; ")
+          }`,
+        );
+      }
     }
     await stop(p);
     port++;
@@ -539,9 +685,15 @@ async function flipping(files: ReturnType<typeof queryFiles>, ecdsaKey: string, 
 
 /** Section 3: start-up to first answer and memory at BIG names, each its own health endpoint. */
 async function startup(procs: Proc[]): Promise<void> {
-  say(`### Start-up at ${BIG.toLocaleString("en")} names (1 address each, each its own health endpoint)`);
+  say(
+    `### Start-up at ${
+      BIG.toLocaleString("en")
+    } names (1 address each, each its own health endpoint)`,
+  );
   say();
-  say("Time from process start to the first answer for the last name (the first health cycle probes all 10,000 endpoints, then the first zone is built and signed); RSS is read 3 s after that.");
+  say(
+    "Time from process start to the first answer for the last name (the first health cycle probes all 10,000 endpoints, then the first zone is built and signed); RSS is read 3 s after that.",
+  );
   say();
   say("| server | algorithm | time to first answer s | RSS after ready MiB | peak RSS MiB |");
   say("|---|---|---|---|---|");
@@ -561,7 +713,11 @@ async function startup(procs: Proc[]): Promise<void> {
       await new Promise((r) => setTimeout(r, 3000));
       const mem = memory(p.child.pid!);
       await stop(p);
-      say(`| ${label(runtime)} | ${algorithm === "none" ? "unsigned" : algorithm} | ${ok ? fmt(seconds, 2) : "no answer in 180 s"} | ${fmt(mem.now, 1)} | ${fmt(mem.peak, 1)} |`);
+      say(
+        `| ${label(runtime)} | ${algorithm === "none" ? "unsigned" : algorithm} | ${
+          ok ? fmt(seconds, 2) : "no answer in 180 s"
+        } | ${fmt(mem.now, 1)} | ${fmt(mem.peak, 1)} |`,
+      );
     }
   }
   say();
@@ -611,15 +767,37 @@ function rssSampler(pid: number, everyMs: number): { stop(): number } {
 }
 
 /** Section 4: the long flapping run (issue "Incremental zone updates"). */
-async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, procs: Proc[]): Promise<void> {
-  say(`### ${FLAP_MINUTES}-minute flapping run (${BIG.toLocaleString("en")} ECDSA-signed names, one name flipping every second, under load)`);
+async function flapRun(
+  files: ReturnType<typeof queryFiles>,
+  ecdsaKey: string,
+  procs: Proc[],
+): Promise<void> {
+  say(
+    `### ${FLAP_MINUTES}-minute flapping run (${
+      BIG.toLocaleString("en")
+    } ECDSA-signed names, one name flipping every second, under load)`,
+  );
   say();
-  say(`One server process from start to end. After start-up, dnsperf (DO=1, 90 % static names, 10 % \`flip\`) runs without pause: 30 s steady, then ${FLAP_MINUTES} minutes in 30-s windows while the health listener of \`flip\` is opened and closed every second (so the zone changes about once a second), then 30 s steady again. The poller of the section above checks \`flip\`, \`h1\` and the SOA every 20 ms throughout. RSS is sampled every second; the peak is the kernel's high-water mark (VmHWM), start-up included. Build latency is what the server logs per new zone: from the health change being known to the new snapshot serving.`);
+  say(
+    `One server process from start to end. After start-up, dnsperf (DO=1, 90 % static names, 10 % \`flip\`) runs without pause: 30 s steady, then ${FLAP_MINUTES} minutes in 30-s windows while the health listener of \`flip\` is opened and closed every second (so the zone changes about once a second), then 30 s steady again. The poller of the section above checks \`flip\`, \`h1\` and the SOA every 20 ms throughout. RSS is sampled every second; the peak is the kernel's high-water mark (VmHWM), start-up included. Build latency is what the server logs per new zone: from the health change being known to the new snapshot serving.`,
+  );
   say();
   const port = OUR_PORT + 30;
   for (const runtime of FLAP_RUNTIMES) {
     const yaml = join(OUT, `flap-long-${runtime}.yaml`);
-    writeFileSync(yaml, zoneYaml(BIG, { port, key: ecdsaKey, algorithm: "ECDSAP256SHA256", intervalS: 1, flip: true, static: true, addressesPerName: 1, logLevel: "info" }));
+    writeFileSync(
+      yaml,
+      zoneYaml(BIG, {
+        port,
+        key: ecdsaKey,
+        algorithm: "ECDSAP256SHA256",
+        intervalS: 1,
+        flip: true,
+        static: true,
+        addressesPerName: 1,
+        logLevel: "info",
+      }),
+    );
     const builds: number[] = [];
     let ready = false;
     const cmd = command(runtime);
@@ -631,7 +809,9 @@ async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, p
     });
     procs.push(p);
     const pid = p.child.pid!;
-    if (!(await waitForAnswer(port, "h1.example.test", 180_000))) throw new Error(`${label(runtime)} did not answer`);
+    if (!(await waitForAnswer(port, "h1.example.test", 180_000))) {
+      throw new Error(`${label(runtime)} did not answer`);
+    }
     const startSeconds = (performance.now() - t0) / 1000;
     ready = true;
     await sleep(3000);
@@ -651,7 +831,11 @@ async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, p
     const flipping: Awaited<ReturnType<typeof phase>>[] = [];
     const end = performance.now() + FLAP_MINUTES * 60_000;
     for (let left = end - performance.now(); left > 5000; left = end - performance.now()) {
-      progress(`flap run ${runtime}: ${(left / 60_000).toFixed(1)} min left, ${builds.length} builds so far`);
+      progress(
+        `flap run ${runtime}: ${
+          (left / 60_000).toFixed(1)
+        } min left, ${builds.length} builds so far`,
+      );
       flipping.push(await phase(Math.min(30, Math.round(left / 1000))));
     }
     await flipper.stop();
@@ -671,35 +855,87 @@ async function flapRun(files: ReturnType<typeof queryFiles>, ecdsaKey: string, p
       const lost = xs.reduce((a, x) => a + x.result.lost, 0);
       const cpu = xs.reduce((a, x) => a + x.cpu, 0);
       const values = xs.map((x) => x.result.qps);
-      say(`| ${label(runtime)} | ${name} | ${xs.length} | ${fmt(qps(xs))} | ${fmt(Math.min(...values))}–${fmt(Math.max(...values))} | ${fmt(median(xs.map((x) => x.result.latencyMs)), 3)} | ${lost} / ${sent} | ${fmt((cpu / (sent - lost)) * 1e5, 2)} |`);
+      say(
+        `| ${label(runtime)} | ${name} | ${xs.length} | ${fmt(qps(xs))} | ${
+          fmt(Math.min(...values))
+        }–${fmt(Math.max(...values))} | ${
+          fmt(median(xs.map((x) => x.result.latencyMs)), 3)
+        } | ${lost} / ${sent} | ${fmt((cpu / (sent - lost)) * 1e5, 2)} |`,
+      );
     };
-    say("| server | phase | dnsperf windows | qps median | qps range | avg latency ms | lost / sent | server CPU s per 100k answers |");
+    say(
+      "| server | phase | dnsperf windows | qps median | qps range | avg latency ms | lost / sent | server CPU s per 100k answers |",
+    );
     say("|---|---|---|---|---|---|---|---|");
     row("steady (before and after)", steady);
     row("flipping", flipping);
     say();
     const sorted = [...builds].sort((a, b) => a - b);
-    const q = (x: number) => sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))];
-    say(`- ${label(runtime)}: start-up ${fmt(startSeconds, 2)} s; RSS 3 s after ready ${fmt(afterReady.now, 1)} MiB (peak so far ${fmt(afterReady.peak, 1)}); highest sampled in the first steady phase (load, no flips) ${fmt(highestSteady, 1)} MiB, during the whole run ${fmt(highest, 1)} MiB; at the end ${fmt(last.now, 1)} MiB; peak (VmHWM, start-up included) ${fmt(last.peak, 1)} MiB.`);
-    say(`- queries/s flipping ÷ steady: ${fmt(qps(flipping) / qps(steady), 3)}; listener toggles ${flipper.toggles}; zones built while flipping ${buildsWhileFlipping} (${builds.length} in all after ready); build latency, change known → serving: median ${fmt(q(0.5), 2)} ms, p99 ${fmt(q(0.99), 2)} ms, max ${fmt(sorted.at(-1) ?? NaN, 2)} ms.`);
-    say(`- poller: ${poller.sent} queries, ${poller.sent - poller.received} unanswered, ${poller.wrong.length} wrong${poller.wrong.length ? ` (${poller.wrong.slice(0, 3).join("; ")})` : ""}; ${poller.serials.size} SOA serials and ${Math.max(0, poller.flipStates.length - 1)} \`flip\` state changes seen.`);
+    const q = (x: number) =>
+      sorted.length === 0
+        ? NaN
+        : sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))];
+    say(
+      `- ${label(runtime)}: start-up ${fmt(startSeconds, 2)} s; RSS 3 s after ready ${
+        fmt(afterReady.now, 1)
+      } MiB (peak so far ${
+        fmt(afterReady.peak, 1)
+      }); highest sampled in the first steady phase (load, no flips) ${
+        fmt(highestSteady, 1)
+      } MiB, during the whole run ${fmt(highest, 1)} MiB; at the end ${
+        fmt(last.now, 1)
+      } MiB; peak (VmHWM, start-up included) ${fmt(last.peak, 1)} MiB.`,
+    );
+    say(
+      `- queries/s flipping ÷ steady: ${
+        fmt(qps(flipping) / qps(steady), 3)
+      }; listener toggles ${flipper.toggles}; zones built while flipping ${buildsWhileFlipping} (${builds.length} in all after ready); build latency, change known → serving: median ${
+        fmt(q(0.5), 2)
+      } ms, p99 ${fmt(q(0.99), 2)} ms, max ${fmt(sorted.at(-1) ?? NaN, 2)} ms.`,
+    );
+    say(
+      `- poller: ${poller.sent} queries, ${
+        poller.sent - poller.received
+      } unanswered, ${poller.wrong.length} wrong${
+        poller.wrong.length ? ` (${poller.wrong.slice(0, 3).join("; ")})` : ""
+      }; ${poller.serials.size} SOA serials and ${
+        Math.max(0, poller.flipStates.length - 1)
+      } \`flip\` state changes seen.`,
+    );
     say();
   }
 }
 
 /** Section 5: start-up and a reload at 100,000 Ed25519-signed names, each its own health endpoint. */
 async function bigStartup(procs: Proc[]): Promise<void> {
-  say(`### Start-up at ${HUGE.toLocaleString("en")} names (ED25519, 1 address each, each its own health endpoint)`);
+  say(
+    `### Start-up at ${
+      HUGE.toLocaleString("en")
+    } names (ED25519, 1 address each, each its own health endpoint)`,
+  );
   say();
-  say(`Time from process start to the first answer for the last name (the first health cycle connects to all ${HUGE.toLocaleString("en")} endpoints, 1,000 at a time, then the first zone is built and signed); RSS sampled every 250 ms (highest) and read 3 s after ready. Then one record's address is changed in the file and SIGHUP sent: reload time is until the SOA serial changes (config read, full rebuild keeping every unchanged answer and signature).`);
+  say(
+    `Time from process start to the first answer for the last name (the first health cycle connects to all ${
+      HUGE.toLocaleString("en")
+    } endpoints, 1,000 at a time, then the first zone is built and signed); RSS sampled every 250 ms (highest) and read 3 s after ready. Then one record's address is changed in the file and SIGHUP sent: reload time is until the SOA serial changes (config read, full rebuild keeping every unchanged answer and signature).`,
+  );
   say();
-  say("| server | time to first answer s | highest RSS during start-up MiB | RSS after ready MiB | reload to new serial s | RSS after reload MiB | peak RSS (VmHWM) MiB |");
+  say(
+    "| server | time to first answer s | highest RSS during start-up MiB | RSS after ready MiB | reload to new serial s | RSS after reload MiB | peak RSS (VmHWM) MiB |",
+  );
   say("|---|---|---|---|---|---|---|");
   const port = OUR_PORT + 40;
   const key = keygen("ED25519");
   for (const runtime of BIG_RUNTIMES) {
     const yaml = join(OUT, `huge-${runtime}.yaml`);
-    const opts: ZoneOptions = { port, key, algorithm: "ED25519", addressesPerName: 1, distinct: true, intervalS: 60 };
+    const opts: ZoneOptions = {
+      port,
+      key,
+      algorithm: "ED25519",
+      addressesPerName: 1,
+      distinct: true,
+      intervalS: 60,
+    };
     writeFileSync(yaml, zoneYaml(HUGE, opts));
     progress(`start-up ${runtime} ${HUGE} names`);
     const t0 = performance.now();
@@ -715,7 +951,13 @@ async function bigStartup(procs: Proc[]): Promise<void> {
     let reload = NaN;
     const before = ok ? await soaSerial(port) : null;
     if (before !== null) {
-      writeFileSync(yaml, zoneYaml(HUGE, opts).replace("h0:\n    addresses: [127.1.0.0]", "h0:\n    addresses: [127.250.0.1]"));
+      writeFileSync(
+        yaml,
+        zoneYaml(HUGE, opts).replace(
+          "h0:\n    addresses: [127.1.0.0]",
+          "h0:\n    addresses: [127.250.0.1]",
+        ),
+      );
       const t1 = performance.now();
       p.child.kill("SIGHUP");
       for (const deadline = t1 + 300_000; performance.now() < deadline; await sleep(50)) {
@@ -729,7 +971,13 @@ async function bigStartup(procs: Proc[]): Promise<void> {
     await sleep(3000);
     const after = memory(p.child.pid!);
     await stop(p);
-    say(`| ${label(runtime)} | ${ok ? fmt(seconds, 2) : "no answer in 300 s"} | ${fmt(highest, 1)} | ${fmt(ready.now, 1)} | ${fmt(reload, 2)} | ${fmt(after.now, 1)} | ${fmt(after.peak, 1)} |`);
+    say(
+      `| ${label(runtime)} | ${ok ? fmt(seconds, 2) : "no answer in 300 s"} | ${
+        fmt(highest, 1)
+      } | ${fmt(ready.now, 1)} | ${fmt(reload, 2)} | ${fmt(after.now, 1)} | ${
+        fmt(after.peak, 1)
+      } |`,
+    );
   }
   say();
 }
@@ -740,15 +988,21 @@ async function bigStartup(procs: Proc[]): Promise<void> {
  */
 async function latency(files: ReturnType<typeof queryFiles>, procs: Proc[]): Promise<void> {
   const levels = [1, 10, 100, 256];
-  say("### Latency against outstanding queries (positive DO=0, gdnsd and the Bun binary side by side)");
+  say(
+    "### Latency against outstanding queries (positive DO=0, gdnsd and the Bun binary side by side)",
+  );
   say();
-  say(`dnsperf keeps N queries outstanding (up to 8 clients); ${ROUNDS} rounds × ${SECONDS} s per level and server, interleaved. A closed loop: once a server is saturated, average latency ≈ outstanding ÷ queries/s, so it measures the queue, not the work per query; at 1 and 10 outstanding it is the round trip itself.`);
+  say(
+    `dnsperf keeps N queries outstanding (up to 8 clients); ${ROUNDS} rounds × ${SECONDS} s per level and server, interleaved. A closed loop: once a server is saturated, average latency ≈ outstanding ÷ queries/s, so it measures the queue, not the work per query; at 1 and 10 outstanding it is the round trip itself.`,
+  );
   say();
   const gdir = join(OUT, "gdnsd-latency");
   gdnsdConfig(gdir);
   const g = start("gdnsd", ["-c", gdir, "-f", "start"]);
   procs.push(g);
-  if (!(await waitForAnswer(GDNSD_PORT, "h1.example.test", 30_000))) throw new Error("gdnsd did not answer");
+  if (!(await waitForAnswer(GDNSD_PORT, "h1.example.test", 30_000))) {
+    throw new Error("gdnsd did not answer");
+  }
   const port = OUR_PORT + 50;
   const yaml = join(OUT, "latency.yaml");
   writeFileSync(yaml, zoneYaml(NAMES, { port }));
@@ -760,18 +1014,27 @@ async function latency(files: ReturnType<typeof queryFiles>, procs: Proc[]): Pro
     for (const outstanding of levels) {
       for (const [name, at] of servers) {
         const key = `${name}|${outstanding}`;
-        results.set(key, [...(results.get(key) ?? []), await dnsperf(at, files.positive, false, SECONDS, outstanding)]);
+        results.set(key, [
+          ...(results.get(key) ?? []),
+          await dnsperf(at, files.positive, false, SECONDS, outstanding),
+        ]);
       }
     }
   }
-  say("| outstanding | gdnsd qps | gdnsd avg latency ms | gdnsd lost | ours qps | ours avg latency ms | ours lost | latency ours ÷ gdnsd |");
+  say(
+    "| outstanding | gdnsd qps | gdnsd avg latency ms | gdnsd lost | ours qps | ours avg latency ms | ours lost | latency ours ÷ gdnsd |",
+  );
   say("|---|---|---|---|---|---|---|---|");
   for (const outstanding of levels) {
     const [gd, us] = servers.map(([name]) => results.get(`${name}|${outstanding}`) ?? []);
     const lat = (xs: PerfResult[]) => median(xs.map((x) => x.latencyMs));
     const qps = (xs: PerfResult[]) => median(xs.map((x) => x.qps));
     const lost = (xs: PerfResult[]) => xs.reduce((a, x) => a + x.lost, 0);
-    say(`| ${outstanding} | ${fmt(qps(gd))} | ${fmt(lat(gd), 3)} | ${lost(gd)} | ${fmt(qps(us))} | ${fmt(lat(us), 3)} | ${lost(us)} | ${fmt(lat(us) / lat(gd), 2)} |`);
+    say(
+      `| ${outstanding} | ${fmt(qps(gd))} | ${fmt(lat(gd), 3)} | ${lost(gd)} | ${fmt(qps(us))} | ${
+        fmt(lat(us), 3)
+      } | ${lost(us)} | ${fmt(lat(us) / lat(gd), 2)} |`,
+    );
   }
   say();
   await stop(ourProc);

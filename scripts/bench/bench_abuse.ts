@@ -2,7 +2,7 @@
  * Abuse benchmarks of issue 21 on loopback, against the server from source
  * (Bun): what an attacker's traffic costs other clients.
  *
- *   npx bun scripts/bench_abuse.ts [--only rrl,status] [--names 10000] [--seconds 20]
+ *   npx bun scripts/bench/bench_abuse.ts [--only rrl,status] [--names 10000] [--seconds 20]
  *
  * - rrl: one /24 (127.0.0.1) sends 2,000 queries a second for 5 s for
  *   static.example.test with the query type rotating 1..60000 (DO=1); counts
@@ -20,13 +20,14 @@ import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { flag, freePort, ROOT, rssMiB } from "./script_helpers.ts";
+import { freePort, REPO_ROOT } from "./harness/server_harness.ts";
+import { flag, rssMiB } from "./script_helpers.ts";
 
 const ONLY = new Set(flag("--only", "rrl,status").split(","));
 const NAMES = Number(flag("--names", "10000"));
 const SECONDS = Number(flag("--seconds", "20"));
-const BUN = join(ROOT, "node_modules/.bin/bun");
-const MAIN = join(ROOT, "main.ts");
+const BUN = join(REPO_ROOT, "node_modules/.bin/bun");
+const MAIN = join(REPO_ROOT, "main.ts");
 
 /** A query for `name` of `type` with an OPT record (DO=1 when `dnssecOk`). */
 function query(name: string, type: number, id: number, dnssecOk: boolean): Uint8Array {

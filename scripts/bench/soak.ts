@@ -1,11 +1,11 @@
 /**
- * scripts/soak.ts: runs the real binary for a while under query load while
+ * scripts/bench/soak.ts: runs the real binary for a while under query load while
  * health flaps, reloads arrive (valid and invalid, by SIGHUP) and TCP clients
  * misbehave, and reports lost and wrong answers and the server's RSS over
- * time (issue "Hardening"). Run it through `scripts/soak` (Bun) or
- * `deno run -A scripts/soak.ts`:
+ * time (issue "Hardening"). Run it through `scripts/bench/soak` (Bun) or
+ * `deno run -A scripts/bench/soak.ts`:
  *
- *   scripts/soak [--minutes 10] [--qps 2000] [--binary dist/healthy-dns] [--out FILE]
+ *   scripts/bench/soak [--minutes 10] [--qps 2000] [--binary dist/healthy-dns] [--out FILE]
  *
  * What runs, all on loopback:
  * - the server: a signed zone (ECDSA) with an alias zone; `flap` has two
@@ -39,13 +39,14 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
-import { withCookie } from "../tests/helpers/dns_fuzz.ts";
-import { makeQuery } from "../tests/helpers/zone_fixture.ts";
-import { flag, freePort, ROOT, rssMiB } from "./script_helpers.ts";
+import { withCookie } from "./harness/dns_fuzz.ts";
+import { makeQuery } from "./harness/zone_fixture.ts";
+import { freePort, REPO_ROOT } from "./harness/server_harness.ts";
+import { flag, rssMiB } from "./script_helpers.ts";
 
 const MINUTES = Number(flag("--minutes", "10"));
 const QPS = Number(flag("--qps", "2000"));
-const BINARY = flag("--binary", join(ROOT, "dist", "healthy-dns"));
+const BINARY = flag("--binary", join(REPO_ROOT, "dist", "healthy-dns"));
 const OUT = flag("--out", "");
 const RUN_MS = MINUTES * 60_000;
 const ANSWER_TIMEOUT_MS = 2_000;
@@ -65,8 +66,6 @@ const elapsed = () => performance.now() - started;
 function log(message: string): void {
   console.error(`[${(elapsed() / 1000).toFixed(0)} s] ${message}`);
 }
-
-
 
 /** A health backend that can be switched on and off (a listener opened and closed). */
 function backend(host: string, port: number) {
@@ -147,7 +146,9 @@ function wrong(question: Question, id: number, response: Uint8Array): string | n
     .map((a) => String((a as { data: unknown }).data));
   const rcode = packet.rcode;
   if (question.type === "SOA") {
-    return rcode === "NOERROR" && (packet.answers ?? []).some((a) => a.type === "SOA") ? null : `SOA: ${rcode}`;
+    return rcode === "NOERROR" && (packet.answers ?? []).some((a) => a.type === "SOA")
+      ? null
+      : `SOA: ${rcode}`;
   }
   if (question.type === "AAAA") {
     return rcode === "NOERROR" && addresses.length === 0 ? null : `AAAA: ${rcode}, ${addresses}`;
@@ -155,12 +156,16 @@ function wrong(question: Question, id: number, response: Uint8Array): string | n
   if (label === "nope") return rcode === "NXDOMAIN" ? null : `nope: ${rcode}`;
   if (label === "extra") {
     if (rcode === "NXDOMAIN") return null;
-    return rcode === "NOERROR" && addresses.join() === EXTRA ? null : `extra: ${rcode} ${addresses}`;
+    return rcode === "NOERROR" && addresses.join() === EXTRA
+      ? null
+      : `extra: ${rcode} ${addresses}`;
   }
   if (label === "flap") {
     if (rcode !== "NOERROR") return `flap: ${rcode}`;
     if (addresses.some((a) => !FLAP.includes(a))) return `flap: foreign address in ${addresses}`;
-    if (new Set(addresses).size !== addresses.length) return `flap: repeated address in ${addresses}`;
+    if (new Set(addresses).size !== addresses.length) {
+      return `flap: repeated address in ${addresses}`;
+    }
     return null; // 0 (all down: NODATA), 1 or 2 addresses
   }
   const expected = STATIC[label];
@@ -211,7 +216,14 @@ function kernelDrops(ports: readonly number[]): number {
 }
 
 /** A UDP client on `host`: sends questions at `qps`, checks every answer, counts losses. */
-async function udpClient(host: string, port: number, qps: number, tally: Counts, cookies: boolean, until: () => boolean) {
+async function udpClient(
+  host: string,
+  port: number,
+  qps: number,
+  tally: Counts,
+  cookies: boolean,
+  until: () => boolean,
+) {
   const socket = dgram.createSocket("udp4");
   await new Promise<void>((resolve) => socket.bind(0, host, resolve));
   clientPorts.push(socket.address().port);
@@ -231,7 +243,9 @@ async function udpClient(host: string, port: number, qps: number, tally: Counts,
       note(`${host} udp`, problem);
     }
     if (cookies) {
-      const opt = dnsPacket.decode(Buffer.from(response)).additionals?.find((r) => r.type === "OPT") as
+      const opt = dnsPacket.decode(Buffer.from(response)).additionals?.find((r) =>
+        r.type === "OPT"
+      ) as
         | { options?: { code: number; data: Buffer }[] }
         | undefined;
       const option = opt?.options?.find((o) => o.code === 10);
@@ -263,7 +277,10 @@ async function udpClient(host: string, port: number, qps: number, tally: Counts,
       if (cookies) {
         query = withCookie(query, serverCookie === null ? 8 : 24);
         const cookie = serverCookie ?? clientCookie;
-        query.set(cookie.subarray(0, serverCookie === null ? 8 : 24), query.length - (serverCookie === null ? 8 : 24));
+        query.set(
+          cookie.subarray(0, serverCookie === null ? 8 : 24),
+          query.length - (serverCookie === null ? 8 : 24),
+        );
       }
       pending.set(id, { question, at: performance.now() });
       tally.sent++;
@@ -282,7 +299,9 @@ async function udpClient(host: string, port: number, qps: number, tally: Counts,
   }
   // Let the last answers arrive.
   const deadline = performance.now() + ANSWER_TIMEOUT_MS;
-  while (pending.size > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (pending.size > 0 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   tally.lost += pending.size;
   socket.close();
 }
@@ -396,7 +415,9 @@ function tcpMisbehaviour(port: number, until: () => boolean) {
       // Never reads: pipelines queries whose answers pile up, and pauses its own receiving.
       socket.on("connect", () => {
         socket.pause();
-        const query = frame(makeQuery("example.test", "DNSKEY", { id: 2, edns: { dnssecOk: true } }));
+        const query = frame(
+          makeQuery("example.test", "DNSKEY", { id: 2, edns: { dnssecOk: true } }),
+        );
         for (let i = 0; i < 2_000 && !socket.destroyed; i++) socket.write(query);
       });
     }
@@ -434,7 +455,13 @@ function metric(text: string, pattern: RegExp): number {
 async function main(): Promise<void> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} not found: run npm run build first`);
   const dir = mkdtempSync(join(tmpdir(), "healthy-dns-soak-"));
-  const keygen = spawnSync(BINARY, ["keygen", "--algorithm", "ECDSAP256SHA256", "--out", join(dir, "key.pem")], { encoding: "utf8" });
+  const keygen = spawnSync(BINARY, [
+    "keygen",
+    "--algorithm",
+    "ECDSAP256SHA256",
+    "--out",
+    join(dir, "key.pem"),
+  ], { encoding: "utf8" });
   if (keygen.status !== 0) throw new Error(`keygen failed: ${keygen.stderr}`);
   const port = await freePort();
   const httpPort = await freePort();
@@ -449,9 +476,15 @@ async function main(): Promise<void> {
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   let crashed: string | null = null;
-  child.on("exit", (code, signal) => (crashed = `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`));
+  child.on(
+    "exit",
+    (
+      code,
+      signal,
+    ) => (crashed = `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`),
+  );
   // Ready: the SOA answers.
-  for (let i = 0; ; i++) {
+  for (let i = 0;; i++) {
     if (crashed !== null) throw new Error(`server did not start: ${crashed}`);
     if (i > 600) throw new Error("server did not answer within 60 s");
     const ok = await new Promise<boolean>((resolve) => {
@@ -502,7 +535,10 @@ async function main(): Promise<void> {
 
   // RSS over time.
   const rss: { seconds: number; mib: number }[] = [{ seconds: 0, mib: rssMiB(child.pid!) }];
-  const rssTimer = setInterval(() => rss.push({ seconds: (performance.now() - soakStart) / 1000, mib: rssMiB(child.pid!) }), 10_000);
+  const rssTimer = setInterval(
+    () => rss.push({ seconds: (performance.now() - soakStart) / 1000, mib: rssMiB(child.pid!) }),
+    10_000,
+  );
 
   const misbehaving = tcpMisbehaviour(port, running);
   const tcpLoop = (async () => {
@@ -512,7 +548,11 @@ async function main(): Promise<void> {
     }
   })();
   const progress = setInterval(() => {
-    log(`udp ${counts.udp.answered}/${counts.udp.sent} lost ${counts.udp.lost} wrong ${counts.udp.wrong}; cookie ${counts.cookie.answered}/${counts.cookie.sent}; tcp ${counts.tcp.answered}/${counts.tcp.sent}; RSS ${rss[rss.length - 1].mib.toFixed(0)} MiB`);
+    log(
+      `udp ${counts.udp.answered}/${counts.udp.sent} lost ${counts.udp.lost} wrong ${counts.udp.wrong}; cookie ${counts.cookie.answered}/${counts.cookie.sent}; tcp ${counts.tcp.answered}/${counts.tcp.sent}; RSS ${
+        rss[rss.length - 1].mib.toFixed(0)
+      } MiB`,
+    );
   }, 60_000);
 
   await Promise.all([
@@ -544,9 +584,14 @@ async function main(): Promise<void> {
   const atMinute = rss.find((r) => r.seconds >= 60) ?? rss[0];
   const last = rss[rss.length - 1];
   const bounded = !(last.mib > 2 * atMinute.mib + 64);
-  const row = (name: string, c: Counts) => `| ${name} | ${c.sent} | ${c.answered} | ${c.lost} | ${c.wrong} |`;
+  const row = (name: string, c: Counts) =>
+    `| ${name} | ${c.sent} | ${c.answered} | ${c.lost} | ${c.wrong} |`;
   const lines = [
-    `${MINUTES} min, ${QPS} UDP queries/s from 127.0.0.1 (exempt), ${Math.max(10, QPS / 20)}/s with DNS cookies from 127.0.0.2, an abuser at ${ABUSE_QPS}/s from 127.0.0.3; health flips: ${flaps}; reloads: ${reloads} (${invalidReloads} invalid), server counted ${reloadOk} ok / ${reloadFailed} failed; misbehaving TCP connections: ${misbehaving.opened()} (idle, slow-loris, never reading); server alive at the end: ${alive ? "yes" : `no (${crashed})`}.`,
+    `${MINUTES} min, ${QPS} UDP queries/s from 127.0.0.1 (exempt), ${
+      Math.max(10, QPS / 20)
+    }/s with DNS cookies from 127.0.0.2, an abuser at ${ABUSE_QPS}/s from 127.0.0.3; health flips: ${flaps}; reloads: ${reloads} (${invalidReloads} invalid), server counted ${reloadOk} ok / ${reloadFailed} failed; misbehaving TCP connections: ${misbehaving.opened()} (idle, slow-loris, never reading); server alive at the end: ${
+      alive ? "yes" : `no (${crashed})`
+    }.`,
     "",
     "| client | queries | answered | lost | wrong |",
     "|---|---|---|---|---|",
@@ -570,7 +615,11 @@ async function main(): Promise<void> {
   const genuineLost = counts.udp.lost + counts.cookie.lost + counts.tcp.lost;
   const genuineWrong = counts.udp.wrong + counts.cookie.wrong + counts.tcp.wrong;
   const failed = !alive || genuineLost > 0 || genuineWrong > 0 || !bounded;
-  console.log(failed ? `soak: FAILED (lost ${genuineLost}, wrong ${genuineWrong}, alive ${alive}, RSS bounded ${bounded})` : "soak: ok");
+  console.log(
+    failed
+      ? `soak: FAILED (lost ${genuineLost}, wrong ${genuineWrong}, alive ${alive}, RSS bounded ${bounded})`
+      : "soak: ok",
+  );
   globalThis.process.exit(failed ? 1 : 0);
 }
 

@@ -11,17 +11,17 @@ import dgram from "node:dgram";
 import net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Config } from "../../src/config/config.ts";
-import { loadConfig } from "../../src/config/load_config.ts";
-import type { HealthView } from "../../src/health/health_state.ts";
-import { createLogger } from "../../src/observe/logger.ts";
-import { currentRuntime, type Runtime } from "../../src/runtime/runtime.ts";
-import { DEFAULT_SERVER_DEPS, type ServerDeps } from "../../src/server/server_deps.ts";
-import { type DnsServer, startDnsServer } from "../../src/server/dns_server.ts";
-import type { Snapshot } from "../../src/zone/snapshot.ts";
+import type { Config } from "../../../src/config/config.ts";
+import { loadConfig } from "../../../src/config/load_config.ts";
+import type { HealthView } from "../../../src/health/health_state.ts";
+import { createLogger } from "../../../src/observe/logger.ts";
+import { currentRuntime, type Runtime } from "../../../src/runtime/runtime.ts";
+import { DEFAULT_SERVER_DEPS, type ServerDeps } from "../../../src/server/server_deps.ts";
+import { type DnsServer, startDnsServer } from "../../../src/server/dns_server.ts";
+import type { Snapshot } from "../../../src/zone/snapshot.ts";
 
 /** The repository root (where main.ts and deno.json are). */
-export const REPO_ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const REPO_ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 /** How long a client waits for a response before calling it dropped. */
 const RESPONSE_TIMEOUT_MS = 2_000;

@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { answerQuery } from "../../src/answer/answer_query.ts";
-import type { Config } from "../../src/config/config.ts";
-import type { SigningKey } from "../../src/dnssec/keys.ts";
-import { ALL_HEALTHY, type HealthView } from "../../src/health/health_state.ts";
-import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
+import { answerQuery } from "../../../src/answer/answer_query.ts";
+import type { Config } from "../../../src/config/config.ts";
+import type { SigningKey } from "../../../src/dnssec/keys.ts";
+import { ALL_HEALTHY, type HealthView } from "../../../src/health/health_state.ts";
+import { buildSnapshot } from "../../../src/zone/build_snapshot.ts";
 import { testKeySource } from "./zone_fixture.ts";
 
 /** The TC bit in the third header octet. */
@@ -33,7 +33,7 @@ export interface OpenExchange {
 
 /**
  * The one place conformance tests get their `Exchange` from. By default it
- * starts the real server in-process (tests/helpers/server_harness.ts) and
+ * starts the real server in-process (scripts/bench/harness/server_harness.ts) and
  * every query crosses a real socket on 127.0.0.1; each UDP query that is
  * answered is sent over TCP as well, and the TCP answer must be the same
  * bytes unless the UDP one was truncated — so every contract row is checked

@@ -11,15 +11,15 @@
 //     (VmRSS) at that moment.
 // Prints one markdown table (median and range), plus the size of every file in
 // dist/release when it exists. Run it under the bench lock:
-//   flock /tmp/hdns-bench.lock node scripts/bench_release.mjs
+//   flock /tmp/hdns-bench.lock node scripts/bench/bench_release.mjs
 // Node.js built-ins only; loopback only.
 import { spawn, spawnSync } from "node:child_process";
 import dgram from "node:dgram";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileWithBun } from "./compile.mjs";
-import { root } from "./project.mjs";
+import { compileWithBun } from "../compile.mjs";
+import { root } from "../project.mjs";
 
 const runsFlag = process.argv.indexOf("--runs");
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 15;

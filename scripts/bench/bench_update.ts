@@ -9,19 +9,19 @@
  * Every name has its own health endpoint. CPU time is the process's (user + system, every
  * thread: Web Crypto may sign on helper threads).
  *
- *   npx bun scripts/bench_update.ts [--cases 10000:ECDSAP256SHA256,10000:ED25519,100000:ED25519]
- *   npx deno run -A --v8-flags=--expose-gc scripts/bench_update.ts
+ *   npx bun scripts/bench/bench_update.ts [--cases 10000:ECDSAP256SHA256,10000:ED25519,100000:ED25519]
+ *   npx deno run -A --v8-flags=--expose-gc scripts/bench/bench_update.ts
  *
  * Prints a Markdown table.
  */
 import process from "node:process";
-import type { Config, DnssecAlgorithmName, RecordConfig } from "../src/config/config.ts";
-import { generateKeyPem, loadSigningKey } from "../src/dnssec/keys.ts";
-import { endpointKey } from "../src/health/endpoints.ts";
-import { HealthState } from "../src/health/health_state.ts";
-import { buildSnapshot } from "../src/zone/build_snapshot.ts";
-import type { Snapshot } from "../src/zone/snapshot.ts";
-import { baseConfig } from "../tests/helpers/base_config.ts";
+import type { Config, DnssecAlgorithmName, RecordConfig } from "../../src/config/config.ts";
+import { generateKeyPem, loadSigningKey } from "../../src/dnssec/keys.ts";
+import { endpointKey } from "../../src/health/endpoints.ts";
+import { HealthState } from "../../src/health/health_state.ts";
+import { buildSnapshot } from "../../src/zone/build_snapshot.ts";
+import type { Snapshot } from "../../src/zone/snapshot.ts";
+import { baseConfig } from "./harness/base_config.ts";
 
 const PORT = 28080;
 const UPDATES = 200;
@@ -86,7 +86,10 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const spec of cases) {
-  const [count, algorithm] = [Number(spec.split(":")[0]), spec.split(":")[1] as DnssecAlgorithmName];
+  const [count, algorithm] = [
+    Number(spec.split(":")[0]),
+    spec.split(":")[1] as DnssecAlgorithmName,
+  ];
   const key = await loadSigningKey(await generateKeyPem(algorithm), algorithm);
   const c = config(count, algorithm);
   const keys = c.records.map((r) => endpointKey(r.addresses[0], PORT));
@@ -123,17 +126,17 @@ for (const spec of cases) {
     buildSnapshot({ config: changedConfig, health, now, previous: reload.value, key })
   );
   console.log(
-    `| ${runtime} | ${count.toLocaleString("en")} | ${algorithm} | ${(full.wall / 1000).toFixed(2)} (${
-      (full.cpu / 1000).toFixed(2)
-    }) | ${quantile(walls, 0.5).toFixed(2)} / ${quantile(walls, 0.95).toFixed(2)} / ${
-      Math.max(...walls).toFixed(2)
-    } | ${quantile(cpus, 0.5).toFixed(2)} / ${quantile(cpus, 0.95).toFixed(2)} | ${changed} | ${
-      (reload.wall / 1000).toFixed(2)
-    } (${(reload.cpu / 1000).toFixed(2)}) | ${(reload3.wall / 1000).toFixed(2)} (${
-      reload3.value.changes?.rrsets.length
-    } RRsets changed) | ${mib(heapAfterFull)} / ${mib(heapAfterUpdates)} | ${
-      mib(process.memoryUsage().rss)
-    } |`,
+    `| ${runtime} | ${count.toLocaleString("en")} | ${algorithm} | ${
+      (full.wall / 1000).toFixed(2)
+    } (${(full.cpu / 1000).toFixed(2)}) | ${quantile(walls, 0.5).toFixed(2)} / ${
+      quantile(walls, 0.95).toFixed(2)
+    } / ${Math.max(...walls).toFixed(2)} | ${quantile(cpus, 0.5).toFixed(2)} / ${
+      quantile(cpus, 0.95).toFixed(2)
+    } | ${changed} | ${(reload.wall / 1000).toFixed(2)} (${(reload.cpu / 1000).toFixed(2)}) | ${
+      (reload3.wall / 1000).toFixed(2)
+    } (${reload3.value.changes?.rrsets.length} RRsets changed) | ${mib(heapAfterFull)} / ${
+      mib(heapAfterUpdates)
+    } | ${mib(process.memoryUsage().rss)} |`,
   );
 }
 process.exit(0);

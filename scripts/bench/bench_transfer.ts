@@ -1,6 +1,6 @@
 /**
  * Hidden-primary propagation benchmark. Run from the repository root:
- *   npx bun scripts/bench_transfer.ts     or     npx deno run -A scripts/bench_transfer.ts
+ *   npx bun scripts/bench/bench_transfer.ts     or     npx deno run -A scripts/bench/bench_transfer.ts
  *
  * Starts healthy-dns in-process as a hidden primary (1 s check interval,
  * 500 ms timeout) with Knot DNS, NSD and BIND as TSIG secondaries on
@@ -14,15 +14,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/config/load_config.ts";
-import { SILENT_LOGGER } from "../src/observe/logger.ts";
-import { currentRuntime } from "../src/runtime/runtime.ts";
-import { DEFAULT_SERVER_DEPS } from "../src/server/server_deps.ts";
-import { startDnsServer } from "../src/server/dns_server.ts";
-import { type SecondaryKind, startSecondary, transferYaml } from "../tests/helpers/secondary.ts";
-import { freePort, udpExchange } from "../tests/helpers/server_harness.ts";
-import { openBackends } from "../tests/helpers/tcp_backend.ts";
-import { decode, makeQuery } from "../tests/helpers/zone_fixture.ts";
+import { loadConfig } from "../../src/config/load_config.ts";
+import { SILENT_LOGGER } from "../../src/observe/logger.ts";
+import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { DEFAULT_SERVER_DEPS } from "../../src/server/server_deps.ts";
+import { startDnsServer } from "../../src/server/dns_server.ts";
+import { type SecondaryKind, startSecondary, transferYaml } from "./harness/secondary.ts";
+import { freePort, udpExchange } from "./harness/server_harness.ts";
+import { openBackends } from "./harness/tcp_backend.ts";
+import { decode, makeQuery } from "./harness/zone_fixture.ts";
 
 const TRIALS = 12;
 const INTERVAL_MS = 1000;

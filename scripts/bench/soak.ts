@@ -483,17 +483,16 @@ async function main(): Promise<void> {
       signal,
     ) => (crashed = `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`),
   );
-  // Ready: the SOA answers.
+  // Ready: /healthz answers 200 once the first health round's zone serves. The SOA answers
+  // earlier, from the pending zone, where `flap` is SERVFAIL: the soak would count that wrong.
   for (let i = 0;; i++) {
     if (crashed !== null) throw new Error(`server did not start: ${crashed}`);
-    if (i > 600) throw new Error("server did not answer within 60 s");
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = dgram.createSocket("udp4");
-      const t = setTimeout(() => (s.close(), resolve(false)), 100);
-      s.on("message", () => (clearTimeout(t), s.close(), resolve(true)));
-      s.send(makeQuery("example.test", "SOA", { id: 1 }), port, "127.0.0.1");
-    });
+    if (i > 600) throw new Error("server not serving within 60 s");
+    const ok = await fetch(`http://127.0.0.1:${httpPort}/healthz`, {
+      signal: AbortSignal.timeout(100),
+    }).then((response) => response.text().then(() => response.ok), () => false);
     if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   log(`server up on port ${port}; soaking for ${MINUTES} min at ${QPS} queries/s`);
   const soakStart = performance.now();

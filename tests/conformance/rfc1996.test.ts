@@ -9,7 +9,7 @@ import { DNS } from "../../src/wire/dns_constants.ts";
 import { FUDGE, readTsig, signMessage, verifyTsig } from "../../src/transfer/tsig.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
-import { tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
+import { loopbackTransfer, tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
 
 const KEY = {
   name: "xfr-key",
@@ -67,13 +67,10 @@ describe("RFC 1996 NOTIFY to a secondary", () => {
         "example.net",
       ]),
       overrides: {
-        transfer: {
-          tsigKeys: [KEY],
+        transfer: loopbackTransfer(KEY, {
           secondaries: [{ address: "127.0.0.1", port, key: KEY.name }],
           allow: [],
-          maxTransfers: 10,
-          maxTransfersPerSource: 4,
-        },
+        }),
       },
       health: ALL_HEALTHY,
     });

@@ -7,7 +7,12 @@ import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { RCODE_NOTAUTH } from "../../src/transfer/tsig.ts";
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
-import { transfer, tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
+import {
+  loopbackTransfer,
+  transfer,
+  tsigKey,
+  zoneArgs,
+} from "../../scripts/bench/harness/xfr_client.ts";
 
 const KEY = {
   name: "xfr-key",
@@ -29,13 +34,7 @@ describe("RFC 5936 AXFR and RFC 1995 IXFR", () => {
     server = await startTestServer({
       args: zoneArgs(records, ["example.net"]),
       overrides: {
-        transfer: {
-          tsigKeys: [KEY],
-          secondaries: [],
-          allow: [{ address: "127.0.0.1", prefix: 32 }],
-          maxTransfers: 10,
-          maxTransfersPerSource: 4,
-        },
+        transfer: loopbackTransfer(KEY),
       },
       health: ALL_HEALTHY,
     });

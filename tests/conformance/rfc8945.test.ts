@@ -17,7 +17,7 @@ import {
 import { DNS } from "../../src/wire/dns_constants.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
-import { tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
+import { loopbackTransfer, tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";
 import { decode, makeQuery, testConfig } from "../../scripts/bench/harness/zone_fixture.ts";
 import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
 import { appendRecord, aRecord, tsigRecord } from "../helpers/raw_records.ts";
@@ -49,13 +49,7 @@ describe("RFC 8945 TSIG", () => {
     server = await startTestServer({
       args: zoneArgs({ www: ["192.0.2.1"], many: MANY }),
       overrides: {
-        transfer: {
-          tsigKeys: [KEY],
-          secondaries: [],
-          allow: [{ address: "127.0.0.1", prefix: 32 }],
-          maxTransfers: 10,
-          maxTransfersPerSource: 4,
-        },
+        transfer: loopbackTransfer(KEY),
       },
       health: ALL_HEALTHY,
     });
@@ -131,13 +125,7 @@ describe("RFC 8945 TSIG", () => {
     const limited = await startTestServer({
       args: zoneArgs({ www: ["192.0.2.1"] }),
       overrides: {
-        transfer: {
-          tsigKeys: [KEY],
-          secondaries: [],
-          allow: [],
-          maxTransfers: 10,
-          maxTransfersPerSource: 4,
-        },
+        transfer: loopbackTransfer(KEY, { allow: [] }),
         rateLimit: { responsesPerSecond: 5, slip: 0, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [] },
       },
       health: ALL_HEALTHY,

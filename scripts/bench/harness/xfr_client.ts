@@ -5,7 +5,7 @@
  */
 import dnsPacket from "dns-packet";
 import net from "node:net";
-import type { TsigKeyConfig } from "../../../src/config/config.ts";
+import type { TransferConfig, TsigKeyConfig } from "../../../src/config/config.ts";
 import {
   FUDGE,
   readTsig,
@@ -33,6 +33,25 @@ export interface TransferResult {
 /** The key of a config entry, ready for signing. */
 export function tsigKey(config: TsigKeyConfig): TsigKey {
   return tsigKeyTable([config]).get(config.name)!;
+}
+
+/**
+ * The `transfer` config of the transfer tests: `key` known, transfers allowed
+ * from 127.0.0.1 and no secondary (unless `parts` says otherwise), at most 10
+ * transfers at once and 4 per source.
+ */
+export function loopbackTransfer(
+  key: TsigKeyConfig,
+  parts: Partial<TransferConfig> = {},
+): TransferConfig {
+  return {
+    tsigKeys: [key],
+    secondaries: [],
+    allow: [{ address: "127.0.0.1", prefix: 32 }],
+    maxTransfers: 10,
+    maxTransfersPerSource: 4,
+    ...parts,
+  };
 }
 
 /** Options of `transfer`. */

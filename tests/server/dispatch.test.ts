@@ -105,6 +105,13 @@ describe("createDispatch", () => {
   describe("with the abuse guard (rate limit 2/s, slip 2, cookies)", () => {
     const clock = { now: () => 1_700_000_000_000, monotonic: () => 0 };
     const secret = new Uint8Array(16).fill(7);
+    const RATE_LIMIT = {
+      responsesPerSecond: 2,
+      slip: 2,
+      ipv4Prefix: 24,
+      ipv6Prefix: 56,
+      exempt: [],
+    };
     /** A query for www.example.test A with EDNS and, when given, a COOKIE option (hex). */
     const query = (cookie: Uint8Array | null) => {
       const name = [
@@ -193,14 +200,7 @@ describe("createDispatch", () => {
     };
     const setup = () => {
       const metrics = createMetrics();
-      const rateLimit = {
-        responsesPerSecond: 2,
-        slip: 2,
-        ipv4Prefix: 24,
-        ipv6Prefix: 56,
-        exempt: [],
-      };
-      const guard = createQueryGuard(rateLimit, [secret], clock);
+      const guard = createQueryGuard(RATE_LIMIT, [secret], clock);
       const dispatch = createDispatch({
         current: () => snapshot,
         answerQuery: answer,
@@ -256,14 +256,8 @@ describe("createDispatch", () => {
 
     test("the transfer path goes through the same UDP rate limit (never slipped); a stream counts as NOERROR", () => {
       const metrics = createMetrics();
-      const rateLimit = {
-        responsesPerSecond: 2,
-        slip: 1,
-        ipv4Prefix: 24,
-        ipv6Prefix: 56,
-        exempt: [],
-      };
-      const guard = createQueryGuard(rateLimit, [secret], clock);
+      // slip 1: every limited answer-path response would be slipped; the transfer path drops them.
+      const guard = createQueryGuard({ ...RATE_LIMIT, slip: 1 }, [secret], clock);
       const signed = answer(query(null), null, null, null);
       const stream = { next: () => null, close: () => {} };
       let answered = 0;

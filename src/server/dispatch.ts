@@ -6,7 +6,14 @@
  * response rate limiting) and the counting of every outcome.
  */
 import { createRateLimiter, DROP, type RateLimiter, SEND } from "../abuse/rate_limiter.ts";
-import { COOKIE_INVALID, COOKIE_NEW, COOKIE_NONE, COOKIE_VALID, createServerCookies, type ServerCookies } from "../abuse/server_cookies.ts";
+import {
+  COOKIE_INVALID,
+  COOKIE_NEW,
+  COOKIE_NONE,
+  COOKIE_VALID,
+  createServerCookies,
+  type ServerCookies,
+} from "../abuse/server_cookies.ts";
 import { slipResponse } from "../abuse/slip_response.ts";
 import type { RateLimitConfig } from "../config/config.ts";
 import type { Logger } from "../observe/logger.ts";
@@ -111,23 +118,6 @@ export function createDispatch<S extends SnapshotTiming>(
   let errors = 0;
   let nextLogged = 1;
 
-  /** The answer path, with the cookie check around it. */
-  const viaAnswer = (
-    query: Uint8Array,
-    transport: Transport,
-    source: string,
-    { cookies, clock }: QueryGuard,
-    snapshot: S,
-  ) => {
-    let cookie = COOKIE_NONE;
-    if (cookies !== null) {
-      cookie = cookies.check(query, source, Math.floor(clock.now() / 1000));
-      if (cookie !== COOKIE_NONE) metrics.countCookie(COOKIE_RESULT[cookie - COOKIE_NEW]);
-    }
-    const option = cookie === COOKIE_NONE ? null : cookies!.option;
-    return { response: answerQuery(query, snapshot, transport, option), cookie };
-  };
-
   return (query, transport, from) => {
     try {
       const transferred = transfer?.wants(query) === true;
@@ -146,7 +136,14 @@ export function createDispatch<S extends SnapshotTiming>(
           metrics.countDropped(transport, "not_ready");
           return null;
         }
-        ({ response, cookie } = viaAnswer(query, transport, from.hostname, checks, snapshot));
+        // The cookie first; the answer path only copies the resulting option bytes.
+        const { cookies, clock } = checks;
+        if (cookies !== null) {
+          cookie = cookies.check(query, from.hostname, Math.floor(clock.now() / 1000));
+          if (cookie !== COOKIE_NONE) metrics.countCookie(COOKIE_RESULT[cookie - COOKIE_NEW]);
+        }
+        const option = cookie === COOKIE_NONE ? null : cookies!.option;
+        response = answerQuery(query, snapshot, transport, option);
       }
       if (response === null || response.length < 4) {
         metrics.countDropped(transport, "unanswerable");

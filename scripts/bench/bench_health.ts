@@ -14,8 +14,7 @@
  */
 import * as dgram from "node:dgram";
 import dnsPacket from "dns-packet";
-import type { Config, RecordConfig } from "../../src/config/config.ts";
-import { DEFAULTS } from "../../src/config/defaults.ts";
+import { type Config, DEFAULTS, type RecordConfig } from "../../src/config/config.ts";
 import { HealthMonitor } from "../../src/health/health_monitor.ts";
 import type { HealthView } from "../../src/health/health_state.ts";
 import { runCheckCycle } from "../../src/health/check_rounds.ts";

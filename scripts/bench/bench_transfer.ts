@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../src/config/load_config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { SILENT_LOGGER } from "../../src/observe/logger.ts";
 import { currentRuntime } from "../../src/runtime/runtime.ts";
 import { DEFAULT_SERVER_DEPS } from "../../src/server/server_deps.ts";

@@ -1,8 +1,7 @@
 import type { Snapshot, ZoneIndex } from "../zone/snapshot.ts";
-import { canonicalKey } from "../wire/canonical_key.ts";
-import { DNS } from "../wire/dns_constants.ts";
+import { canonicalKey, wireKey } from "../wire/names.ts";
+import { DNS } from "../wire/constants.ts";
 import { ParsedQuery, parseQuery, QueryShape } from "../wire/parse_query.ts";
-import { wireKey } from "../wire/wire_key.ts";
 import { answerTsig } from "./answer_tsig.ts";
 import { ResponseSections, sizeLimit, writeResponse } from "./response_writer.ts";
 

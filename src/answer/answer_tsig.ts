@@ -1,4 +1,4 @@
-import { DNS } from "../wire/dns_constants.ts";
+import { DNS } from "../wire/constants.ts";
 import type { ParsedQuery } from "../wire/parse_query.ts";
 import { type ResponseSections, writeResponse } from "./response_writer.ts";
 

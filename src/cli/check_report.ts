@@ -1,4 +1,4 @@
-import type { CheckRequirement } from "../config/check_options.ts";
+import type { CheckRequirement } from "./check.ts";
 import type { Config, RecordConfig } from "../config/config.ts";
 import type { EndpointTrack } from "../health/health_state.ts";
 import { endpointKey } from "../health/endpoints.ts";
@@ -193,4 +193,146 @@ export function summaryText(report: CheckReport): string {
   return `${report.passed} of ${count} health-checked names ${rule}; ` +
     `${addresses} addresses, ${report.rounds} ${report.rounds === 1 ? "round" : "rounds"} in ` +
     `${report.durationMs} ms` + (failing.length > 0 ? `; failing: ${failing.join(", ")}` : "");
+}
+
+/**
+ * The report as an aligned table, one row per (name, address), then the
+ * summary line: what `check` prints on stdout by default.
+ */
+export function formatCheckTable(report: CheckReport): string[] {
+  const cells = [
+    ["NAME", "ADDRESS", "PORT", "STATE", "RESULT"],
+    ...report.names.flatMap((name) =>
+      name.addresses.map((address) => [
+        name.name,
+        address.address,
+        String(address.port),
+        address.healthy ? "healthy" : "unhealthy",
+        probeText(address),
+      ])
+    ),
+  ];
+  const widths = cells[0].map((_, column) => Math.max(...cells.map((line) => line[column].length)));
+  return [
+    ...cells.map((line) =>
+      line.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()
+    ),
+    summaryText(report),
+  ];
+}
+
+/** The annotation title every line carries. */
+const TITLE = "healthy-dns check";
+
+/** Escapes a workflow command's message (GitHub's `escapeData`). */
+function escapeData(text: string): string {
+  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+
+/** Escapes a workflow command's property value (GitHub's `escapeProperty`). */
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}
+
+/**
+ * The report as GitHub Actions workflow commands: one `::error` per failing
+ * name (its addresses and why, one per line of the annotation) and one
+ * `::notice` per passing name, then the summary as a plain log line. With a
+ * config file, the annotations are attached to it (`file=`), so a pull
+ * request that changes it shows them there.
+ */
+export function formatCheckGithub(report: CheckReport): string[] {
+  const file = report.config === null ? "" : `file=${escapeProperty(report.config)},`;
+  const title = `${file}title=${escapeProperty(TITLE)}`;
+  return [
+    ...report.names.map((name) => {
+      if (name.ok) {
+        const healthy = `${name.healthy} of ${name.addresses.length} addresses healthy`;
+        return `::notice ${title}::${escapeData(`${name.name} passes: ${healthy}`)}`;
+      }
+      const lines = [
+        `${name.name} fails: ${failureText(report, name)}`,
+        ...name.addresses.map(addressText),
+      ];
+      return `::error ${title}::${escapeData(lines.join("\n"))}`;
+    }),
+    summaryText(report),
+  ];
+}
+
+/** Characters XML 1.0 does not allow at all (a probe's detail text could carry them). */
+// deno-lint-ignore no-control-regex -- exactly the control characters XML 1.0 forbids
+const INVALID_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
+
+/** Escapes text for an XML attribute value or element content. */
+function xml(text: string): string {
+  return text.replace(INVALID_XML, "\uFFFD").replaceAll("&", "&amp;").replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&apos;").replaceAll(
+      "\n",
+      "&#10;",
+    );
+}
+
+/** Whole milliseconds as JUnit seconds: `1234` → `1.234`. */
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+/**
+ * The report as JUnit XML, the structure Jenkins, GitLab, Azure DevOps and
+ * the common test-report actions read: one `<testsuites>` holding one
+ * `<testsuite>` (the zone) with one `<testcase>` per health-checked name; a
+ * failing name carries a `<failure>` listing every address and why.
+ *
+ * The counts add up (`tests` = cases, `failures` = cases with a failure,
+ * `errors` 0) and so do the times: a case's time is the whole milliseconds
+ * until its verdict (see `NameReport.timeMs`), and the suite's and the
+ * root's `time` are the sum of their cases', as consumers that add the
+ * cases up compute it. `timestamp` is the start, in UTC.
+ */
+export function formatCheckJunit(report: CheckReport): string {
+  const cases = report.names.map((name) => ({ name, ms: Math.round(name.timeMs) }));
+  const totalMs = cases.reduce((sum, item) => sum + item.ms, 0);
+  const counts = `tests="${cases.length}" failures="${report.failed}" errors="0"`;
+  const time = `time="${seconds(totalMs)}"`;
+  const properties: readonly [string, string][] = [
+    ["healthy-dns.version", report.version],
+    ["healthy-dns.commit", report.commit ?? "from source"],
+    ["healthy-dns.runtime", report.runtime],
+    ["healthy-dns.target", report.target],
+    ["require", report.require],
+    ["rounds", String(report.rounds)],
+    ["wait", report.waitMs === null ? "none" : `${report.waitMs}ms`],
+  ];
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="healthy-dns check" ${counts} ${time}>`,
+    `  <testsuite name="${xml(report.zone)}" ${counts} skipped="0" ${time} timestamp="${
+      report.startedAt.slice(0, 19)
+    }">`,
+    `    <properties>`,
+    ...properties.map(([name, value]) =>
+      `      <property name="${xml(name)}" value="${xml(value)}"/>`
+    ),
+    `    </properties>`,
+  ];
+  for (const { name, ms } of cases) {
+    const open = `    <testcase name="${xml(name.name)}" classname="${xml(report.zone)}" time="${
+      seconds(ms)
+    }"`;
+    if (name.ok) {
+      lines.push(`${open}/>`);
+      continue;
+    }
+    const message = failureText(report, name);
+    lines.push(
+      `${open}>`,
+      `      <failure message="${xml(`${name.name}: ${message}`)}" type="unhealthy">${
+        name.addresses.map((address) => xml(addressText(address))).join("&#10;")
+      }</failure>`,
+      `    </testcase>`,
+    );
+  }
+  lines.push(`  </testsuite>`, `</testsuites>`, "");
+  return lines.join("\n");
 }

@@ -1,10 +1,9 @@
-import { ConfigError } from "../config/config_error.ts";
-import { loadConfig } from "../config/load_config.ts";
-import { overridesPath, readOverrideFile } from "../config/read_overrides.ts";
+import { ConfigError } from "../config/config.ts";
+import { loadConfig } from "../config/load.ts";
+import { overridesPath, readOverrideFile } from "../config/overrides.ts";
 import { loadSigningKey } from "../dnssec/keys.ts";
 import type { FileStat } from "../runtime/runtime.ts";
-import { configWarnings } from "../server/preflight.ts";
-import { loadConfiguredKey } from "../server/preflight.ts";
+import { configWarnings, loadConfiguredKey } from "../server/preflight.ts";
 
 /** What `healthy-dns checkconf` needs from the platform. */
 export interface CheckconfDeps {

@@ -1,12 +1,9 @@
-import type { DnssecAlgorithmName } from "../config/config.ts";
-import { ConfigError } from "../config/config_error.ts";
-import { DEFAULTS } from "../config/defaults.ts";
-import { loadConfig } from "../config/load_config.ts";
-import { parseFlags } from "../config/parse_flags.ts";
-import { readAliasZones } from "../config/read_alias_zones.ts";
+import { ConfigError, DEFAULTS, type DnssecAlgorithmName } from "../config/config.ts";
+import { loadConfig } from "../config/load.ts";
+import { parseFlags } from "../config/flags.ts";
+import { readAliasZones, readDomainName } from "../config/names.ts";
 import { readChoice, readString } from "../config/value_readers.ts";
-import { readDomainName } from "../config/read_domain_name.ts";
-import { bytesToBase64 } from "../dnssec/base64.ts";
+import { bytesToBase64 } from "../wire/bytes.ts";
 import { dsRdata } from "../dnssec/ds.ts";
 import { ALGORITHM_NUMBER, loadSigningKey, type SigningKey } from "../dnssec/keys.ts";
 import { zoneTiming } from "../zone/timing.ts";

@@ -1,7 +1,7 @@
 import type { Config, ListenAddress } from "../config/config.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
+import { DNS } from "../wire/constants.ts";
+import { nameToWire } from "../wire/names.ts";
 
 /** How long `healthy-dns health` waits for the server's answer. */
 export const HEALTH_TIMEOUT_MS = 2_000;

@@ -1,5 +1,4 @@
-import type { DnssecAlgorithmName } from "../config/config.ts";
-import { DEFAULTS } from "../config/defaults.ts";
+import { DEFAULTS, type DnssecAlgorithmName } from "../config/config.ts";
 import { ALGORITHM_NUMBER, generateKeyPem, loadSigningKey } from "../dnssec/keys.ts";
 import { KEYGEN_SYNOPSIS } from "./usage.ts";
 

@@ -1,10 +1,9 @@
-import { ConfigError } from "../config/config_error.ts";
-import { loadConfig } from "../config/load_config.ts";
-import { readCheckFlags } from "../config/read_check_flags.ts";
+import { ConfigError } from "../config/config.ts";
+import { loadConfig } from "../config/load.ts";
+import { readCheckFlags, runCheck } from "./check.ts";
 import { buildInfo, formatBuildInfo } from "../observe/build_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { runServe } from "../server/run_serve.ts";
-import { runCheck } from "./check.ts";
 import { runCheckconf } from "./checkconf.ts";
 import { runDs } from "./ds.ts";
 import { runHealth } from "./health.ts";

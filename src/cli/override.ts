@@ -1,12 +1,17 @@
-import type { Config } from "../config/config.ts";
-import { canonicalIp } from "../config/canonical_ip.ts";
-import { ConfigError } from "../config/config_error.ts";
-import { loadConfig } from "../config/load_config.ts";
-import { isActive, type OperatorOverride, overrideLookup } from "../config/operator_overrides.ts";
-import { parseFlags } from "../config/parse_flags.ts";
-import { Place } from "../config/place.ts";
-import { readDomainName } from "../config/read_domain_name.ts";
-import { overridesPath, readOverrideFile, readUntil } from "../config/read_overrides.ts";
+import { type Config, ConfigError } from "../config/config.ts";
+import { canonicalIp } from "../wire/ip_address.ts";
+import { loadConfig } from "../config/load.ts";
+import {
+  isActive,
+  type OperatorOverride,
+  overrideLookup,
+  overridesPath,
+  readOverrideFile,
+  readUntil,
+} from "../config/overrides.ts";
+import { parseFlags } from "../config/flags.ts";
+import { Place } from "../config/settings.ts";
+import { readDomainName } from "../config/names.ts";
 import { quoteValue, readDuration, readString } from "../config/value_readers.ts";
 import type { Clock } from "../runtime/runtime.ts";
 

@@ -1,8 +1,7 @@
-import type { TsigAlgorithmName } from "../config/config.ts";
-import { DEFAULTS } from "../config/defaults.ts";
-import { domainNameProblem } from "../config/domain_name_problem.ts";
-import { TSIG_ALGORITHMS } from "../config/read_transfer.ts";
-import { bytesToBase64 } from "../dnssec/base64.ts";
+import { DEFAULTS, type TsigAlgorithmName } from "../config/config.ts";
+import { domainNameProblem } from "../config/names.ts";
+import { TSIG_ALGORITHMS } from "../config/transfer.ts";
+import { bytesToBase64 } from "../wire/bytes.ts";
 
 /** Secret length per algorithm: the hash's output size (RFC 8945 §6: at least that long). */
 const SECRET_BYTES: Readonly<Record<TsigAlgorithmName, number>> = {

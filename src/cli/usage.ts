@@ -1,4 +1,4 @@
-import { DEFAULTS } from "../config/defaults.ts";
+import { DEFAULTS } from "../config/config.ts";
 import { formatDuration } from "../config/value_readers.ts";
 import { HEALTH_TIMEOUT_MS } from "./health.ts";
 

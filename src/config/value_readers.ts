@@ -1,10 +1,13 @@
+import type { Place } from "./settings.ts";
+import { canonicalIp } from "../wire/ip_address.ts";
+import type { AddressRange, AllDownPolicy } from "./config.ts";
+
 /**
  * The generic value readers every config section uses: each takes a raw
  * value from YAML or a flag plus its `Place`, and returns the value or throws
  * the one-line `ConfigError` naming the place and the value. Section readers
  * (records, name servers, listen addresses) build on these.
  */
-import type { Place } from "./place.ts";
 
 /** Longest rendering of a value inside an error message. */
 const MAX_LENGTH = 60;
@@ -180,4 +183,74 @@ export function assertUnique(values: readonly string[], raws: readonly unknown[]
     const same = raws[index] === value ? "" : ` (as ${quoteValue(value)})`;
     at.child(index).fail(`${quoteValue(raws[index])} is listed twice${same}`);
   });
+}
+
+/**
+ * Reads a non-empty list of IPv4/IPv6 addresses and returns them in
+ * canonical form (see `canonicalIp`), in the order given. A repeated
+ * address is an error: it is most likely a typo for another one.
+ */
+export function readAddressList(value: unknown, at: Place): readonly string[] {
+  const raws = readList(value, at, "address");
+  const addresses = raws.map((raw, index): string => {
+    const address = typeof raw === "string" ? canonicalIp(raw) : null;
+    if (address === null) return at.child(index).fail(`${quoteValue(raw)} is not an IP address`);
+    return address;
+  });
+  assertUnique(addresses, raws, at);
+  return addresses;
+}
+
+/**
+ * Reads an IP address or CIDR range ("203.0.113.0/24", "2001:db8::/48"; a
+ * bare address is a single host) into its canonical address and prefix
+ * length. Used for `transfer.allow` and `rate_limit.exempt`.
+ */
+export function readAddressRange(value: unknown, at: Place): AddressRange {
+  const [ip, bits, ...rest] = typeof value === "string" ? value.split("/") : [];
+  const address = ip === undefined || rest.length > 0 ? null : canonicalIp(ip);
+  const max = address?.includes(":") ? 128 : 32;
+  const prefix = bits === undefined ? max : /^[0-9]{1,3}$/.test(bits) ? Number(bits) : NaN;
+  if (address === null || !(prefix <= max)) {
+    return at.fail(`${quoteValue(value)} is not an IP address or CIDR range (e.g. 203.0.113.0/24)`);
+  }
+  return { address, prefix };
+}
+
+/** Reads a list of `readAddressRange` forms (in YAML also a single string). */
+export function readAddressRanges(value: unknown, at: Place): readonly AddressRange[] {
+  const items = typeof value === "string" ? [value] : readList(value, at, null);
+  return items.map((item, index) => readAddressRange(item, at.child(index)));
+}
+
+const SECRET = /^[0-9a-fA-F]{32}$/;
+
+/**
+ * Reads cookie secrets: one string or a list of them, each 32 hex digits (a
+ * 128-bit SipHash key, RFC 9018 §4.4), returned lowercase. The value itself
+ * never appears in a message: it is a secret.
+ */
+export function readSecretList(value: unknown, at: Place): readonly string[] {
+  const items = typeof value === "string" ? [value] : readList(value, at, "secret");
+  return items.map((item, index) => {
+    if (typeof item !== "string" || !SECRET.test(item)) {
+      const shown = typeof item === "string"
+        ? `a string of ${item.length} characters`
+        : quoteValue(item);
+      const here: Place = typeof value === "string" ? at : at.child(index);
+      return here.fail(`${shown} is not a secret of 32 hex digits (openssl rand -hex 16)`);
+    }
+    return item.toLowerCase();
+  });
+}
+
+/**
+ * Reads what a health-checked record serves when all its addresses are down:
+ * `none` (NODATA), `all` (every configured address), or a list of fallback
+ * addresses.
+ */
+export function readAllDownPolicy(value: unknown, at: Place): AllDownPolicy {
+  if (value === "none" || value === "all") return { kind: value };
+  if (Array.isArray(value)) return { kind: "fallback", addresses: readAddressList(value, at) };
+  at.fail(`${quoteValue(value)} is not none, all or a list of addresses`);
 }

@@ -1,7 +1,7 @@
 /** DS records (RFC 4034 §5): the digest of the DNSKEY a parent zone publishes. */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes } from "../wire/bytes.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
+import { nameToWire } from "../wire/names.ts";
 import type { SigningKey } from "./keys.ts";
 
 /**

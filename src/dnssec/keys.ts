@@ -4,7 +4,7 @@
  * DNSKEY RDATA, key tag and algorithm number.
  */
 import type { DnssecAlgorithmName } from "../config/config.ts";
-import { base64ToBytes, bytesToBase64 } from "./base64.ts";
+import { base64ToBytes, bytesToBase64 } from "../wire/bytes.ts";
 import { parsePrivateKey } from "./private_key.ts";
 
 /** DNSSEC algorithm numbers (RFC 8624) for the algorithms we sign with. */

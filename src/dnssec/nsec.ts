@@ -3,7 +3,7 @@
  * and the canonical name order (§6.1) the chain follows.
  */
 import { concatBytes } from "../wire/bytes.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
+import { nameToWire } from "../wire/names.ts";
 
 /**
  * NSEC RDATA (RFC 4034 §4.1): the next owner name (uncompressed, lowercase)

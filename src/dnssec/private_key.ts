@@ -3,7 +3,7 @@
  * little DER (ASN.1) reading and writing it takes to hand them to Web Crypto
  * as PKCS#8.
  */
-import { base64ToBytes } from "./base64.ts";
+import { base64ToBytes } from "../wire/bytes.ts";
 
 /** A private key in PKCS#8 DER, with what kind of key it is. */
 export interface ParsedPrivateKey {

@@ -3,7 +3,7 @@
  * fields of the signature derived from its owner name.
  */
 import { compareBytes, concatBytes } from "../wire/bytes.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
+import { nameToWire } from "../wire/names.ts";
 import type { SigningKey } from "./keys.ts";
 
 const CLASS_IN = 1;

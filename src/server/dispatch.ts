@@ -5,7 +5,13 @@
  * once, for both, the step around them: the abuse guard (DNS cookies, UDP
  * response rate limiting) and the counting of every outcome.
  */
-import { createRateLimiter, DROP, type RateLimiter, SEND } from "../abuse/rate_limiter.ts";
+import {
+  createRateLimiter,
+  DROP,
+  type RateLimiter,
+  SEND,
+  slipResponse,
+} from "../rrl/rate_limiter.ts";
 import {
   COOKIE_INVALID,
   COOKIE_NEW,
@@ -13,16 +19,14 @@ import {
   COOKIE_VALID,
   createServerCookies,
   type ServerCookies,
-} from "../abuse/server_cookies.ts";
-import { slipResponse } from "../abuse/slip_response.ts";
+} from "../cookies/server_cookies.ts";
 import type { RateLimitConfig } from "../config/config.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress } from "../runtime/runtime.ts";
 import type { TransferStream } from "../transfer/transfer_messages.ts";
 import type { TransferService } from "../transfer/transfer_service.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import { responseRcode } from "../wire/response_rcode.ts";
+import { DNS, responseRcode } from "../wire/constants.ts";
 import type { ServerDeps, SnapshotTiming, Transport } from "./server_deps.ts";
 
 /** The abuse defences in force; replaced as a whole when a reload changes them. */

@@ -1,6 +1,5 @@
-import type { Config } from "../config/config.ts";
-import { ConfigError, settingError } from "../config/config_error.ts";
-import type { OperatorOverride } from "../config/operator_overrides.ts";
+import { type Config, ConfigError, settingError } from "../config/config.ts";
+import type { OperatorOverride } from "../config/overrides.ts";
 import type { SigningKey } from "../dnssec/keys.ts";
 import type { HealthView } from "../health/health_state.ts";
 import { collectEndpoints } from "../health/endpoints.ts";
@@ -14,7 +13,12 @@ import { createHttpHandler, type ServerPhase } from "./http.ts";
 import { createHttpSessions, type HttpSessions } from "./http_server.ts";
 import { bindDnsListener, bindErrorReason, createListenerSet, formatAddress } from "./listeners.ts";
 import { createOverrideWatcher } from "./override_watcher.ts";
-import { configWarnings, loadConfiguredKey, loadCookieSecrets, randomCookieSecret } from "./preflight.ts";
+import {
+  configWarnings,
+  loadConfiguredKey,
+  loadCookieSecrets,
+  randomCookieSecret,
+} from "./preflight.ts";
 import { startupLine } from "./run_serve.ts";
 import { readSerialState } from "./serial_state.ts";
 import type { HealthMonitorControl, ServerDeps, SnapshotTiming } from "./server_deps.ts";

@@ -3,8 +3,7 @@
  * set of them kept in step with the configuration, the reason a bind failed,
  * and socket addresses written the way users type them.
  */
-import type { ListenAddress } from "../config/config.ts";
-import { settingError } from "../config/config_error.ts";
+import { type ListenAddress, settingError } from "../config/config.ts";
 import type { RemoteAddress, Runtime, TcpHandlers, UdpHandler } from "../runtime/runtime.ts";
 
 /**

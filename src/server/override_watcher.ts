@@ -1,6 +1,12 @@
 import type { Config } from "../config/config.ts";
-import { isActive, type OperatorOverride, type OverrideLookup, overrideLookup } from "../config/operator_overrides.ts";
-import { overridesPath, readOverrideFile } from "../config/read_overrides.ts";
+import {
+  isActive,
+  type OperatorOverride,
+  type OverrideLookup,
+  overrideLookup,
+  overridesPath,
+  readOverrideFile,
+} from "../config/overrides.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { Clock, FileStat } from "../runtime/runtime.ts";

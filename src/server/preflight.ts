@@ -4,9 +4,8 @@
  * secrets, and the warnings about settings that are valid but probably not
  * what was meant (the same lines `checkconf` prints).
  */
-import type { Config, CookieConfig } from "../config/config.ts";
-import { ConfigError } from "../config/config_error.ts";
-import { isAtOrBelow } from "../config/is_at_or_below.ts";
+import { type Config, ConfigError, type CookieConfig } from "../config/config.ts";
+import { isAtOrBelow } from "../config/names.ts";
 import { formatDuration, quoteValue } from "../config/value_readers.ts";
 import { ALGORITHM_NUMBER, type SigningKey } from "../dnssec/keys.ts";
 import type { FileStat, Runtime } from "../runtime/runtime.ts";

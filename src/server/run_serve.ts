@@ -3,7 +3,7 @@
  * signals) and the one line it logs when it starts.
  */
 import type { Config } from "../config/config.ts";
-import { loadConfig } from "../config/load_config.ts";
+import { loadConfig } from "../config/load.ts";
 import { algorithmName, type SigningKey } from "../dnssec/keys.ts";
 import { collectEndpoints } from "../health/endpoints.ts";
 import { type BuildInfo, formatBuildInfo } from "../observe/build_info.ts";

@@ -5,7 +5,7 @@
  * health view.
  */
 import type { Config } from "../config/config.ts";
-import { NO_OVERRIDES, type OverrideLookup, type OverrideState } from "../config/operator_overrides.ts";
+import { NO_OVERRIDES, type OverrideLookup, type OverrideState } from "../config/overrides.ts";
 import { collectEndpoints, endpointKey, type EndpointStatus } from "../health/endpoints.ts";
 import type { HealthView } from "../health/health_state.ts";
 import type { EndpointUp, SecondaryMetrics } from "../observe/metrics.ts";

@@ -4,7 +4,7 @@ import type { RemoteAddress, TcpConnection, TcpHandlers } from "../runtime/runti
 import type { TransferStream } from "../transfer/transfer_messages.ts";
 import { concatBytes } from "../wire/bytes.ts";
 import { createTcpFramer, frameTcpMessage, type TcpFramer } from "./tcp_framer.ts";
-import { tcpSourceKey } from "./tcp_source_key.ts";
+import { tcpSourceKey } from "../wire/ip_address.ts";
 
 /**
  * Queries answered per event-loop turn, over all TCP connections together.

@@ -5,9 +5,8 @@
  * single assignment; the signatures' refresh time and a failed build schedule
  * the next one.
  */
-import type { Config } from "../config/config.ts";
-import { ConfigError } from "../config/config_error.ts";
-import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
+import { type Config, ConfigError } from "../config/config.ts";
+import { NO_OVERRIDES, type OverrideLookup } from "../config/overrides.ts";
 import type { SigningKey } from "../dnssec/keys.ts";
 import type { HealthView } from "../health/health_state.ts";
 import type { Logger } from "../observe/logger.ts";

@@ -2,9 +2,9 @@ import type { SecondaryConfig } from "../config/config.ts";
 import type { Logger } from "../observe/logger.ts";
 import { RCODE_NAMES } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress, Runtime, UdpEndpoint } from "../runtime/runtime.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
-import { peerAddress } from "./address_range.ts";
+import { DNS } from "../wire/constants.ts";
+import { nameToWire } from "../wire/names.ts";
+import { peerAddress } from "../wire/ip_address.ts";
 import { FUDGE, readTsig, signMessage, type TsigKey, verifyTsig } from "./tsig.ts";
 
 /** Opcode NOTIFY (RFC 1996), in header byte 2. */

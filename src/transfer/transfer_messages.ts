@@ -1,4 +1,4 @@
-import { DNS } from "../wire/dns_constants.ts";
+import { DNS } from "../wire/constants.ts";
 
 /** Room kept free in every transfer message for the TSIG record (names ≤ 255 + 255, MAC ≤ 64). */
 const TSIG_ROOM = 1024;

@@ -2,12 +2,11 @@ import type { Config, SecondaryConfig } from "../config/config.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Metrics, SecondaryMetrics } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress, Runtime } from "../runtime/runtime.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import { readQuestionName } from "../wire/read_question_name.ts";
-import { skipName } from "../wire/skip_name.ts";
+import { DNS } from "../wire/constants.ts";
+import { readQuestionName, skipName } from "../wire/names.ts";
 import type { ZoneRecords } from "../zone/snapshot.ts";
 import { allRecords } from "../zone/zone_records.ts";
-import { inRange, peerAddress } from "./address_range.ts";
+import { inRange, peerAddress } from "../wire/ip_address.ts";
 import { createJournal, soaSerial, type ZoneChange } from "./journal.ts";
 import { createNotifier } from "./notifier.ts";
 import {

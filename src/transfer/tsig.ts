@@ -8,11 +8,9 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha224, sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import type { TsigAlgorithmName, TsigKeyConfig } from "../config/config.ts";
-import { base64ToBytes } from "../dnssec/base64.ts";
-import { concatBytes } from "../wire/bytes.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
-import { skipName } from "../wire/skip_name.ts";
+import { base64ToBytes, concatBytes } from "../wire/bytes.ts";
+import { DNS } from "../wire/constants.ts";
+import { nameToWire, skipName } from "../wire/names.ts";
 
 /** RR type TSIG and class ANY. */
 export const TYPE_TSIG = 250;

@@ -4,15 +4,13 @@
  * changed since the previous snapshot.
  */
 import type { Config } from "../config/config.ts";
-import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
+import { NO_OVERRIDES, type OverrideLookup } from "../config/overrides.ts";
 import type { SigningKey } from "../dnssec/keys.ts";
 import { ALL_HEALTHY, type HealthView } from "../health/health_state.ts";
 import { equalBytes } from "../wire/bytes.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import type { Fragment } from "../wire/fragment.ts";
-import { FragmentWriter } from "../wire/fragment_writer.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
-import { wireKey } from "../wire/wire_key.ts";
+import { DNS } from "../wire/constants.ts";
+import { type Fragment, FragmentWriter } from "../wire/fragment.ts";
+import { nameToWire, wireKey } from "../wire/names.ts";
 import { ChunkedList, NameTable } from "./shared_structures.ts";
 import { type ConfigIndex, configIndex, namesAt } from "./config_index.ts";
 import { encodeNames, type NameToEncode, type ZoneEncoder } from "./encode_names.ts";
@@ -152,7 +150,9 @@ export async function buildSnapshot(input: BuildInput): Promise<Snapshot> {
   const { config, key, now } = input;
   const health = input.health ?? ALL_HEALTHY;
   // Pending on either side: share nothing but the serial (nothing pending was decided or transferred).
-  const previous = input.health !== null && input.previous?.undecided === null ? input.previous : null;
+  const previous = input.health !== null && input.previous?.undecided === null
+    ? input.previous
+    : null;
   const overrides = input.overrides ?? NO_OVERRIDES;
   const index = configIndex(config);
   const dnskey = key?.dnskeyRdata ?? null;
@@ -285,7 +285,9 @@ function snapshotOf(
 /** The `wireKey`s of every name with a health-checked record, in every served zone. */
 function undecidedNames(build: Build): ReadonlySet<string> {
   const relative = new Set<string>();
-  for (const record of build.input.config.records) if (record.check !== null) relative.add(record.name);
+  for (const record of build.input.config.records) {
+    if (record.check !== null) relative.add(record.name);
+  }
   const keys = new Set<string>();
   for (const apex of build.apexes) for (const name of relative) keys.add(keyOf(`${name}.${apex}`));
   return keys;

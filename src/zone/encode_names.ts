@@ -6,10 +6,9 @@
  */
 import { signRRset } from "../dnssec/rrsig.ts";
 import type { SigningKey } from "../dnssec/keys.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import type { Fragment } from "../wire/fragment.ts";
-import type { FragmentWriter } from "../wire/fragment_writer.ts";
-import { skipName } from "../wire/skip_name.ts";
+import { DNS } from "../wire/constants.ts";
+import type { Fragment, FragmentWriter } from "../wire/fragment.ts";
+import { skipName } from "../wire/names.ts";
 import { nameRRsets, type RRsetModel, type ZoneSource } from "./name_rrsets.ts";
 import type { NameEntry } from "./snapshot.ts";
 import { signatureDueAt } from "./timing.ts";

@@ -5,12 +5,12 @@
  * the chain.
  */
 import type { Config, RecordConfig } from "../config/config.ts";
-import { NO_OVERRIDES, type OverrideLookup } from "../config/operator_overrides.ts";
+import { NO_OVERRIDES, type OverrideLookup } from "../config/overrides.ts";
 import { nsecRdata } from "../dnssec/nsec.ts";
 import type { HealthView } from "../health/health_state.ts";
 import { addressToRdata } from "../wire/ip_address.ts";
-import { DNS } from "../wire/dns_constants.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
+import { DNS } from "../wire/constants.ts";
+import { nameToWire } from "../wire/names.ts";
 import { type ConfigIndex, recordsNamed } from "./config_index.ts";
 import type { ZoneShape } from "./zone_shape.ts";
 

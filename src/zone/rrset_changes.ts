@@ -1,4 +1,4 @@
-import { DNS } from "../wire/dns_constants.ts";
+import { DNS } from "../wire/constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
 import { fragmentSignature } from "./encode_names.ts";
 import { nameRRsets, type ZoneSource } from "./name_rrsets.ts";

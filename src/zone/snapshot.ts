@@ -4,7 +4,7 @@
  * snapshot and the records of each zone for transfers.
  */
 import type { Config } from "../config/config.ts";
-import type { OverrideLookup } from "../config/operator_overrides.ts";
+import type { OverrideLookup } from "../config/overrides.ts";
 import type { HealthView } from "../health/health_state.ts";
 import type { Fragment } from "../wire/fragment.ts";
 import type { ChunkedList, NameTable } from "./shared_structures.ts";

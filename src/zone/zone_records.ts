@@ -3,10 +3,9 @@
  * from the zone's source and the snapshot's entries when a snapshot is
  * built, kept per name so the next build reuses every unchanged name.
  */
-import { DNS } from "../wire/dns_constants.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
-import { packBytes } from "../wire/pack_bytes.ts";
-import { wireKey } from "../wire/wire_key.ts";
+import { DNS } from "../wire/constants.ts";
+import { nameToWire, wireKey } from "../wire/names.ts";
+import { packBytes } from "../wire/bytes.ts";
 import { fragmentSignature } from "./encode_names.ts";
 import { nameRRsets, type ZoneSource } from "./name_rrsets.ts";
 import type { NameEntry, NameRecords, ZoneRecords } from "./snapshot.ts";

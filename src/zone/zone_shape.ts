@@ -1,6 +1,5 @@
 import type { Config } from "../config/config.ts";
-import { canonicalKey } from "../wire/canonical_key.ts";
-import { nameToWire } from "../wire/name_to_wire.ts";
+import { canonicalKey, nameToWire } from "../wire/names.ts";
 
 /** The names of one served zone and their NSEC chain: fixed for one config, so derived once. */
 export interface ZoneShape {

@@ -10,8 +10,8 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { answerQuery } from "../../src/answer/answer_query.ts";
-import { DNS } from "../../src/wire/dns_constants.ts";
-import { findEdnsOption } from "../../src/wire/find_edns_option.ts";
+import { DNS } from "../../src/wire/constants.ts";
+import { findEdnsOption } from "../../src/wire/parse_query.ts";
 import type { Snapshot } from "../../src/zone/snapshot.ts";
 import {
   droppable,

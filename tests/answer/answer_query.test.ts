@@ -11,7 +11,7 @@ import {
   makeQuery,
   testConfig,
 } from "../../scripts/bench/harness/zone_fixture.ts";
-import { responseRcode } from "../../src/wire/response_rcode.ts";
+import { responseRcode } from "../../src/wire/constants.ts";
 import { appendRecord, aRecord, TSIG_TIME_AND_FUDGE, tsigRecord } from "../helpers/raw_records.ts";
 
 type Rrsig = { typeCovered: string; originalTTL: number; signersName: string };

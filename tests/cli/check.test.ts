@@ -4,12 +4,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pkg from "../../package.json" with { type: "json" };
-import { runCheck } from "../../src/cli/check.ts";
+import { readCheckFlags, runCheck } from "../../src/cli/check.ts";
 import { runCli } from "../../src/cli/main_cli.ts";
-import type { Config } from "../../src/config/config.ts";
-import { ConfigError } from "../../src/config/config_error.ts";
-import { readCheckFlags } from "../../src/config/read_check_flags.ts";
+import { type Config, ConfigError } from "../../src/config/config.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
 import {
   currentRuntime,
@@ -24,6 +21,7 @@ import { openLateBackend } from "../helpers/late_backend.ts";
 import { openTcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 import { REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";
 import { parseXml } from "../helpers/xmllint.ts";
+import pkg from "../../package.json" with { type: "json" };
 
 const dialers = await dialersUnderTest();
 const runtime = await currentRuntime();

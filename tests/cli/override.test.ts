@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runOverride } from "../../src/cli/override.ts";
-import { readOverrides } from "../../src/config/read_overrides.ts";
+import { readOverrides } from "../../src/config/overrides.ts";
 import { currentRuntime } from "../../src/runtime/runtime.ts";
 
 const runtime = await currentRuntime();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, test } from "node:test";
-import { DEMO_CONFIG_YAML } from "../../src/config/demo_config.ts";
+import { DEMO_CONFIG_YAML } from "../../src/config/load.ts";
 import { DOCUMENTED_TCP_LIMITS, errorOf, load } from "./load_helpers.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);

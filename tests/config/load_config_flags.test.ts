@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DEFAULTS } from "../../src/config/defaults.ts";
+import { DEFAULTS } from "../../src/config/config.ts";
 import {
   DOCUMENTED_TCP_LIMITS,
   errorOf,

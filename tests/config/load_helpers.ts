@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { Config } from "../../src/config/config.ts";
-import { ConfigError } from "../../src/config/config_error.ts";
-import { loadConfig } from "../../src/config/load_config.ts";
+import { type Config, ConfigError } from "../../src/config/config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 
 /** The three required flags, valid. */
 export const REQUIRED: readonly string[] = [

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ConfigError } from "../../src/config/config_error.ts";
-import { overrideLookup } from "../../src/config/operator_overrides.ts";
-import { readOverrides, readOverridesPaced } from "../../src/config/read_overrides.ts";
+import { ConfigError } from "../../src/config/config.ts";
+import { overrideLookup, readOverrides, readOverridesPaced } from "../../src/config/overrides.ts";
 
 const FILE = "/var/lib/healthy-dns/overrides.yaml";
 

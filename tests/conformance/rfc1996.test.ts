@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { decode, healthWithDown } from "../../scripts/bench/harness/zone_fixture.ts";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
-import { DNS } from "../../src/wire/dns_constants.ts";
+import { DNS } from "../../src/wire/constants.ts";
 import { FUDGE, readTsig, signMessage, verifyTsig } from "../../src/transfer/tsig.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";

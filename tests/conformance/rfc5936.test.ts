@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { RCODE_NOTAUTH } from "../../src/transfer/tsig.ts";
-import { DNS } from "../../src/wire/dns_constants.ts";
+import { DNS } from "../../src/wire/constants.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import {
   loopbackTransfer,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULTS } from "../../src/config/defaults.ts";
+import { DEFAULTS } from "../../src/config/config.ts";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { withCookie } from "../../scripts/bench/harness/dns_fuzz.ts";
 import {

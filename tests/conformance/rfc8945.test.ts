@@ -14,7 +14,7 @@ import {
   TSIG_ERROR,
   verifyTsig,
 } from "../../src/transfer/tsig.ts";
-import { DNS } from "../../src/wire/dns_constants.ts";
+import { DNS } from "../../src/wire/constants.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 import { loopbackTransfer, tsigKey, zoneArgs } from "../../scripts/bench/harness/xfr_client.ts";

@@ -9,7 +9,7 @@
  */
 import process from "node:process";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
-import { bytesToBase64 } from "../../src/dnssec/base64.ts";
+import { bytesToBase64 } from "../../src/wire/bytes.ts";
 import { compareCanonicalNames, nsecRdata } from "../../src/dnssec/nsec.ts";
 import { loadSigningKey } from "../../src/dnssec/keys.ts";
 import { signRRset } from "../../src/dnssec/rrsig.ts";

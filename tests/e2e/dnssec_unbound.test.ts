@@ -10,7 +10,7 @@ import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 import type { DnssecAlgorithmName } from "../../src/config/config.ts";
-import { loadConfig } from "../../src/config/load_config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { ALGORITHM_NUMBER } from "../../src/dnssec/keys.ts";
 import { type ZoneTiming, zoneTiming } from "../../src/zone/timing.ts";
 import { ensureBinary } from "../helpers/binary.ts";

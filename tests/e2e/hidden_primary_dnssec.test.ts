@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { zoneTiming } from "../../src/zone/timing.ts";
-import { loadConfig } from "../../src/config/load_config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { readFile } from "node:fs/promises";
 import {
   needsSecondary,

@@ -17,8 +17,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
-import { ConfigError } from "../../src/config/config_error.ts";
-import { OVERRIDES_MAX_BYTES, OVERRIDES_MAX_ENTRIES } from "../../src/config/read_overrides.ts";
+import { ConfigError } from "../../src/config/config.ts";
+import { OVERRIDES_MAX_BYTES, OVERRIDES_MAX_ENTRIES } from "../../src/config/overrides.ts";
 import {
   freePort,
   runCliProcess,

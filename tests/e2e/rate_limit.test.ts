@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
-import { DEFAULTS } from "../../src/config/defaults.ts";
+import { DEFAULTS } from "../../src/config/config.ts";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";

@@ -2,8 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import dnsPacket from "dns-packet";
-import type { TcpConfig } from "../../src/config/config.ts";
-import { DEFAULTS } from "../../src/config/defaults.ts";
+import { DEFAULTS, type TcpConfig } from "../../src/config/config.ts";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import {
   frame,

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TSIG_ALGORITHMS } from "../../src/config/read_transfer.ts";
+import { TSIG_ALGORITHMS } from "../../src/config/transfer.ts";
 import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 

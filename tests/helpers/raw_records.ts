@@ -2,7 +2,7 @@
  * Hand-built message parts for strict-parsing tests: records appended to a
  * query behind its counts, and a TSIG record (RFC 8945 §4.2).
  */
-import { nameToWire } from "../../src/wire/name_to_wire.ts";
+import { nameToWire } from "../../src/wire/names.ts";
 
 /** Section counters in the header: answer (6), authority (8), additional (10). */
 export type Section = "answer" | "authority" | "additional";

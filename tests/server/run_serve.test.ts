@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULTS } from "../../src/config/defaults.ts";
+import { DEFAULTS } from "../../src/config/config.ts";
 import type { SigningKey } from "../../src/dnssec/keys.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
 import { startupLine } from "../../src/server/run_serve.ts";

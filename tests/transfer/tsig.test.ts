@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import dnsPacket from "dns-packet";
 import type { TsigAlgorithmName } from "../../src/config/config.ts";
-import { TSIG_ALGORITHMS } from "../../src/config/read_transfer.ts";
+import { TSIG_ALGORITHMS } from "../../src/config/transfer.ts";
 import {
   appendUnsignedTsig,
   FUDGE,

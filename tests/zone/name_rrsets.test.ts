@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { RecordConfig } from "../../src/config/config.ts";
-import { type OperatorOverride, overrideLookup } from "../../src/config/operator_overrides.ts";
+import { type OperatorOverride, overrideLookup } from "../../src/config/overrides.ts";
 import { HealthState } from "../../src/health/health_state.ts";
 import { endpointKey } from "../../src/health/endpoints.ts";
 import { servedAddresses } from "../../src/zone/name_rrsets.ts";

@@ -1,5 +1,4 @@
-import type { Config } from "../../../src/config/config.ts";
-import { DEFAULTS } from "../../../src/config/defaults.ts";
+import { type Config, DEFAULTS } from "../../../src/config/config.ts";
 
 /**
  * The Config every test fixture starts from: hosted zone example.test with one

@@ -12,7 +12,7 @@ import net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "../../../src/config/config.ts";
-import { loadConfig } from "../../../src/config/load_config.ts";
+import { loadConfig } from "../../../src/config/load.ts";
 import type { HealthView } from "../../../src/health/health_state.ts";
 import { createLogger } from "../../../src/observe/logger.ts";
 import { currentRuntime, type Runtime } from "../../../src/runtime/runtime.ts";

@@ -20,8 +20,8 @@
 import net from "node:net";
 import process from "node:process";
 import { Buffer } from "node:buffer";
-import { DNS } from "../../../src/wire/dns_constants.ts";
-import { skipName } from "../../../src/wire/skip_name.ts";
+import { DNS } from "../../../src/wire/constants.ts";
+import { skipName } from "../../../src/wire/names.ts";
 import { frame } from "./server_harness.ts";
 import { transferQuery, tsigKey } from "./xfr_client.ts";
 

@@ -12,7 +12,7 @@
  */
 import os from "node:os";
 import process from "node:process";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 import { compareCanonicalNames, nsecRdata } from "../../src/dnssec/nsec.ts";
 import { generateKeyPem, loadSigningKey, type SigningKey } from "../../src/dnssec/keys.ts";
 import { type RRsetToSign, signRRset } from "../../src/dnssec/rrsig.ts";

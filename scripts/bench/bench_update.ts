@@ -15,7 +15,8 @@
  * Prints a Markdown table.
  */
 import process from "node:process";
-import type { Config, DnssecAlgorithmName, RecordConfig } from "../../src/config/config.ts";
+import type { Config, RecordConfig } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 import { generateKeyPem, loadSigningKey } from "../../src/dnssec/keys.ts";
 import { endpointKey } from "../../src/health/endpoints.ts";
 import { HealthState } from "../../src/health/health_state.ts";

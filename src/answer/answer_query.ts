@@ -1,6 +1,6 @@
 import type { Snapshot, ZoneIndex } from "../zone/snapshot.ts";
 import { canonicalKey, wireKey } from "../wire/names.ts";
-import { DNS } from "../wire/constants.ts";
+import { DNS, type Transport } from "../wire/constants.ts";
 import { ParsedQuery, parseQuery, QueryShape } from "../wire/parse_query.ts";
 import { answerTsig } from "./answer_tsig.ts";
 import { ResponseSections, sizeLimit, writeResponse } from "./response_writer.ts";
@@ -25,7 +25,7 @@ const sections = new ResponseSections();
 export function answerQuery(
   query: Uint8Array,
   snapshot: Snapshot,
-  transport: "udp" | "tcp",
+  transport: Transport,
   cookie: Uint8Array | null = null,
 ): Uint8Array | null {
   if (query.length < DNS.HEADER_LENGTH || (query[2] & DNS.FLAG_QR) !== 0) return null;

@@ -1,4 +1,4 @@
-import { DNS } from "../wire/constants.ts";
+import { DNS, type Transport } from "../wire/constants.ts";
 import type { Fragment } from "../wire/fragment.ts";
 import type { ParsedQuery } from "../wire/parse_query.ts";
 
@@ -54,7 +54,7 @@ export class ResponseSections {
  * The largest response a query allows: 65535 over TCP; over UDP
  * min(max(advertised, 512), 1232) with EDNS, 512 without (RFC 6891 §6.2.3–5).
  */
-export function sizeLimit(parsed: ParsedQuery, transport: "udp" | "tcp"): number {
+export function sizeLimit(parsed: ParsedQuery, transport: Transport): number {
   if (transport === "tcp") return DNS.MAX_TCP_MESSAGE;
   if (parsed.optAt < 0) return DNS.CLASSIC_UDP_SIZE;
   return Math.min(Math.max(parsed.udpSize, DNS.CLASSIC_UDP_SIZE), DNS.EDNS_UDP_SIZE);

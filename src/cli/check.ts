@@ -5,7 +5,9 @@ import type { BuildInfo } from "../observe/build_info.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
 import {
   buildCheckReport,
+  type CheckFormat,
   type CheckReport,
+  type CheckRequirement,
   formatCheckGithub,
   formatCheckJunit,
   formatCheckTable,
@@ -253,17 +255,10 @@ function readNameList(value: string, at: Place): readonly string[] {
 }
 
 /**
- * The options of `healthy-dns check` (read by `readCheckFlags`, defaults in
- * defaults.ts); the zone, records and health settings come from the Config.
+ * The options of `healthy-dns check` beyond the server's own flags (read by
+ * `readCheckFlags`, defaults in `DEFAULTS.check`); the zone, records and
+ * health settings come from the Config.
  */
-
-/** How `check` prints its report. */
-export type CheckFormat = "table" | "json" | "junit" | "github";
-
-/** When a name passes: one healthy address (`any`) or every address (`all`). */
-export type CheckRequirement = "any" | "all";
-
-/** The options of `healthy-dns check` beyond the server's own flags. */
 export interface CheckOptions {
   /** `--wait`: probe in rounds until every required name passes, at most this long; null: one round. */
   readonly waitMs: number | null;

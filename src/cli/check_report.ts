@@ -1,10 +1,19 @@
-import type { CheckRequirement } from "./check.ts";
+/**
+ * The report of `healthy-dns check`: what each name and address did, and its
+ * table, GitHub and JUnit renderings (JSON is the report itself).
+ */
 import type { Config, RecordConfig } from "../config/config.ts";
 import type { EndpointTrack } from "../health/health_state.ts";
 import { endpointKey } from "../health/endpoints.ts";
 import type { CheckRound } from "../health/check_rounds.ts";
 import type { BuildInfo } from "../observe/build_info.ts";
 import type { DialFailure } from "../runtime/runtime.ts";
+
+/** How `check` prints its report. */
+export type CheckFormat = "table" | "json" | "junit" | "github";
+
+/** When a name passes: one healthy address (`any`) or every address (`all`). */
+export type CheckRequirement = "any" | "all";
 
 /** One address of one name: its health and its last probe. */
 export interface AddressReport {

@@ -1,4 +1,5 @@
-import { ConfigError, DEFAULTS, type DnssecAlgorithmName } from "../config/config.ts";
+import { ConfigError, DEFAULTS } from "../config/config.ts";
+import type { DnssecAlgorithmName } from "../wire/constants.ts";
 import { loadConfig } from "../config/load.ts";
 import { parseFlags } from "../config/flags.ts";
 import { readAliasZones, readDomainName } from "../config/names.ts";

@@ -1,4 +1,5 @@
-import { DEFAULTS, type DnssecAlgorithmName } from "../config/config.ts";
+import { DEFAULTS } from "../config/config.ts";
+import type { DnssecAlgorithmName } from "../wire/constants.ts";
 import { ALGORITHM_NUMBER, generateKeyPem, loadSigningKey } from "../dnssec/keys.ts";
 import { KEYGEN_SYNOPSIS } from "./usage.ts";
 

@@ -8,7 +8,7 @@ const LISTEN = DEFAULTS.listenHosts.join(" and ");
 const LAME_DUCK = DEFAULTS.lameDuckMs === 0 ? "0, off" : formatDuration(DEFAULTS.lameDuckMs);
 const RISE_FALL = `${DEFAULTS.health.rise}/${DEFAULTS.health.fall}`;
 
-/** The `--help` text; every default is read from src/config/defaults.ts. */
+/** The `--help` text; every default is read from `DEFAULTS` (src/config/config.ts). */
 export const USAGE: string = `healthy-dns: a health-aware authoritative DNS server
 
 Usage:

@@ -1,21 +1,20 @@
-import type { CheckFormat, CheckRequirement } from "../cli/check.ts";
-
 /**
- * The one validated, frozen configuration every other module reads.
+ * The one validated, frozen configuration every other module reads: its
+ * types, its defaults (`DEFAULTS`, the only home of defaults) and the error a
+ * bad setting raises.
  *
- * Produced only by `loadConfig` (src/config/load_config.ts) from command-line
- * flags and an optional YAML file; every default lives in src/config/defaults.ts.
- * Names are stored lowercase, without a trailing dot. Durations are milliseconds.
+ * Produced only by `loadConfig` (src/config/load.ts) from command-line flags
+ * and an optional YAML file. Names are stored lowercase, without a trailing
+ * dot. Durations are milliseconds.
  */
+import type { DnssecAlgorithmName } from "../wire/constants.ts";
+import type { AddressRange } from "../wire/ip_address.ts";
 
 /** Log levels, in the original's spelling. */
 export type LogLevel = "debug" | "info" | "warning" | "error" | "critical";
 
 /** How log lines are written: logfmt (`key=value`) or one JSON object per line. */
 export type LogFormat = "logfmt" | "json";
-
-/** DNSSEC algorithms we sign with, by their mnemonic. */
-export type DnssecAlgorithmName = "RSASHA256" | "ECDSAP256SHA256" | "ED25519";
 
 /**
  * What a health-checked record serves when none of its addresses is healthy:
@@ -144,14 +143,6 @@ export interface SecondaryConfig {
   readonly port: number;
   /** Name of the TSIG key it uses (one of `TransferConfig.tsigKeys`). */
   readonly key: string;
-}
-
-/** An address range in CIDR form. */
-export interface AddressRange {
-  /** Canonical IP address of the network. */
-  readonly address: string;
-  /** Prefix length in bits. */
-  readonly prefix: number;
 }
 
 /** Zone transfer to secondaries (hidden primary): AXFR/IXFR, NOTIFY, TSIG. */
@@ -337,8 +328,8 @@ export const DEFAULTS = Object.freeze({
    * needs to answer it), the report is a table; without `--wait` one round.
    */
   check: Object.freeze({
-    require: "any" as CheckRequirement,
-    format: "table" as CheckFormat,
+    require: "any" as const,
+    format: "table" as const,
   }),
 });
 

@@ -1,7 +1,9 @@
+/**
+ * Command-line flags: the server's flags read into a settings layer.
+ */
 import { ConfigError } from "./config.ts";
-import { Place, type SettingsLayer, type Sourced } from "./settings.ts";
+import { FLAG_RECORDS, Place, type SettingsLayer, type Sourced } from "./settings.ts";
 import { closestWord, quoteValue } from "./value_readers.ts";
-import { FLAG_RECORDS } from "./records.ts";
 
 /** The setting each value flag sets, and for a JSON value an example of one. */
 const VALUE_FLAGS: Readonly<

@@ -1,3 +1,6 @@
+/**
+ * Listen addresses: `listen` / `--listen` (DNS) and `http.listen` / `--http`.
+ */
 import { assertUnique, quoteValue, readInteger, readList } from "./value_readers.ts";
 import type { ListenAddress } from "./config.ts";
 import type { Place } from "./settings.ts";

@@ -1,12 +1,16 @@
+/**
+ * Loading the config: flags over a YAML file (or the embedded demo) over the
+ * defaults, validated setting by setting into one frozen `Config`.
+ */
 import {
   type Config,
   ConfigError,
   deepFreeze,
   DEFAULTS,
-  type DnssecAlgorithmName,
   type LogFormat,
   type LogLevel,
 } from "./config.ts";
+import { DNSSEC_ALGORITHMS } from "../wire/constants.ts";
 import { parseFlags } from "./flags.ts";
 import { parseYamlLayer } from "./yaml.ts";
 import type { SettingsLayer, Sourced } from "./settings.ts";
@@ -78,7 +82,6 @@ export async function loadConfig(
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error", "critical"];
 const LOG_FORMATS: readonly LogFormat[] = ["logfmt", "json"];
-const ALGORITHMS: readonly DnssecAlgorithmName[] = ["RSASHA256", "ECDSAP256SHA256", "ED25519"];
 
 /** A required setting, or the error naming both the flag and the YAML key. */
 function required<T extends Sourced>(setting: T | undefined, flag: string, yamlKey: string): T {
@@ -140,7 +143,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
   });
   const algorithm = optional(
     settings.algorithm,
-    (v, at) => readChoice(v, at, ALGORITHMS),
+    (v, at) => readChoice(v, at, DNSSEC_ALGORITHMS),
     DEFAULTS.dnssecAlgorithm,
   );
   const origin = (setting: Sourced | undefined, flag: string) => setting?.at.where ?? flag;

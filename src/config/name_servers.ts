@@ -1,3 +1,7 @@
+/**
+ * Name servers: reading `name_servers` / `--ns`, and the static records made
+ * from the addresses given with in-zone name servers.
+ */
 import {
   assertUnique,
   quoteValue,

@@ -1,3 +1,7 @@
+/**
+ * Domain-name rules of the config: what makes a valid name, zone membership,
+ * record names relative to the served zones, and alias zones.
+ */
 import type { Place } from "./settings.ts";
 import { quoteValue, readList } from "./value_readers.ts";
 

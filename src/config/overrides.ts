@@ -1,3 +1,7 @@
+/**
+ * Operator overrides: the types the zone builder consults, and reading the
+ * override file under the state directory.
+ */
 import { canonicalIp } from "../wire/ip_address.ts";
 import { ConfigError } from "./config.ts";
 import { readYaml } from "./yaml.ts";

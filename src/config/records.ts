@@ -1,5 +1,8 @@
+/**
+ * Records: reading `records` / `--zone-resolutions` into `RecordConfig`s.
+ */
 import type { AllDownPolicy, RecordConfig } from "./config.ts";
-import type { Place } from "./settings.ts";
+import type { Place, RecordDialect } from "./settings.ts";
 import {
   quoteValue,
   readAddressList,
@@ -9,30 +12,6 @@ import {
   readMapping,
 } from "./value_readers.ts";
 import { readRecordName } from "./names.ts";
-
-/** How a source spells a record in its object form. */
-export interface RecordDialect {
-  /** Key of the address list. */
-  readonly addressesKey: string;
-  /** Every key the object form may hold. */
-  readonly keys: readonly string[];
-  /** The original's JSON requires `health_port` in the object form. */
-  readonly portRequired: boolean;
-}
-
-/** `--zone-resolutions`: `{"ips": [...], "health_port": N}`, exactly as the original. */
-export const FLAG_RECORDS: RecordDialect = Object.freeze({
-  addressesKey: "ips",
-  keys: Object.freeze(["ips", "health_port"]),
-  portRequired: true,
-});
-
-/** YAML `records`: `addresses`, optional `health_port` and per-record overrides. */
-export const YAML_RECORDS: RecordDialect = Object.freeze({
-  addressesKey: "addresses",
-  keys: Object.freeze(["addresses", "health_port", "timeout", "when_all_down"]),
-  portRequired: false,
-});
 
 /** Record settings that fall back to the global ones. */
 export interface RecordDefaults {

@@ -1,5 +1,33 @@
-import type { RecordDialect } from "./records.ts";
+/**
+ * Settings as the sources give them, before validation: where each came from
+ * (`Place`, which names the flag or YAML path in every message), the layer
+ * one source gives (`SettingsLayer`), and how each source spells a record.
+ */
 import { ConfigError } from "./config.ts";
+
+/** How a source spells a record in its object form. */
+export interface RecordDialect {
+  /** Key of the address list. */
+  readonly addressesKey: string;
+  /** Every key the object form may hold. */
+  readonly keys: readonly string[];
+  /** The original's JSON requires `health_port` in the object form. */
+  readonly portRequired: boolean;
+}
+
+/** `--zone-resolutions`: `{"ips": [...], "health_port": N}`, exactly as the original. */
+export const FLAG_RECORDS: RecordDialect = Object.freeze({
+  addressesKey: "ips",
+  keys: Object.freeze(["ips", "health_port"]),
+  portRequired: true,
+});
+
+/** YAML `records`: `addresses`, optional `health_port` and per-record overrides. */
+export const YAML_RECORDS: RecordDialect = Object.freeze({
+  addressesKey: "addresses",
+  keys: Object.freeze(["addresses", "health_port", "timeout", "when_all_down"]),
+  portRequired: false,
+});
 
 /** One setting as a source gave it, not yet validated, and where it came from. */
 export interface Sourced {

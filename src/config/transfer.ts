@@ -1,3 +1,6 @@
+/**
+ * The `transfer` section: TSIG keys, secondaries and allowed ranges.
+ */
 import { canonicalIp } from "../wire/ip_address.ts";
 import {
   DEFAULTS,

@@ -1,13 +1,13 @@
-import type { Place } from "./settings.ts";
-import { canonicalIp } from "../wire/ip_address.ts";
-import type { AddressRange, AllDownPolicy } from "./config.ts";
-
 /**
  * The generic value readers every config section uses: each takes a raw
  * value from YAML or a flag plus its `Place`, and returns the value or throws
  * the one-line `ConfigError` naming the place and the value. Section readers
- * (records, name servers, listen addresses) build on these.
+ * (records, name servers, listen addresses) build on these; the shared
+ * list readers (addresses, CIDR ranges, cookie secrets, all-down policy) live here too.
  */
+import type { Place } from "./settings.ts";
+import { type AddressRange, canonicalIp, parseAddressRange } from "../wire/ip_address.ts";
+import type { AllDownPolicy } from "./config.ts";
 
 /** Longest rendering of a value inside an error message. */
 const MAX_LENGTH = 60;
@@ -207,14 +207,11 @@ export function readAddressList(value: unknown, at: Place): readonly string[] {
  * length. Used for `transfer.allow` and `rate_limit.exempt`.
  */
 export function readAddressRange(value: unknown, at: Place): AddressRange {
-  const [ip, bits, ...rest] = typeof value === "string" ? value.split("/") : [];
-  const address = ip === undefined || rest.length > 0 ? null : canonicalIp(ip);
-  const max = address?.includes(":") ? 128 : 32;
-  const prefix = bits === undefined ? max : /^[0-9]{1,3}$/.test(bits) ? Number(bits) : NaN;
-  if (address === null || !(prefix <= max)) {
+  const range = typeof value === "string" ? parseAddressRange(value) : null;
+  if (range === null) {
     return at.fail(`${quoteValue(value)} is not an IP address or CIDR range (e.g. 203.0.113.0/24)`);
   }
-  return { address, prefix };
+  return range;
 }
 
 /** Reads a list of `readAddressRange` forms (in YAML also a single string). */

@@ -1,7 +1,10 @@
+/**
+ * YAML config files: the fast reader for the everyday subset, the `yaml`
+ * library for the rest, and mapping a file's keys to the settings layer.
+ */
 import { ConfigError } from "./config.ts";
-import { Place, type SettingsLayer, type Sourced } from "./settings.ts";
+import { Place, type SettingsLayer, type Sourced, YAML_RECORDS } from "./settings.ts";
 import { readMapping } from "./value_readers.ts";
-import { YAML_RECORDS } from "./records.ts";
 import { type Document, isMap, isScalar, isSeq, parseDocument } from "yaml";
 
 /** Sections of the YAML file: key → setting, per nesting level. */

@@ -6,7 +6,7 @@
  * 32-bit halves in local variables and allocates nothing per call, where the
  * npm implementations build an object per 64-bit operation.
  * Checked against the reference implementation's 64 test vectors
- * (tests/abuse/siphash.test.ts).
+ * (tests/cookies/siphash.test.ts).
  */
 
 /** A SipHash key as four little-endian 32-bit words (k0 low, k0 high, k1 low, k1 high). */

@@ -3,7 +3,7 @@
  * served zone, loaded from or generated as a PEM private key, with its
  * DNSKEY RDATA, key tag and algorithm number.
  */
-import type { DnssecAlgorithmName } from "../config/config.ts";
+import type { DnssecAlgorithmName } from "../wire/constants.ts";
 import { base64ToBytes, bytesToBase64 } from "../wire/bytes.ts";
 import { parsePrivateKey } from "./private_key.ts";
 

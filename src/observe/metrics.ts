@@ -1,7 +1,5 @@
 import type { DialResult, ProcessStats } from "../runtime/runtime.ts";
-
-/** The transports a query can arrive on. */
-export type MetricsTransport = "udp" | "tcp";
+import type { Transport } from "../wire/constants.ts";
 
 /** What a query's DNS cookie was (RFC 7873): a client cookie alone, a valid or an invalid server cookie. */
 export type CookieResult = "new" | "valid" | "invalid";
@@ -52,9 +50,9 @@ export interface Metrics {
    * One response sent; `rcode` is the full RCODE, header and EDNS extension
    * together (BADVERS is 16, RFC 6891 §6.1.3); values of 32 and above share one slot.
    */
-  countResponse(transport: MetricsTransport, rcode: number): void;
+  countResponse(transport: Transport, rcode: number): void;
   /** One query dropped without a response. */
-  countDropped(transport: MetricsTransport, reason: DropReason): void;
+  countDropped(transport: Transport, reason: DropReason): void;
   /** One TCP connection closed or refused by the server, or closed by its peer. */
   countTcpClosed(reason: TcpCloseReason): void;
   /** The number of TCP connections open now. */
@@ -81,7 +79,7 @@ export interface Metrics {
   setSecondarySource(source: () => readonly SecondaryMetrics[]): void;
   /** A UDP response over the rate limit: dropped, or `slipped` (sent truncated or BADCOOKIE). */
   countRateLimited(slipped: boolean): void;
-  /** A query's COOKIE option: `result` as src/abuse/server_cookies.ts classifies it. */
+  /** A query's COOKIE option: `result` as src/cookies/server_cookies.ts classifies it. */
   countCookie(result: CookieResult): void;
   /** The configuration was loaded (start-up) or reloaded successfully at this epoch ms. */
   setConfigLoadedAt(ms: number): void;
@@ -220,7 +218,7 @@ export const RCODE_NAMES: Readonly<Record<number, string>> = {
 };
 /** Response counter slots per transport: every RCODE below 32 has its own. */
 const RCODE_SLOTS = 32;
-const TRANSPORTS: readonly MetricsTransport[] = ["udp", "tcp"];
+const TRANSPORTS: readonly Transport[] = ["udp", "tcp"];
 const TCP_CLOSE_REASONS: readonly TcpCloseReason[] = [
   "client",
   "idle",
@@ -236,7 +234,7 @@ const DROP_REASONS: readonly DropReason[] = ["not_ready", "unanswerable", "error
 const COOKIE_RESULTS: readonly CookieResult[] = ["new", "valid", "invalid"];
 const COOKIE_SLOT: Readonly<Record<CookieResult, number>> = { new: 0, valid: 1, invalid: 2 };
 /** Slot of a transport in the per-query tables (a property read, no search). */
-const TRANSPORT_SLOT: Readonly<Record<MetricsTransport, number>> = { udp: 0, tcp: 1 };
+const TRANSPORT_SLOT: Readonly<Record<Transport, number>> = { udp: 0, tcp: 1 };
 const REASON_SLOT: Readonly<Record<DropReason, number>> = {
   not_ready: 0,
   unanswerable: 1,

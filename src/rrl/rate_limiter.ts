@@ -1,5 +1,9 @@
-import type { AddressRange, RateLimitConfig } from "../config/config.ts";
-import { readSourceAddress } from "../wire/ip_address.ts";
+/**
+ * Response rate limiting (RRL) for UDP: the bucket table that decides, and
+ * the slipped (truncated) form of a limited response.
+ */
+import type { RateLimitConfig } from "../config/config.ts";
+import { addressPrefix, inPrefix, readSourceAddress } from "../wire/ip_address.ts";
 import { DNS } from "../wire/constants.ts";
 import { skipName } from "../wire/names.ts";
 
@@ -41,32 +45,6 @@ const KIND_NODATA = 2;
 const KIND_NXDOMAIN = 3;
 const KIND_ERROR = 4;
 
-interface Prefix {
-  readonly length: 4 | 16;
-  readonly bytes: Uint8Array;
-  readonly bits: number;
-}
-
-/** An exempt range (validated by the config) as bytes and a prefix length. */
-function parsePrefix(range: AddressRange): Prefix {
-  const bytes = new Uint8Array(16);
-  const length = readSourceAddress(range.address, bytes);
-  if (length === 0) throw new RangeError(`exempt range "${range.address}" is not an address`);
-  // An IPv4-mapped range ("::ffff:192.0.2.0/120") reads as IPv4: its prefix loses the 96 bits before.
-  const bits = length === 4 && range.address.includes(":") ? range.prefix - 96 : range.prefix;
-  return { length, bytes, bits: Math.max(0, bits) };
-}
-
-/** Whether the first `bits` bits of a and b agree. */
-function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
-  const whole = bits >> 3;
-  for (let i = 0; i < whole; i++) if (a[i] !== b[i]) return false;
-  const rest = bits & 7;
-  if (rest === 0) return true;
-  const mask = (0xff << (8 - rest)) & 0xff;
-  return (a[whole] & mask) === (b[whole] & mask);
-}
-
 /** Creates a limiter for `config` (whose `responsesPerSecond` must be above 0). */
 export function createRateLimiter(
   config: RateLimitConfig,
@@ -74,7 +52,7 @@ export function createRateLimiter(
 ): RateLimiter {
   const rate = config.responsesPerSecond;
   const perMs = rate / 1000;
-  const exempt = config.exempt.map(parsePrefix);
+  const exempt = config.exempt.map(addressPrefix);
   const keys = new Uint32Array(slots);
   const credits = new Float64Array(slots);
   const stamps = new Float64Array(slots);
@@ -104,10 +82,7 @@ export function createRateLimiter(
       const length = lastLength;
       if (length === 0 || response.length < 12) return SEND;
       for (let i = 0; i < exempt.length; i++) {
-        const prefix = exempt[i];
-        if (prefix.length === length && samePrefix(address, prefix.bytes, prefix.bits)) {
-          return SEND;
-        }
+        if (inPrefix(address, length, exempt[i])) return SEND;
       }
       // FNV-1a over family, masked prefix, kind and, for answers, the lowercased
       // question name (and for positive answers its type); seeded per process. The whole 32 bits are the

@@ -26,8 +26,8 @@ import type { Metrics } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress } from "../runtime/runtime.ts";
 import type { TransferStream } from "../transfer/transfer_messages.ts";
 import type { TransferService } from "../transfer/transfer_service.ts";
-import { DNS, responseRcode } from "../wire/constants.ts";
-import type { ServerDeps, SnapshotTiming, Transport } from "./server_deps.ts";
+import { DNS, responseRcode, type Transport } from "../wire/constants.ts";
+import type { ServerDeps, SnapshotTiming } from "./server_deps.ts";
 
 /** The abuse defences in force; replaced as a whole when a reload changes them. */
 export interface QueryGuard {

@@ -4,7 +4,8 @@
  * fakes) and the real ones.
  */
 import { answerQuery } from "../answer/answer_query.ts";
-import type { Config, DnssecAlgorithmName } from "../config/config.ts";
+import type { Config } from "../config/config.ts";
+import type { DnssecAlgorithmName, Transport } from "../wire/constants.ts";
 import { loadSigningKey, type SigningKey } from "../dnssec/keys.ts";
 import type { EndpointStatus, HealthObserver } from "../health/endpoints.ts";
 import { HealthMonitor } from "../health/health_monitor.ts";
@@ -13,9 +14,6 @@ import type { Logger } from "../observe/logger.ts";
 import type { Clock, Dialer } from "../runtime/runtime.ts";
 import { type BuildInput, buildSnapshot } from "../zone/build_snapshot.ts";
 import type { Snapshot, ZoneRecords } from "../zone/snapshot.ts";
-
-/** The transport a query arrived on. */
-export type Transport = "udp" | "tcp";
 
 /** What the server itself reads from a zone snapshot. */
 export interface SnapshotTiming {

@@ -2,7 +2,7 @@ import type { Config, SecondaryConfig } from "../config/config.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Metrics, SecondaryMetrics } from "../observe/metrics.ts";
 import type { Clock, RemoteAddress, Runtime } from "../runtime/runtime.ts";
-import { DNS } from "../wire/constants.ts";
+import { DNS, type Transport } from "../wire/constants.ts";
 import { readQuestionName, skipName } from "../wire/names.ts";
 import type { ZoneRecords } from "../zone/snapshot.ts";
 import { allRecords } from "../zone/zone_records.ts";
@@ -66,7 +66,7 @@ export interface TransferService<S extends TransferSnapshot> {
    */
   answer(
     query: Uint8Array,
-    transport: "udp" | "tcp",
+    transport: Transport,
     from: RemoteAddress,
   ): Uint8Array | TransferStream | null;
   /** A new snapshot now serves (`before` the one it replaced): journal the change, send NOTIFY. */
@@ -83,7 +83,7 @@ export interface TransferDeps<S extends TransferSnapshot> {
   readonly answerQuery: (
     query: Uint8Array,
     snapshot: S,
-    transport: "udp" | "tcp",
+    transport: Transport,
   ) => Uint8Array | null;
   readonly bindUdp: Runtime["bindUdp"];
   readonly clock: Clock;
@@ -377,7 +377,7 @@ export function createTransferService<S extends TransferSnapshot>(
   const transfer = (
     query: Uint8Array,
     head: QueryHead,
-    transport: "udp" | "tcp",
+    transport: Transport,
     from: string,
     key: TsigKey | null,
     request: TsigRecord | null,

@@ -1,6 +1,7 @@
 /**
- * The byte-string helpers every layer shares: joining, ordering, equality.
- * Plain loops over Uint8Array, no allocation beyond the result.
+ * The byte-string helpers every layer shares: joining, ordering, equality,
+ * packing small arrays into shared chunks, and base64. Plain loops over
+ * Uint8Array, no allocation beyond the result.
  */
 
 /** The bytes of every part, in order, in one new array. */

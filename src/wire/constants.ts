@@ -1,7 +1,8 @@
 /**
- * Numeric constants of the DNS wire format used by the zone builder and the
- * answer path: header layout and flags (RFC 1035 §4.1.1, RFC 4035 §3.2),
- * RR types, classes and response codes.
+ * The vocabulary of the DNS wire format every layer shares: header layout and
+ * flags (RFC 1035 §4.1.1, RFC 4035 §3.2), RR types, classes and response
+ * codes, reading a response's full RCODE, the DNSSEC algorithms we sign
+ * with, and the transports a query arrives over.
  */
 export const DNS = Object.freeze({
   HEADER_LENGTH: 12,
@@ -80,3 +81,16 @@ export function responseRcode(response: Uint8Array): number {
   if (response[at + 1] !== 0 || response[at + 2] !== DNS.TYPE_OPT) return rcode;
   return (response[at + 5] << 4) | rcode;
 }
+
+/** DNSSEC algorithms we sign with, by their mnemonic (RFC 8624); the config names them, src/dnssec numbers them. */
+export type DnssecAlgorithmName = "RSASHA256" | "ECDSAP256SHA256" | "ED25519";
+
+/** Every `DnssecAlgorithmName`, in the order messages list them. */
+export const DNSSEC_ALGORITHMS: readonly DnssecAlgorithmName[] = Object.freeze([
+  "RSASHA256",
+  "ECDSAP256SHA256",
+  "ED25519",
+]);
+
+/** The transport a query arrived over and its response leaves by. */
+export type Transport = "udp" | "tcp";

@@ -1,3 +1,7 @@
+/**
+ * Fragments: runs of encoded resource records prepared at build time and
+ * copied verbatim into responses, and the writer that encodes them.
+ */
 import { DNS } from "./constants.ts";
 import { packBytes } from "./bytes.ts";
 

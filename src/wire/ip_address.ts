@@ -1,4 +1,17 @@
-import type { AddressRange } from "../config/config.ts";
+/**
+ * IP addresses, the one home of their rules: text parsing (strict, for the
+ * config; allocation-free, for the addresses a runtime reports), the canonical
+ * text form, CIDR ranges and prefixes, IPv4-mapped IPv6 addresses (unmapped
+ * by `unmapIpv4` alone) and the per-source keys the server counts by.
+ */
+
+/** An address range in CIDR form. */
+export interface AddressRange {
+  /** Canonical IP address of the network. */
+  readonly address: string;
+  /** Prefix length in bits. */
+  readonly prefix: number;
+}
 
 /** A decimal octet without leading zeros ("01" is ambiguous: octal to some parsers). */
 const OCTET = /^(0|[1-9][0-9]{0,2})$/;
@@ -79,6 +92,21 @@ export function addressToRdata(address: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * Reads an IP address or CIDR range ("203.0.113.0/24", "2001:db8::/48"; a
+ * bare address is a single host) into its canonical address and prefix
+ * length, or null when `text` is neither.
+ *
+ * @example parseAddressRange("2001:DB8::/32") // { address: "2001:db8::", prefix: 32 }
+ */
+export function parseAddressRange(text: string): AddressRange | null {
+  const [ip, bits, ...rest] = text.split("/");
+  const address = rest.length > 0 ? null : canonicalIp(ip);
+  const max = address?.includes(":") ? 128 : 32;
+  const prefix = bits === undefined ? max : /^[0-9]{1,3}$/.test(bits) ? Number(bits) : NaN;
+  return address === null || !(prefix <= max) ? null : { address, prefix };
+}
+
 /** RFC 5952: lowercase, no leading zeros, the longest run (2+) of zero groups as "::". */
 function formatIpv6(bytes: Uint8Array): string {
   const groups: number[] = [];
@@ -99,17 +127,78 @@ function formatIpv6(bytes: Uint8Array): string {
   return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
 }
 
+/** The canonical text of address octets (4 or 16): a dotted quad, or RFC 5952 IPv6. */
+function formatIp(bytes: Uint8Array): string {
+  return bytes.length === 4 ? bytes.join(".") : formatIpv6(bytes);
+}
+
 /**
  * The canonical text of an IP address, or null when `text` is not one (the
- * forms src/wire/ip_address.ts accepts): IPv4 as its dotted quad, IPv6 in
- * RFC 5952 form.
+ * forms `parseIpAddress` accepts): IPv4 as its dotted quad, IPv6 in RFC 5952
+ * form (an IPv4-mapped address stays mapped: the config keeps what it is given).
  *
  * @example canonicalIp("2001:DB8:0:0::1") // "2001:db8::1"
  */
 export function canonicalIp(text: string): string | null {
   const bytes = parseIpAddress(text);
-  if (bytes === null) return null;
-  return bytes.length === 4 ? bytes.join(".") : formatIpv6(bytes);
+  return bytes === null ? null : formatIp(bytes);
+}
+
+/** Whether 16 octets are an IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 §2.5.5.2). */
+function isIpv4Mapped(bytes: Uint8Array): boolean {
+  if (bytes[10] !== 0xff || bytes[11] !== 0xff) return false;
+  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * The IPv4 address inside an IPv4-mapped IPv6 address (what a dual-stack
+ * socket reports for an IPv4 peer), as a view of its last 4 octets; any other
+ * address as given. Every comparison of a peer with the config goes through it.
+ */
+export function unmapIpv4(bytes: Uint8Array): Uint8Array {
+  return bytes.length === 16 && isIpv4Mapped(bytes) ? bytes.subarray(12) : bytes;
+}
+
+/** A CIDR range as octets (4 or 16, IPv4-mapped ranges as IPv4) and a prefix length. */
+export interface AddressPrefix {
+  readonly bytes: Uint8Array;
+  readonly bits: number;
+}
+
+/**
+ * An `AddressRange` (validated by the config) as octets and a prefix length.
+ * An IPv4-mapped range ("::ffff:192.0.2.0/120") becomes IPv4: its prefix loses
+ * the 96 bits before.
+ */
+export function addressPrefix(range: AddressRange): AddressPrefix {
+  const bytes = parseIpAddress(range.address);
+  if (bytes === null) throw new RangeError(`range "${range.address}" is not an address`);
+  const unmapped = unmapIpv4(bytes);
+  const bits = unmapped.length < bytes.length ? range.prefix - 96 : range.prefix;
+  return { bytes: unmapped.slice(), bits: Math.max(0, bits) };
+}
+
+/**
+ * Whether `address[0, length)` (4 or 16 octets, unmapped) lies in `prefix`:
+ * the families agree and the first `prefix.bits` bits, a partial octet masked.
+ */
+export function inPrefix(address: Uint8Array, length: number, prefix: AddressPrefix): boolean {
+  if (prefix.bytes.length !== length) return false;
+  const whole = prefix.bits >> 3;
+  for (let i = 0; i < whole; i++) if (address[i] !== prefix.bytes[i]) return false;
+  const rest = prefix.bits & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (address[whole] & mask) === (prefix.bytes[whole] & mask);
+}
+
+/** Whether the address `text` lies in `range` (IPv4-mapped counts as IPv4; not an address: false). */
+export function inRange(text: string, range: AddressRange): boolean {
+  const bytes = parseIpAddress(text);
+  if (bytes === null) return false;
+  const address = unmapIpv4(bytes);
+  return inPrefix(address, address.length, addressPrefix(range));
 }
 
 /**
@@ -134,9 +223,8 @@ export function readSourceAddress(text: string, out: Uint8Array): 0 | 4 | 16 {
   }
   if (!colon) return readIpv4(text, 0, end, out, 0) ? 4 : 0;
   if (!readIpv6(text, end, out)) return 0;
-  // ::ffff:a.b.c.d (IPv4-mapped): the client is an IPv4 one.
-  for (let i = 0; i < 10; i++) if (out[i] !== 0) return 16;
-  if (out[10] !== 0xff || out[11] !== 0xff) return 16;
+  if (!isIpv4Mapped(out)) return 16;
+  // ::ffff:a.b.c.d: the client is an IPv4 one.
   out[0] = out[12];
   out[1] = out[13];
   out[2] = out[14];
@@ -242,6 +330,16 @@ function readIpv6(text: string, end: number, out: Uint8Array): boolean {
 }
 
 /**
+ * A peer's address in canonical form, an IPv4-mapped IPv6 address (what a
+ * dual-stack socket reports for IPv4 peers) as plain IPv4; text that is no
+ * address as given.
+ */
+export function peerAddress(hostname: string): string {
+  const bytes = parseIpAddress(hostname);
+  return bytes === null ? hostname : formatIp(unmapIpv4(bytes));
+}
+
+/**
  * The key under which TCP connections are counted per source: the IPv4
  * address, or the /64 of an IPv6 address (one host usually holds a whole
  * /64, so counting single IPv6 addresses would be no cap at all).
@@ -253,33 +351,9 @@ function readIpv6(text: string, end: number, out: Uint8Array): boolean {
 export function tcpSourceKey(hostname: string): string {
   const bytes = parseIpAddress(hostname);
   if (bytes === null) return hostname;
-  if (bytes.length === 4) return bytes.join(".");
-  let mapped = bytes[10] === 0xff && bytes[11] === 0xff;
-  for (let i = 0; i < 10 && mapped; i++) mapped = bytes[i] === 0;
-  if (mapped) return bytes.subarray(12).join(".");
+  const address = unmapIpv4(bytes);
+  if (address.length === 4) return address.join(".");
   let key = "";
-  for (let i = 0; i < 8; i++) key += bytes[i].toString(16).padStart(2, "0");
+  for (let i = 0; i < 8; i++) key += address[i].toString(16).padStart(2, "0");
   return `${key}::/64`;
-}
-
-/**
- * A peer's address in canonical form, an IPv4-mapped IPv6 address (what a
- * dual-stack socket reports for IPv4 peers) as plain IPv4.
- */
-export function peerAddress(hostname: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(hostname);
-  return canonicalIp(mapped ? mapped[1] : hostname) ?? hostname;
-}
-
-/** Whether `address` lies in `range` (families must match; not an address: false). */
-export function inRange(address: string, range: AddressRange): boolean {
-  if (canonicalIp(address) === null) return false;
-  if (address.includes(":") !== range.address.includes(":")) return false;
-  const a = addressToRdata(address);
-  const b = addressToRdata(range.address);
-  for (let bit = 0; bit < range.prefix; bit++) {
-    const mask = 0x80 >> (bit & 7);
-    if ((a[bit >> 3] & mask) !== (b[bit >> 3] & mask)) return false;
-  }
-  return true;
 }

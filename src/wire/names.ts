@@ -1,4 +1,8 @@
 /**
+ * Domain names in wire form: encoding text names, skipping and reading names
+ * in messages, and the string keys names are looked up and ordered by.
+ */
+/**
  * Encodes a domain name (dotted text, no trailing dot needed; "" or "." is the
  * root) as uncompressed wire-format labels, lowercased: the canonical form of
  * RFC 4034 §6.2 and the key form used for lookups.

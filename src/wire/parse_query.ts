@@ -1,3 +1,7 @@
+/**
+ * Reading a query: the strict parse of header counts, questions and records
+ * (OPT, TSIG), and finding one EDNS option.
+ */
 import { DNS } from "./constants.ts";
 import { skipName } from "./names.ts";
 

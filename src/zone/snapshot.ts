@@ -20,7 +20,7 @@ export interface ZoneIndex {
    * plain part is the SOA record, the whole adds its RRSIG in a signed zone.
    */
   readonly negativeSoa: Fragment;
-  /** Canonical sort keys (src/wire/canonical_key.ts) of the NSEC owners, ascending; empty when unsigned. */
+  /** Canonical sort keys (`canonicalKey`, src/wire/names.ts) of the NSEC owners, ascending; empty when unsigned. */
   readonly chainKeys: readonly string[];
   /** Per chain entry: its NSEC record and RRSIG, relocatable (the owner's own NSEC answer). */
   readonly chainProofs: ChunkedList<Fragment>;

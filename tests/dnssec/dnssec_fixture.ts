@@ -4,7 +4,7 @@
  * tool's presentation-format records into wire RDATA, independently of src/.
  */
 import { readFileSync } from "node:fs";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 
 /** One non-DNSSEC record of the tool's signed zone. */
 export interface FixtureRecord {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 import { generateKeyPem, loadSigningKey } from "../../src/dnssec/keys.ts";
 import {
   canonicalRdata,

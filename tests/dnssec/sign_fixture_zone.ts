@@ -8,7 +8,7 @@
  * for two weeks, so the verifiers (which check against the current time) accept them.
  */
 import process from "node:process";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 import { bytesToBase64 } from "../../src/wire/bytes.ts";
 import { compareCanonicalNames, nsecRdata } from "../../src/dnssec/nsec.ts";
 import { loadSigningKey } from "../../src/dnssec/keys.ts";

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 import { delv, DELV_BINARY, writeDelvAnchors } from "../helpers/delv.ts";
 import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
 import {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { ALGORITHM_NUMBER } from "../../src/dnssec/keys.ts";
 import { type ZoneTiming, zoneTiming } from "../../src/zone/timing.ts";

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDs } from "../../src/cli/ds.ts";
 import { runKeygen } from "../../src/cli/keygen.ts";
-import type { DnssecAlgorithmName } from "../../src/config/config.ts";
+import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
 
 /** The hosted zone. */
 export const HOSTED = "example.test";

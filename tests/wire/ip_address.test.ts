@@ -4,9 +4,12 @@ import {
   addressToRdata,
   canonicalIp,
   inRange,
+  parseAddressRange,
   parseIpAddress,
   peerAddress,
   readSourceAddress,
+  tcpSourceKey,
+  unmapIpv4,
 } from "../../src/wire/ip_address.ts";
 
 describe("parseIpAddress and addressToRdata", () => {
@@ -207,7 +210,7 @@ describe("transfer source addresses", () => {
     assert.equal(peerAddress("192.0.2.7"), "192.0.2.7");
   });
 
-  test("CIDR ranges: prefix bits only, families never mix", () => {
+  test("CIDR ranges: prefix bits only, IPv4 and IPv6 never mix", () => {
     const v4 = { address: "203.0.113.0", prefix: 24 };
     assert.equal(inRange("203.0.113.255", v4), true);
     assert.equal(inRange("203.0.114.0", v4), false);
@@ -220,7 +223,41 @@ describe("transfer source addresses", () => {
     assert.equal(inRange("2001:db8:1:ffff::1", v6), true);
     assert.equal(inRange("2001:db8:2::1", v6), false);
     assert.equal(inRange("203.0.113.1", v6), false);
-    assert.equal(inRange("::ffff:203.0.113.1", v4), false, "mapped addresses are made IPv4 first");
+    // IPv4-mapped addresses and ranges are IPv4 (unmapIpv4), as for RRL exemptions.
+    assert.equal(inRange("::ffff:203.0.113.1", v4), true);
+    assert.equal(inRange("203.0.113.1", { address: "::ffff:203.0.113.0", prefix: 120 }), true);
+    assert.equal(inRange("203.0.114.1", { address: "::ffff:203.0.113.0", prefix: 120 }), false);
     assert.equal(inRange("anything", { address: "0.0.0.0", prefix: 0 }), false);
+  });
+});
+
+describe("CIDR text, IPv4-mapped addresses and per-source keys", () => {
+  test("parseAddressRange reads an address or a CIDR range in canonical form", () => {
+    assert.deepEqual(parseAddressRange("203.0.113.0/24"), { address: "203.0.113.0", prefix: 24 });
+    assert.deepEqual(parseAddressRange("2001:DB8::/32"), { address: "2001:db8::", prefix: 32 });
+    assert.deepEqual(parseAddressRange("192.0.2.1"), { address: "192.0.2.1", prefix: 32 });
+    assert.deepEqual(parseAddressRange("::1"), { address: "::1", prefix: 128 });
+    for (
+      const bad of ["192.0.2.0/33", "2001:db8::/129", "192.0.2.0/", "192.0.2.0/x", "a/8", "1/2/3"]
+    ) {
+      assert.equal(parseAddressRange(bad), null, bad);
+    }
+  });
+
+  test("unmapIpv4 unmaps ::ffff:a.b.c.d and nothing else", () => {
+    assert.deepEqual([...unmapIpv4(parseIpAddress("::ffff:192.0.2.7")!)], [192, 0, 2, 7]);
+    assert.deepEqual([...unmapIpv4(parseIpAddress("::ffff:c000:207")!)], [192, 0, 2, 7]);
+    assert.equal(unmapIpv4(parseIpAddress("::1:ffff:192.0.2.7")!).length, 16);
+    assert.equal(unmapIpv4(parseIpAddress("64:ff9b::192.0.2.7")!).length, 16);
+    assert.equal(unmapIpv4(parseIpAddress("192.0.2.7")!).length, 4);
+  });
+
+  test("tcpSourceKey: an IPv4 address, an IPv6 /64, a mapped address as IPv4", () => {
+    assert.equal(tcpSourceKey("192.0.2.1"), "192.0.2.1");
+    assert.equal(tcpSourceKey("::ffff:192.0.2.1"), "192.0.2.1");
+    assert.equal(tcpSourceKey("2001:db8::1"), tcpSourceKey("2001:db8::2"));
+    assert.notEqual(tcpSourceKey("2001:db8::1"), tcpSourceKey("2001:db8:0:1::1"));
+    assert.equal(tcpSourceKey("2001:db8::1"), "20010db800000000::/64");
+    assert.equal(tcpSourceKey("not an address"), "not an address");
   });
 });

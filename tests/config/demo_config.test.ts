@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { DEMO_CONFIG_YAML } from "../../src/config/load.ts";
-import { DOCUMENTED_TCP_LIMITS, errorOf, load } from "./load_helpers.ts";
+import { DOCUMENTED_RATE_LIMIT, DOCUMENTED_TCP_LIMITS, errorOf, load } from "./load_helpers.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);
 const readExample = (name: string) => readFile(new URL(name, EXAMPLES), "utf8");
@@ -64,13 +64,7 @@ describe("the embedded demo config", () => {
       health: { intervalMs: 5000, timeoutMs: 1000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: DOCUMENTED_TCP_LIMITS,
-      rateLimit: {
-        responsesPerSecond: 200,
-        slip: 2,
-        ipv4Prefix: 24,
-        ipv6Prefix: 56,
-        exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }],
-      },
+      rateLimit: DOCUMENTED_RATE_LIMIT,
       cookies: { secrets: [] },
       http: null,
       httpLimits: { maxConnections: 100, ioTimeoutMs: 5_000 },

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEFAULTS } from "../../src/config/config.ts";
 import {
+  DOCUMENTED_RATE_LIMIT,
   DOCUMENTED_TCP_LIMITS,
   errorOf,
   errorWith,
@@ -30,13 +31,7 @@ describe("loadConfig from flags: defaults and values", () => {
       health: { intervalMs: 30_000, timeoutMs: 2_000, rise: 1, fall: 1, concurrency: 1000 },
       dnssec: null,
       tcp: DOCUMENTED_TCP_LIMITS,
-      rateLimit: {
-        responsesPerSecond: 200,
-        slip: 2,
-        ipv4Prefix: 24,
-        ipv6Prefix: 56,
-        exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }],
-      },
+      rateLimit: DOCUMENTED_RATE_LIMIT,
       cookies: { secrets: [] },
       http: null,
       httpLimits: { maxConnections: 100, ioTimeoutMs: 5_000 },

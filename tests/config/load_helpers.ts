@@ -84,3 +84,12 @@ export const DOCUMENTED_TCP_LIMITS: Config["tcp"] = {
   maxConnectionsPerSource: 100,
   maxUnsentBytes: 65_536,
 };
+
+/** The documented rate-limit defaults (docs/configuration.md), spelled out so a changed default fails. */
+export const DOCUMENTED_RATE_LIMIT: Config["rateLimit"] = {
+  responsesPerSecond: 200,
+  slip: 2,
+  ipv4Prefix: 24,
+  ipv6Prefix: 56,
+  exempt: [{ address: "127.0.0.0", prefix: 8 }, { address: "::1", prefix: 128 }],
+};

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { compareCanonicalNames, nsecRdata } from "../../src/dnssec/nsec.ts";
 import { FIXTURE_ALGORITHMS, loadFixture, toHex, wireName } from "./dnssec_fixture.ts";
+import { RFC4034_NAME_ORDER } from "../helpers/rfc4034_names.ts";
 
 const RRSIG = 46;
 const NSEC = 47;
@@ -77,17 +78,7 @@ describe("nsecRdata", () => {
 
 describe("compareCanonicalNames", () => {
   test("sorts the RFC 4034 §6.1 example into its published order", () => {
-    const rfcOrder = [
-      "example",
-      "a.example",
-      "yljkjljk.a.example",
-      "Z.a.example",
-      "zABC.a.EXAMPLE",
-      "z.example",
-      "\x01.z.example",
-      "*.z.example",
-      "\x80.z.example",
-    ];
+    const rfcOrder = RFC4034_NAME_ORDER;
     const shuffled = [
       rfcOrder[4],
       rfcOrder[8],

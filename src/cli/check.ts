@@ -1,3 +1,7 @@
+/**
+ * `healthy-dns check`: its options and flags (`readCheckFlags`), and running
+ * the health checks of a config in rounds until they pass or time runs out.
+ */
 import { type Config, ConfigError, DEFAULTS, type RecordConfig } from "../config/config.ts";
 import { endpointKey } from "../health/endpoints.ts";
 import { type CheckRound, runCheckRounds } from "../health/check_rounds.ts";

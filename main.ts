@@ -3,7 +3,7 @@
  * command line and exits with its code. `serve` keeps running until a signal.
  */
 import { exitOnUncaughtError, runCli } from "./src/cli/main_cli.ts";
-import { currentRuntime } from "./src/runtime/runtime.ts";
+import { currentRuntime } from "./src/runtime/current_runtime.ts";
 
 const runtime = await currentRuntime();
 exitOnUncaughtError(runtime);

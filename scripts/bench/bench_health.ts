@@ -19,7 +19,7 @@ import { HealthMonitor } from "../../src/health/health_monitor.ts";
 import type { HealthView } from "../../src/health/health_state.ts";
 import { runCheckCycle } from "../../src/health/check_rounds.ts";
 import { SILENT_LOGGER } from "../../src/observe/logger.ts";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { DEFAULT_SERVER_DEPS } from "../../src/server/server_deps.ts";
 import { startDnsServer } from "../../src/server/dns_server.ts";
 import { openBlackHoles } from "./harness/black_hole.ts";

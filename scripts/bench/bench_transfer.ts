@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { SILENT_LOGGER } from "../../src/observe/logger.ts";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { DEFAULT_SERVER_DEPS } from "../../src/server/server_deps.ts";
 import { startDnsServer } from "../../src/server/dns_server.ts";
 import { type SecondaryKind, startSecondary, transferYaml } from "./harness/secondary.ts";

@@ -24,7 +24,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { startAbuser } from "./harness/run_script.ts";
 import {
   frame,

@@ -8,7 +8,7 @@
  *
  * Stops on SIGINT/SIGTERM and prints how many datagrams it echoed.
  */
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 
 const runtime = await currentRuntime();
 const port = Number(runtime.args[0] ?? 0);

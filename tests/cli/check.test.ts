@@ -8,12 +8,8 @@ import { readCheckFlags, runCheck } from "../../src/cli/check.ts";
 import { runCli } from "../../src/cli/main_cli.ts";
 import { type Config, ConfigError } from "../../src/config/config.ts";
 import { buildInfo } from "../../src/observe/build_info.ts";
-import {
-  currentRuntime,
-  type Dialer,
-  type DialResult,
-  systemClock,
-} from "../../src/runtime/runtime.ts";
+import { type Dialer, type DialResult, systemClock } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { dialersUnderTest } from "../helpers/dialers.ts";
 import { healthConfig } from "../../scripts/bench/harness/health_config.ts";
 import { openProbeTargets, type ProbeTargets } from "../helpers/probe_targets.ts";

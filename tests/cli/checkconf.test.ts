@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCheckconf } from "../../src/cli/checkconf.ts";
 import { generateKeyPem } from "../../src/dnssec/keys.ts";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 
 const runtime = await currentRuntime();
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runOverride } from "../../src/cli/override.ts";
 import { readOverrides } from "../../src/config/overrides.ts";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 
 const runtime = await currentRuntime();
 const NOW = Date.parse("2026-12-02T12:00:00Z");

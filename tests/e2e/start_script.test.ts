@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { endProcess } from "../../scripts/bench/harness/end_process.ts";
 import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
 import { freePort, REPO_ROOT } from "../../scripts/bench/harness/server_harness.ts";

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { currentRuntime, type DialResult, type TcpListener } from "../../src/runtime/runtime.ts";
+import { type DialResult, type TcpListener } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { type BlackHoles, openBlackHoles } from "../../scripts/bench/harness/black_hole.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 import { openFds } from "./fixtures/open_fds.ts";

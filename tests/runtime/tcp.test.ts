@@ -1,12 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
-import {
-  currentRuntime,
-  type TcpConnection,
-  type TcpHandlers,
-  type TcpListener,
-} from "../../src/runtime/runtime.ts";
+import { type TcpConnection, type TcpHandlers, type TcpListener } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const runtime = await currentRuntime();

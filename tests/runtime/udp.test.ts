@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { currentRuntime, type RemoteAddress, type UdpEndpoint } from "../../src/runtime/runtime.ts";
+import { type RemoteAddress, type UdpEndpoint } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const runtime = await currentRuntime();

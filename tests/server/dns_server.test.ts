@@ -6,7 +6,7 @@ import { type Config, ConfigError } from "../../src/config/config.ts";
 import type { HealthView } from "../../src/health/health_state.ts";
 import { createLogger } from "../../src/observe/logger.ts";
 import { parseLogfmt } from "../helpers/logfmt.ts";
-import { currentRuntime } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import { startDnsServer } from "../../src/server/dns_server.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 import { fakeConfig, fakeDeps } from "./fake_deps.ts";

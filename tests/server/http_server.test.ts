@@ -1,8 +1,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { currentRuntime, type TcpListener } from "../../src/runtime/runtime.ts";
-import { createHttpSessions, type HttpHandler, type HttpSessions, MAX_REQUEST_BYTES } from "../../src/server/http_server.ts";
+import { type TcpListener } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
+import {
+  createHttpSessions,
+  type HttpHandler,
+  type HttpSessions,
+  MAX_REQUEST_BYTES,
+} from "../../src/server/http_server.ts";
 import { waitFor } from "../../scripts/bench/harness/wait_for.ts";
 
 const runtime = await currentRuntime();

@@ -7,7 +7,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { SecondaryConfig } from "../../src/config/config.ts";
 import type { Logger } from "../../src/observe/logger.ts";
-import { currentRuntime, type RemoteAddress, type UdpEndpoint } from "../../src/runtime/runtime.ts";
+import { type RemoteAddress, type UdpEndpoint } from "../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../src/runtime/current_runtime.ts";
 import {
   createNotifier,
   LAG_WARNING_MS,

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
-import { currentRuntime } from "../../../src/runtime/runtime.ts";
+import { currentRuntime } from "../../../src/runtime/current_runtime.ts";
 import { REPO_ROOT } from "./server_harness.ts";
 
 /**

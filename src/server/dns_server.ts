@@ -19,10 +19,16 @@ import {
   loadCookieSecrets,
   randomCookieSecret,
 } from "./preflight.ts";
-import { startupLine } from "./run_serve.ts";
+
 import { readSerialState } from "./serial_state.ts";
 import type { HealthMonitorControl, ServerDeps, SnapshotTiming } from "./server_deps.ts";
-import { countEndpoints, endpointUps, type ServerStatus, serverStatus } from "./status.ts";
+import {
+  countEndpoints,
+  endpointUps,
+  type ServerStatus,
+  serverStatus,
+  startupLine,
+} from "./status.ts";
 import { createTcpSessions } from "./tcp_sessions.ts";
 import { createZoneRebuilds } from "./zone_rebuilds.ts";
 

@@ -2,9 +2,10 @@ import { type Config, DEFAULTS } from "../../../src/config/config.ts";
 
 /**
  * The Config every test fixture starts from: hosted zone example.test with one
- * static record www → 192.0.2.1, listening on 127.0.0.1 port 0, health settings
- * at their defaults. Fixtures override what their tests are about; the result is
- * a plain object so a fixture can freeze it or not.
+ * static record www → 192.0.2.1, listening on 127.0.0.1 port 0, every other
+ * setting at its documented default but the TCP limits (tests/config checks
+ * that loading this zone gives it). Fixtures override what their tests are
+ * about; the result is a plain object so a fixture can freeze it or not.
  */
 export function baseConfig(overrides: Partial<Config> = {}): Config {
   return {

@@ -11,7 +11,7 @@
  *            endpoint: time to first answer, RSS, and a reload (full rebuild) to the new serial;
  *   latency  average latency against the number of outstanding queries, gdnsd and ours.
  *
- * Run through `scripts/bench` (which builds the binary and installs the tools), or directly:
+ * Run through `scripts/bench/all` (which builds the binary and installs the tools), or directly:
  *   npx bun scripts/bench/bench_dns.ts [--rounds 3] [--seconds 8] [--only query,flip,startup,flap,big,latency]
  *                                [--runtimes bun,deno] [--binary dist/healthy-dns] [--out FILE]
  *                                [--flap-minutes 10] [--flap-runtimes bun] [--big-runtimes bun]
@@ -33,7 +33,7 @@ import {
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 
-const ROOT = resolve(import.meta.dirname ?? ".", "..");
+const ROOT = resolve(import.meta.dirname ?? ".", "..", "..");
 const OUT = join(ROOT, "bench-out");
 const BUILT_DEFAULT = join(ROOT, "dist", "healthy-dns");
 // A private copy: other jobs may rebuild dist/ while the benchmark runs.

@@ -96,7 +96,7 @@ describe("npm test's closing line and a missing prerequisite", () => {
       fixture,
       [
         'import { describe, test } from "node:test";',
-        `import { needsTools } from "${join(REPO_ROOT, "tests", "helpers", "prerequisite.ts")}";`,
+        `import { needsTools } from "${join(REPO_ROOT, "scripts", "bench", "harness", "prerequisite.ts")}";`,
         'const skip = needsTools("healthy-dns-no-such-tool");',
         'describe("needs the tool", { skip }, () => test("uses it", () => {}));',
         'test("needs nothing", () => {});',

@@ -27,12 +27,8 @@ export type HttpHandler = (method: string, path: string) => HttpReply;
  */
 export const MAX_REQUEST_BYTES = 8_192;
 
-/**
- * Bodies are handed to the connection in pieces of this size (views, no
- * copy), so a 4 MB /status never sits whole in one write and a slow
- * reader's progress is seen piece by piece.
- */
-const WRITE_PIECE = 65_536;
+/** Below this, head and body go in one write (one segment); above, the body is written as is, uncopied. */
+const COPY_BELOW = 16_384;
 
 /** The HTTP listener's connection handlers, plus a way to drop every connection. */
 export interface HttpSessions extends TcpHandlers {
@@ -180,7 +176,8 @@ function parseRequest(bytes: Uint8Array): Parsed | null {
  * - a response the client stops reading is closed after `ioTimeoutMs`
  *   without progress;
  * - one request at a time per connection: a pipelined one waits until the
- *   response before it is out (reading paused beyond the size cap);
+ *   response before it is out (reading paused beyond the size cap); a big
+ *   body (the cached /status) is written as is, never copied;
  * - `Connection: close` and HTTP/1.0 get one response, then the connection
  *   closes; malformed requests get 400, 411, 413, 431 or 505 and a close.
  * A client that accepts gzip gets a reply's `gzipped` body when it has one;
@@ -190,6 +187,14 @@ export function createHttpSessions(options: HttpSessionsOptions): HttpSessions {
   const { handler, limits, clock } = options;
   const sessions = new Map<TcpConnection, Session>();
   let sweepTimer: ReturnType<typeof setInterval> | undefined;
+  /** The Date header's text, made once a second (thousands of requests a second share it). */
+  let date = { second: -1, text: "" };
+  const httpDate = (): string => {
+    const now = clock.now();
+    const second = Math.floor(now / 1000);
+    if (second !== date.second) date = { second, text: new Date(now).toUTCString() };
+    return date.text;
+  };
 
   const end = (session: Session): void => {
     if (!sessions.delete(session.conn)) return;
@@ -222,7 +227,7 @@ export function createHttpSessions(options: HttpSessionsOptions): HttpSessions {
       : reply.body;
     const lines = [
       `HTTP/1.1 ${reply.status} ${REASONS[reply.status] ?? "Unknown"}`,
-      `date: ${new Date(clock.now()).toUTCString()}`,
+      `date: ${httpDate()}`,
       `content-type: ${reply.contentType}`,
       `content-length: ${body.length}`,
       ...Object.entries(reply.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
@@ -233,16 +238,15 @@ export function createHttpSessions(options: HttpSessionsOptions): HttpSessions {
     const headBytes = utf8.encode(`${lines.join("\r\n")}\r\n\r\n`);
     const { conn } = session;
     if (head || body.length === 0) conn.write(headBytes);
-    else if (body.length < WRITE_PIECE) {
+    else if (body.length < COPY_BELOW) {
       const whole = new Uint8Array(headBytes.length + body.length);
       whole.set(headBytes);
       whole.set(body, headBytes.length);
       conn.write(whole);
     } else {
+      // What the kernel does not take at once stays queued as a view of the cached bytes.
       conn.write(headBytes);
-      for (let at = 0; at < body.length; at += WRITE_PIECE) {
-        conn.write(body.subarray(at, at + WRITE_PIECE));
-      }
+      conn.write(body);
     }
     session.sending = true;
     session.since = clock.monotonic();

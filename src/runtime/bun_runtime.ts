@@ -339,6 +339,8 @@ export const bunRuntime: Runtime = Object.freeze({
   listenTcp,
   dial,
   clock: systemClock,
+  // Bun's setImmediate runs after the loop has polled its sockets.
+  deferAfterIo: (task: () => void) => void setImmediate(task),
   onSignal(signal: SignalName, handler: () => void): void {
     process.on(signal, handler);
   },

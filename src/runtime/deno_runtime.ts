@@ -35,6 +35,30 @@ const ACCEPT_RETRY_MS = 100;
 /** Largest chunk read from a TCP connection at once. */
 const TCP_READ_SIZE = 64 * 1024;
 
+/**
+ * How long a chain of deferred tasks may run on immediates before a timer
+ * makes the event loop park, which is when Deno polls sockets. Its
+ * setImmediate does not: the I/O driver (tokio's) runs when the loop parks or
+ * every 61 scheduler ticks, so back-to-back TCP turns of 0.5 ms delayed a UDP
+ * datagram by ~36 ms, and 40 zone transfers (turns of milliseconds) by
+ * ~110 ms (BENCHMARKS.md). A timer costs about a millisecond (its
+ * resolution), so cheap turns still run on immediates, up to this budget.
+ */
+const IO_POLL_EVERY_MS = 2;
+/** When the loop last parked for I/O on our timer (monotonic ms). */
+let polledAt = Number.NEGATIVE_INFINITY;
+
+function deferAfterIo(task: () => void): void {
+  if (performance.now() - polledAt < IO_POLL_EVERY_MS) {
+    setImmediate(task);
+    return;
+  }
+  setTimeout(() => {
+    polledAt = performance.now();
+    task();
+  }, 0);
+}
+
 function toRemote(addr: Deno.Addr): RemoteAddress {
   const net = addr as Deno.NetAddr;
   return Object.freeze({ hostname: net.hostname, port: net.port });
@@ -256,6 +280,7 @@ export const denoRuntime: Runtime = Object.freeze({
   listenTcp,
   dial,
   clock: systemClock,
+  deferAfterIo,
   onSignal(signal: SignalName, handler: () => void): void {
     Deno.addSignalListener(signal, handler);
   },

@@ -125,6 +125,12 @@ export interface Runtime {
   listenTcp(hostname: string, port: number, handlers: TcpHandlers): Promise<TcpListener>;
   dial: Dialer;
   clock: Clock;
+  /**
+   * Runs `task` soon, but only after the runtime has polled its sockets, so
+   * that a chain of deferred tasks (the TCP turns: pipelined answers, zone
+   * transfer messages) lets UDP datagrams and other connections in between.
+   */
+  deferAfterIo(task: () => void): void;
   onSignal(signal: SignalName, handler: () => void): void;
   readTextFile(path: string): Promise<string>;
   /**

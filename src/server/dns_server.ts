@@ -169,7 +169,7 @@ export async function startDnsServer<S extends SnapshotTiming>(
     metrics,
     now: () => runtime.clock.monotonic(),
     // After the loop has polled for I/O: UDP gets its turn between TCP batches.
-    defer: (task) => setImmediate(task),
+    defer: (task) => runtime.deferAfterIo(task),
   });
   const onDatagram: UdpHandler = (data, from, endpoint) => {
     // Over UDP the transfer path answers with one message, never a stream.

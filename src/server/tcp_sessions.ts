@@ -49,7 +49,7 @@ export interface TcpSessionsOptions {
   readonly metrics: Metrics;
   /** Monotonic milliseconds. */
   readonly now: () => number;
-  /** Runs `task` after the event loop has polled for I/O (setImmediate). */
+  /** Runs `task` after the event loop has polled for I/O (Runtime.deferAfterIo). */
   readonly defer: (task: () => void) => void;
 }
 

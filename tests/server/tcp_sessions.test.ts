@@ -301,6 +301,29 @@ describe("createTcpSessions", () => {
       assert.equal(state.closed, 0, "a transfer that ran out gave its slot back by itself");
     });
 
+    test("several transfers share each turn: one message per turn over all of them, in turn", () => {
+      const transfers = Array.from({ length: 5 }, () => transferOf(4, 100));
+      const { tcp, turn } = sessions(
+        { maxUnsentBytes: 1_000_000 },
+        (query) => transfers[query[0]].stream,
+      );
+      const conns = transfers.map((_, i) => fakeConnection(i + 1));
+      conns.forEach(({ conn }, i) => {
+        tcp.open(conn);
+        tcp.data(conn, new Uint8Array([0, 1, i]));
+      });
+      const made = () => transfers.reduce((n, { state }) => n + state.made, 0);
+      const perTurn = TCP_TURN_QUERIES / TRANSFER_MESSAGE_COST;
+      for (let t = 1; t <= 5 / perTurn; t++) {
+        turn();
+        assert.equal(made(), t * perTurn, `after turn ${t}, over all 5 transfers`);
+      }
+      assert.deepEqual(transfers.map(({ state }) => state.made), [1, 1, 1, 1, 1], "each in turn");
+      for (let t = 0; t < 100 && turn() > 0; t++);
+      assert.equal(made(), 20);
+      tcp.closeAll();
+    });
+
     test("waits for drain once maxUnsentBytes is unsent: a non-reading client holds one window", () => {
       const { stream, state } = transferOf(1_000, 400);
       const { tcp, turn } = withTransfer(stream, { maxUnsentBytes: 1_000 });

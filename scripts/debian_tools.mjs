@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
  * @property {string} command  run by name (looked up on PATH) or by absolute path
  *   (a file that must exist, executable or not) exactly as its users run it
  * @property {string} package  the Debian package that provides it
- * @property {readonly string[]} uses  who needs it: "test" (`npm test`), "bench" (scripts/bench/all), …
+ * @property {readonly string[]} uses  who needs it: "test" (`npm test`), "bench" (scripts/bench/all), "image" (`npm run image`), …
  * @property {string} [service] the package's system service, which must not keep running:
  *   the tests start their own instances on loopback ports
  */
@@ -40,9 +40,9 @@ export const DEBIAN_TOOLS = Object.freeze([
   { command: "lintian", package: "lintian", uses: ["test"] },
   { command: "readelf", package: "binutils", uses: ["test"] },
   { command: "podman", package: "podman", uses: ["test"] },
-  { command: "buildah", package: "buildah", uses: ["test"] },
+  { command: "buildah", package: "buildah", uses: ["test", "image"] },
   { command: "qemu-aarch64", package: "qemu-user", uses: ["test"] },
-  { command: "/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1", package: "libc6-arm64-cross", uses: ["test"] },
+  { command: "/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1", package: "libc6-arm64-cross", uses: ["test", "image"] },
   { command: "dnsperf", package: "dnsperf", uses: ["bench"] },
   { command: "gdnsd", package: "gdnsd", uses: ["bench"], service: "gdnsd" },
 ]);

@@ -29,6 +29,10 @@ import {
 import { basename, join } from "node:path";
 import { gitCommit } from "./compile.mjs";
 import { root } from "./project.mjs";
+import { ensureDebianTools } from "./debian_tools.mjs";
+
+// `npm run image` runs before `npm test` in .ci/run, so it installs (or names) its own tools.
+ensureDebianTools("image", ["image"]);
 
 /** Image platform → release target, loader path and library directory inside the image. */
 export const IMAGE_PLATFORMS = Object.freeze({

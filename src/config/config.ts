@@ -47,6 +47,47 @@ export interface RecordConfig {
   readonly check: HealthCheckConfig | null;
   /** Applies only when `check` is set. */
   readonly whenAllDown: AllDownPolicy;
+  /** Its static TXT, MX, SRV and CAA records and their TTL; absent when it has none. */
+  readonly statics?: StaticRecords;
+}
+
+/**
+ * A target name of an MX or SRV record as configured, lowercase: ending in a
+ * dot it is absolute, otherwise relative to each served zone ("@" is the apex).
+ */
+export type TargetName = string;
+
+/** One MX record (RFC 1035 §3.3.9). */
+export interface MxRecord {
+  readonly priority: number;
+  readonly host: TargetName;
+}
+
+/** One SRV record (RFC 2782). */
+export interface SrvRecord {
+  readonly priority: number;
+  readonly weight: number;
+  readonly port: number;
+  readonly target: TargetName;
+}
+
+/** One CAA record (RFC 8659 §4.1). */
+export interface CaaRecord {
+  readonly flags: number;
+  /** Lowercase property tag, e.g. "issue". */
+  readonly tag: string;
+  readonly value: string;
+}
+
+/** The static (never health-checked) records of one name; each list may be empty. */
+export interface StaticRecords {
+  /** Each TXT record's text; one longer than 255 octets is split into several character-strings. */
+  readonly txt: readonly string[];
+  readonly mx: readonly MxRecord[];
+  readonly srv: readonly SrvRecord[];
+  readonly caa: readonly CaaRecord[];
+  /** The `ttl` of these records in seconds, or null for the default (docs/timing.md). */
+  readonly ttl: number | null;
 }
 
 /** A socket address the server listens on (UDP and TCP). */
@@ -191,6 +232,8 @@ export interface Config {
    */
   readonly nameServers: readonly string[];
   readonly records: readonly RecordConfig[];
+  /** The static records of every served zone's apex (`records` key "@"); absent when none. */
+  readonly apex?: StaticRecords;
   readonly listen: readonly ListenAddress[];
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;

@@ -136,7 +136,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
   const port = optional(settings.port, (v, at) => readInteger(v, at, "port"), DEFAULTS.port);
   const keyPath = optional(settings.keyPath, (v, at) => readString(v, at, "a file path"), null);
   const whenAllDown = optional(settings.whenAllDown, readAllDownPolicy, DEFAULTS.whenAllDown);
-  const configured = readRecords(records.value, records.at, records.dialect, {
+  const { records: configured, apex } = readRecords(records.value, records.at, records.dialect, {
     zones,
     timeoutMs: health.timeoutMs,
     whenAllDown,
@@ -155,6 +155,7 @@ export function buildConfig(settings: SettingsLayer, configFile: string | null):
       ...configured,
       ...nameServerRecords(nameServers, zones, configured, whenAllDown),
     ],
+    ...(apex === undefined ? {} : { apex }),
     listen: optional(
       settings.listen,
       (v, at) => readListenList(v, at, port),

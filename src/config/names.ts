@@ -9,14 +9,17 @@ import { quoteValue, readList } from "./value_readers.ts";
 export const MAX_NAME_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
 const LDH = /^[a-z0-9-]+$/;
+/** Owner names of service records (`_acme-challenge`, `_tcp`) may also hold underscores (RFC 8552). */
+const LDH_UNDERSCORE = /^[a-z0-9_-]+$/;
 
 /**
  * What is wrong with a lowercase domain name written without a trailing dot,
  * or null when it is a valid host name: dot-separated labels of letters,
  * digits and hyphens, none starting or ending with a hyphen, at most 63
- * characters each and 253 in all.
+ * characters each and 253 in all. With `underscores` (an owner name, not a
+ * host name) labels may also hold underscores.
  */
-export function domainNameProblem(name: string): string | null {
+export function domainNameProblem(name: string, underscores = false): string | null {
   if (name === "") return "it is empty";
   if (name.length > MAX_NAME_LENGTH) return `it is longer than ${MAX_NAME_LENGTH} characters`;
   for (const label of name.split(".")) {
@@ -24,8 +27,10 @@ export function domainNameProblem(name: string): string | null {
     if (label.length > MAX_LABEL_LENGTH) {
       return `label "${label}" is longer than ${MAX_LABEL_LENGTH} characters`;
     }
-    if (!LDH.test(label)) {
-      return `label ${JSON.stringify(label)} may hold only letters, digits and hyphens`;
+    if (!(underscores ? LDH_UNDERSCORE : LDH).test(label)) {
+      return `label ${JSON.stringify(label)} may hold only letters, digits${
+        underscores ? ", underscores" : ""
+      } and hyphens`;
     }
     if (label.startsWith("-") || label.endsWith("-")) {
       return `label "${label}" starts or ends with a hyphen`;
@@ -43,13 +48,18 @@ export function isAtOrBelow(name: string, zone: string): boolean {
  * Reads a domain name written without the trailing dot and returns it
  * lowercase. `noun` names it in messages ("domain name", "record name").
  */
-export function readDomainName(value: unknown, at: Place, noun: string): string {
+export function readDomainName(
+  value: unknown,
+  at: Place,
+  noun: string,
+  underscores = false,
+): string {
   if (typeof value !== "string") at.fail(`${quoteValue(value)} is not a ${noun}`);
   if (value.endsWith(".") && value !== ".") {
     at.fail(`${quoteValue(value)} ends with a dot; write ${quoteValue(value.slice(0, -1))}`);
   }
   const name = value.toLowerCase();
-  const problem = domainNameProblem(name);
+  const problem = domainNameProblem(name, underscores);
   if (problem !== null) at.fail(`${quoteValue(value)} is not a valid ${noun}: ${problem}`);
   return name;
 }
@@ -57,7 +67,7 @@ export function readDomainName(value: unknown, at: Place, noun: string): string 
 /**
  * Reads a record name relative to the served zones (`zones`: the hosted zone
  * first, then the aliases) and returns it lowercase. The apex ("", "@" or a
- * zone's own name) is refused, and so is a name written with a zone suffix
+ * zone's own name) is refused (the caller reads "@" itself), and so is a name written with a zone suffix
  * (probably meant as absolute), with or without its trailing dot: the
  * message offers the relative name, which is accepted. The name plus the
  * longest zone must fit in 253 characters.
@@ -70,7 +80,7 @@ export function readRecordName(raw: string, at: Place, zones: readonly string[])
   const zoneOf = (name: string) => zones.find((zone) => isAtOrBelow(name, zone));
   const name = absolute !== null && zoneOf(absolute) !== undefined
     ? absolute
-    : readDomainName(raw, at, "record name");
+    : readDomainName(raw, at, "record name", true);
   const zone = zoneOf(name);
   if (zone === name) at.fail(`${shown} is the zone apex; records must be below it`);
   if (zone !== undefined) {

@@ -15,17 +15,20 @@ export interface RecordDialect {
   readonly portRequired: boolean;
 }
 
+/** The keys of a name's static records, the same in both dialects. */
+export const STATIC_KEYS = Object.freeze(["txt", "mx", "srv", "caa", "ttl"]);
+
 /** `--zone-resolutions`: `{"ips": [...], "health_port": N}`, exactly as the original. */
 export const FLAG_RECORDS: RecordDialect = Object.freeze({
   addressesKey: "ips",
-  keys: Object.freeze(["ips", "health_port"]),
+  keys: Object.freeze(["ips", "health_port", ...STATIC_KEYS]),
   portRequired: true,
 });
 
 /** YAML `records`: `addresses`, optional `health_port` and per-record overrides. */
 export const YAML_RECORDS: RecordDialect = Object.freeze({
   addressesKey: "addresses",
-  keys: Object.freeze(["addresses", "health_port", "timeout", "when_all_down"]),
+  keys: Object.freeze(["addresses", "health_port", "timeout", "when_all_down", ...STATIC_KEYS]),
   portRequired: false,
 });
 

@@ -38,6 +38,9 @@ const KINDS = {
   countOrZero: { min: 0, max: Number.MAX_SAFE_INTEGER, problem: "is not a whole number ≥ 0" },
   ipv4Prefix: { min: 0, max: 32, problem: "is not an IPv4 prefix length (0-32)" },
   ipv6Prefix: { min: 0, max: 128, problem: "is not an IPv6 prefix length (0-128)" },
+  ttl: { min: 0, max: 0x7fffffff, problem: "is not a TTL (0-2147483647 seconds)" },
+  uint16: { min: 0, max: 65535, problem: "is not a whole number from 0 to 65535" },
+  uint8: { min: 0, max: 255, problem: "is not a whole number from 0 to 255" },
 } as const;
 
 /**

@@ -23,7 +23,10 @@ export const DNS = Object.freeze({
   TYPE_NS: 2,
   TYPE_SOA: 6,
   TYPE_HINFO: 13,
+  TYPE_MX: 15,
+  TYPE_TXT: 16,
   TYPE_AAAA: 28,
+  TYPE_SRV: 33,
   TYPE_OPT: 41,
   TYPE_RRSIG: 46,
   TYPE_NSEC: 47,
@@ -32,6 +35,7 @@ export const DNS = Object.freeze({
   TYPE_IXFR: 251,
   TYPE_AXFR: 252,
   TYPE_ANY: 255,
+  TYPE_CAA: 257,
 
   CLASS_IN: 1,
   CLASS_ANY: 255,

@@ -4,7 +4,7 @@
  * operator overrides and the all-down policy), and the NSEC of each name in
  * the chain.
  */
-import type { Config, RecordConfig } from "../config/config.ts";
+import type { Config, RecordConfig, StaticRecords, TargetName } from "../config/config.ts";
 import { NO_OVERRIDES, type OverrideLookup } from "../config/overrides.ts";
 import { nsecRdata } from "../dnssec/nsec.ts";
 import type { HealthView } from "../health/health_state.ts";
@@ -12,6 +12,7 @@ import { addressToRdata } from "../wire/ip_address.ts";
 import { DNS } from "../wire/constants.ts";
 import { nameToWire } from "../wire/names.ts";
 import { type ConfigIndex, recordsNamed } from "./config_index.ts";
+import { staticRecordsTtl } from "./timing.ts";
 import type { ZoneShape } from "./zone_shape.ts";
 
 /** One RRset in canonical form (names in RDATA uncompressed, lowercase). */
@@ -68,10 +69,85 @@ function addressRRsets(source: ZoneSource, relative: string): RRsetModel[] {
   return sets;
 }
 
+const utf8 = new TextEncoder();
+/** A TXT character-string holds at most this many octets (RFC 1035 §3.3). */
+const CHARACTER_STRING_MAX = 255;
+
+/** A configured MX host or SRV target as an absolute name in the zone at `apex`. */
+function targetName(target: TargetName, apex: string): string {
+  if (target === "@") return apex;
+  return target.endsWith(".") ? target.slice(0, -1) : `${target}.${apex}`;
+}
+
+/**
+ * TXT RDATA (RFC 1035 §3.3.14): the text's UTF-8 octets as one
+ * character-string, or, when longer than 255 octets, as consecutive
+ * 255-octet character-strings (the last shorter) that a reader joins.
+ */
+export function txtRdata(text: string): Uint8Array {
+  const octets = utf8.encode(text);
+  const strings = Math.max(1, Math.ceil(octets.length / CHARACTER_STRING_MAX));
+  const out = new Uint8Array(octets.length + strings);
+  for (let i = 0, at = 0; i < strings; i++) {
+    const piece = octets.subarray(i * CHARACTER_STRING_MAX, (i + 1) * CHARACTER_STRING_MAX);
+    out[at] = piece.length;
+    out.set(piece, at + 1);
+    at += piece.length + 1;
+  }
+  return out;
+}
+
+/** RDATA of 16-bit fields followed by a name in wire form (MX: RFC 1035 §3.3.9; SRV: RFC 2782). */
+function fieldsAndName(fields: readonly number[], name: string): Uint8Array {
+  const wire = nameToWire(name);
+  const out = new Uint8Array(2 * fields.length + wire.length);
+  fields.forEach((value, i) => {
+    out[2 * i] = value >> 8;
+    out[2 * i + 1] = value & 0xff;
+  });
+  out.set(wire, 2 * fields.length);
+  return out;
+}
+
+/** CAA RDATA (RFC 8659 §4.1): flags, tag length, tag, value (no length: the rest of the RDATA). */
+export function caaRdata(flags: number, tag: string, value: string): Uint8Array {
+  const tagOctets = utf8.encode(tag);
+  const valueOctets = utf8.encode(value);
+  const out = new Uint8Array(2 + tagOctets.length + valueOctets.length);
+  out[0] = flags;
+  out[1] = tagOctets.length;
+  out.set(tagOctets, 2);
+  out.set(valueOctets, 2 + tagOctets.length);
+  return out;
+}
+
+/** The TXT, MX, SRV and CAA RRsets of one name's static records in the zone at `apex` (empty ones left out). */
+function staticRRsets(statics: StaticRecords, apex: string, source: ZoneSource): RRsetModel[] {
+  const ttl = staticRecordsTtl(statics, source.index.timing);
+  const sets: RRsetModel[] = [];
+  const add = (type: number, rdatas: Uint8Array[]) => {
+    if (rdatas.length > 0) sets.push({ type, ttl, rdatas });
+  };
+  add(
+    DNS.TYPE_MX,
+    statics.mx.map((mx) => fieldsAndName([mx.priority], targetName(mx.host, apex))),
+  );
+  add(DNS.TYPE_TXT, statics.txt.map(txtRdata));
+  add(
+    DNS.TYPE_SRV,
+    statics.srv.map((srv) =>
+      fieldsAndName([srv.priority, srv.weight, srv.port], targetName(srv.target, apex))
+    ),
+  );
+  add(DNS.TYPE_CAA, statics.caa.map((caa) => caaRdata(caa.flags, caa.tag, caa.value)));
+  return sets;
+}
+
 /**
  * The RRsets of the existing name `name` (absolute, lowercase), whose NSEC
  * is entry `chainIndex` of the zone's chain (-1: none), ascending by type: SOA, NS (and DNSKEY when signing) at
- * the apex; the served A/AAAA of a configured name; nothing at an empty
+ * the apex; the served A/AAAA of a configured name; the static TXT, MX, SRV
+ * and CAA of the apex or a name (targets relative to this zone); nothing at an empty
  * non-terminal; and with a key the NSEC of every name in the chain (a
  * configured name keeps its NSEC with no address served). Derived from the
  * source alone, so the builder can re-derive any one name, before or after a
@@ -93,8 +169,17 @@ export function nameRRsets(source: ZoneSource, name: string, chainIndex: number)
     if (source.dnskey !== null) {
       sets.push({ type: DNS.TYPE_DNSKEY, ttl: timing.dnskeyTtl, rdatas: [source.dnskey] });
     }
+    if (source.config.apex !== undefined) {
+      sets.push(...staticRRsets(source.config.apex, shape.apex, source));
+    }
   } else {
-    sets = addressRRsets(source, name.slice(0, name.length - shape.apex.length - 1));
+    const relative = name.slice(0, name.length - shape.apex.length - 1);
+    sets = addressRRsets(source, relative);
+    for (const record of recordsNamed(index, relative)) {
+      if (record.statics !== undefined) {
+        sets.push(...staticRRsets(record.statics, shape.apex, source));
+      }
+    }
   }
   if (chainIndex >= 0) {
     const types = [...sets.map((set) => set.type), DNS.TYPE_RRSIG, DNS.TYPE_NSEC];

@@ -1,4 +1,4 @@
-import type { Config } from "../config/config.ts";
+import type { Config, StaticRecords } from "../config/config.ts";
 import { collectEndpoints } from "../health/endpoints.ts";
 
 /** Largest TTL or SOA timer (RFC 2181 §8: 2^31 − 1). */
@@ -25,6 +25,8 @@ export interface ZoneTiming {
   readonly soaExpire: number;
   readonly soaMinimum: number;
   readonly dnskeyTtl: number;
+  /** TXT, MX, SRV and CAA without a `ttl` of their own: the NS TTL (they change only on reload). */
+  readonly staticTtl: number;
   /** min(SOA TTL, SOA MINIMUM): negative answers' SOA, NSEC, synthesised HINFO (RFC 2308, 9077, 8482). */
   readonly negativeTtl: number;
   /** The largest TTL any served record carries. */
@@ -54,7 +56,8 @@ export function estimatedCycleMs(config: Config): number {
  * Derives every TTL and SOA timer from the config (docs/timing.md):
  * A/AAAA TTL = 2 × effective interval; NS = SOA TTL = 30 × A TTL;
  * SOA refresh = DNSKEY TTL = 10 × A TTL; retry = minimum = A TTL;
- * expire = max(2 weeks, 2 × (refresh + retry)).
+ * expire = max(2 weeks, 2 × (refresh + retry)); static TXT/MX/SRV/CAA = NS
+ * TTL unless the name sets `ttl`, which then counts in the largest TTL.
  */
 export function zoneTiming(config: Config): ZoneTiming {
   const effectiveIntervalMs = Math.max(config.health.intervalMs, estimatedCycleMs(config));
@@ -63,7 +66,10 @@ export function zoneTiming(config: Config): ZoneTiming {
   const soaRefresh = clamp(10 * addressTtl);
   const soaRetry = addressTtl;
   const soaMinimum = addressTtl;
-  const maxTtl = Math.max(addressTtl, soaTtl, soaRefresh);
+  let maxTtl = Math.max(addressTtl, soaTtl, soaRefresh);
+  for (const statics of [config.apex, ...config.records.map((record) => record.statics)]) {
+    if (statics?.ttl != null) maxTtl = Math.max(maxTtl, statics.ttl);
+  }
   const soaExpire = clamp(Math.max(MIN_SOA_EXPIRE, 2 * (soaRefresh + soaRetry)));
   // A secondary keeps serving the last zone it transferred for up to EXPIRE, and resolvers cache
   // it for up to the largest TTL more: every signature keeps more validity than that.
@@ -78,11 +84,17 @@ export function zoneTiming(config: Config): ZoneTiming {
     soaExpire,
     soaMinimum,
     dnskeyTtl: soaRefresh,
+    staticTtl: soaTtl,
     negativeTtl: Math.min(soaTtl, soaMinimum),
     maxTtl,
     signatureValidity: clamp(signatureRefreshMargin + SIGNATURE_REUSE),
     signatureRefreshMargin,
   });
+}
+
+/** The TTL of a name's static records: its own `ttl`, else the zone's default. */
+export function staticRecordsTtl(statics: StaticRecords, timing: ZoneTiming): number {
+  return statics.ttl ?? timing.staticTtl;
 }
 
 /** Seconds since the epoch, mod 2^32 (RRSIG and SOA serial time, RFC 1982). */

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { type OpenExchange, openExchange } from "../../scripts/bench/harness/exchange.ts";
 import { decode, makeQuery, query, testConfig } from "../../scripts/bench/harness/zone_fixture.ts";
 import { appendRecord, aRecord } from "../helpers/raw_records.ts";
+import { dig, LONG_TXT, startStaticZone, type StaticZone } from "../helpers/static_zone.ts";
 
 let open: OpenExchange;
 before(async () => {
@@ -122,5 +123,61 @@ describe("RFC 1035", () => {
     const labels = [...Array(4)].flatMap(() => [60, ...new Array(60).fill(0x78)]); // 244 octets
     const bad = appendRecord(q, "answer", aRecord([...labels, 0xc0, 12])); // + 18
     assert.equal((await open.exchange(bad, "udp"))![3] & 0x0f, 1);
+  });
+});
+
+describe("RFC 1035 TXT and MX (static records)", () => {
+  let zone: StaticZone;
+  before(async () => (zone = await startStaticZone()));
+  after(() => zone.close());
+
+  test("§3.3.14 TXT: each value one record, AA, over UDP and TCP, in the hosted and an alias zone", async () => {
+    for (const [apex, extra] of [["example.test", []], ["example.net", ["+tcp"]]] as const) {
+      const r = await dig(zone.server.port, apex, "TXT", [...extra]);
+      assert.equal(r.status, "NOERROR");
+      assert.ok(r.flags.includes("aa"), `flags ${r.flags}`);
+      assert.deepEqual(r.answer, [
+        [`${apex}.`, "1800", "IN", "TXT", '"v=spf1 -all"'],
+        [`${apex}.`, "1800", "IN", "TXT", '"google-site-verification=abc"'],
+      ]);
+    }
+  });
+  test("§3.3.14 TXT: a value over 255 octets is one record of 255-octet character-strings", async () => {
+    const r = await dig(zone.server.port, "dkim._domainkey.example.test", "TXT");
+    assert.equal(r.answer.length, 1);
+    const strings = r.answer[0].slice(4);
+    assert.deepEqual(strings, [`"${LONG_TXT.slice(0, 255)}"`, `"${LONG_TXT.slice(255)}"`]);
+  });
+  test("TXT beside addresses, with the name's ttl; underscore names with their own ttl", async () => {
+    const www = await dig(zone.server.port, "www.example.test", "TXT");
+    assert.deepEqual(www.answer, [["www.example.test.", "120", "IN", "TXT", '"hello"']]);
+    const a = await dig(zone.server.port, "www.example.test", "A");
+    assert.deepEqual(a.answer.map((fields) => fields[4]), ["192.0.2.10"]);
+    const acme = await dig(zone.server.port, "_acme-challenge.www.example.test", "TXT");
+    assert.deepEqual(acme.answer, [
+      ["_acme-challenge.www.example.test.", "60", "IN", "TXT", '"token-1"'],
+    ]);
+  });
+  test("§3.3.9 MX: preference and exchange; relative exchange in each zone, absolute kept", async () => {
+    for (const apex of ["example.test", "example.net"]) {
+      const r = await dig(zone.server.port, apex, "MX");
+      assert.ok(r.flags.includes("aa"));
+      assert.deepEqual(r.answer, [
+        [`${apex}.`, "1800", "IN", "MX", "10", `mail.${apex}.`],
+        [`${apex}.`, "1800", "IN", "MX", "20", "mx.example.org."],
+      ]);
+    }
+  });
+  test("NODATA beside the new types (MX at a TXT-only name), NXDOMAIN below them", async () => {
+    const nodata = await dig(zone.server.port, "_acme-challenge.www.example.test", "MX");
+    assert.equal(nodata.status, "NOERROR");
+    assert.deepEqual(nodata.answer, []);
+    assert.deepEqual(nodata.authority.map((fields) => fields[3]), ["SOA"]);
+    const nx = await dig(zone.server.port, "x._acme-challenge.www.example.test", "TXT");
+    assert.equal(nx.status, "NXDOMAIN");
+  });
+  test("ANY at a name with the new types keeps the RFC 8482 answer", async () => {
+    const r = await dig(zone.server.port, "example.test", "ANY");
+    assert.deepEqual(r.answer.map((fields) => fields[3]), ["HINFO"]);
   });
 });

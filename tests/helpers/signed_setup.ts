@@ -44,6 +44,8 @@ export interface SignedSetupOptions {
   readonly healthPort: number;
   /** Written as `listen: ["127.0.0.1:PORT"]` (for a server started through the CLI). */
   readonly listenPort?: number;
+  /** More lines under `records:` (each indented by two spaces), e.g. static TXT/MX/SRV/CAA names. */
+  readonly extraRecords?: readonly string[];
 }
 
 /**
@@ -65,6 +67,7 @@ function zoneYaml(options: SignedSetupOptions): string {
     `  www: {addresses: [${CHECKED_ADDRESS}], health_port: ${options.healthPort}}`,
     '  static: [192.0.2.10, "2001:db8::10"]',
     "  api.eu: [192.0.2.20]",
+    ...(options.extraRecords ?? []).map((line) => `  ${line}`),
     "",
   ].join("\n");
 }

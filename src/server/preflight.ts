@@ -4,7 +4,12 @@
  * secrets, and the warnings about settings that are valid but probably not
  * what was meant (the same lines `checkconf` prints).
  */
-import { type Config, ConfigError, type CookieConfig } from "../config/config.ts";
+import {
+  type Config,
+  ConfigError,
+  type CookieConfig,
+  type StaticRecords,
+} from "../config/config.ts";
 import { isAtOrBelow } from "../config/names.ts";
 import { formatDuration, quoteValue } from "../config/value_readers.ts";
 import { ALGORITHM_NUMBER, type SigningKey } from "../dnssec/keys.ts";
@@ -81,6 +86,79 @@ function absoluteLookingNames(config: Config, zones: readonly string[]): string[
       `${quoteValue(`${record.name}.${config.hostedZone}`)}; record names are relative to the ` +
       "zone, and a name in another zone cannot be served here"
     );
+}
+
+/** CAA property tags registered with IANA (RFC 8659 §4.2-4.4, RFC 8657, RFC 9495, the BIMI tag). */
+const KNOWN_CAA_TAGS = new Set([
+  "issue",
+  "issuewild",
+  "iodef",
+  "contactemail",
+  "contactphone",
+  "issuemail",
+  "issuevmc",
+]);
+
+/** Where a name's static records sit in the YAML, as warnings name it. */
+function recordsPath(name: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(name) ? `records.${name}` : `records[${JSON.stringify(name)}]`;
+}
+
+/** Every name's static records (the apex as "@"). */
+function namedStatics(config: Config): [string, StaticRecords][] {
+  const named: [string, StaticRecords][] = [];
+  if (config.apex !== undefined) named.push(["@", config.apex]);
+  for (const record of config.records) {
+    if (record.statics !== undefined) named.push([record.name, record.statics]);
+  }
+  return named;
+}
+
+/** A CAA tag no CA knows is ignored by CAs; a critical one (flag 128) stops every issuance. */
+function unknownCaaTags(config: Config): string[] {
+  return namedStatics(config).flatMap(([name, statics]) =>
+    statics.caa.flatMap((caa, i) =>
+      KNOWN_CAA_TAGS.has(caa.tag) ? [] : [
+        `${recordsPath(name)}.caa[${i}].tag: ${quoteValue(caa.tag)} is not a registered CAA tag ` +
+        `(${[...KNOWN_CAA_TAGS].join(", ")}); CAs ignore it` +
+        ((caa.flags & 128) !== 0 ? ", and with the critical flag (128) refuse to issue" : ""),
+      ]
+    )
+  );
+}
+
+/**
+ * An MX host or SRV target inside a served zone with no address there: mail
+ * and service clients find nothing to connect to. Relative targets are
+ * checked in the hosted zone (aliases mirror it).
+ */
+function targetsWithoutAddress(config: Config, zones: readonly string[]): string[] {
+  const addressed = new Set(
+    config.records.filter((record) => record.addresses.length > 0).map((record) => record.name),
+  );
+  const relativeOf = (target: string): string | null => {
+    if (target === "@") return "";
+    if (!target.endsWith(".")) return target;
+    const zone = zoneOf(target.slice(0, -1), zones);
+    if (zone === undefined) return null;
+    return target.length - 1 === zone.length ? "" : target.slice(0, -zone.length - 2);
+  };
+  const warnings: string[] = [];
+  for (const [name, statics] of namedStatics(config)) {
+    const targets = [
+      ...statics.mx.map((mx, i) => [`mx[${i}].host`, mx.host]),
+      ...statics.srv.map((srv, i) => [`srv[${i}].target`, srv.target]),
+    ];
+    for (const [field, target] of targets) {
+      const relative = relativeOf(target);
+      if (relative === null || addressed.has(relative)) continue;
+      warnings.push(
+        `${recordsPath(name)}.${field}: ${quoteValue(target)} lies in the zone but has no ` +
+          "addresses there, so clients find nothing to connect to",
+      );
+    }
+  }
+  return warnings;
 }
 
 /** A probe that may hang for a whole interval makes every cycle run late. */
@@ -166,7 +244,8 @@ function transferWarnings(config: Config): string[] {
 /**
  * What is valid but probably wrong in a loaded configuration and key, one
  * line each: an in-zone name server without an address, a record name that
- * looks absolute, a probe timeout not shorter than the check interval, a key
+ * looks absolute, a probe timeout not shorter than the check interval, an
+ * unregistered CAA tag, an MX or SRV target in the zone without an address, a key
  * file readable by group or others, an RSA key under 2048 bits, secondaries
  * without a state directory, a TSIG secret shorter than its hash. `serve` logs
  * them at start-up; `checkconf` prints them (and fails on them with `--strict`).
@@ -183,6 +262,8 @@ export function configWarnings(
     ...nameServersWithoutAddress(config, zones),
     ...absoluteLookingNames(config, zones),
     ...slowTimeouts(config),
+    ...unknownCaaTags(config),
+    ...targetsWithoutAddress(config, zones),
     ...keyWarnings(config, key, keyFile),
     ...transferWarnings(config),
   ];

@@ -130,7 +130,18 @@ describe("examples/*.yaml", () => {
       "api",
       "api.eu",
       "static",
+      "mail",
+      "_acme-challenge.www",
+      "_https._tcp.www",
       "ns1", // from name_servers
+    ]);
+    assert.deepEqual(config.apex?.mx, [
+      { priority: 10, host: "mail" },
+      { priority: 20, host: "mx.backup-provider.net." },
+    ]);
+    assert.deepEqual(config.records[5].statics?.ttl, 60);
+    assert.deepEqual(config.records[6].statics?.srv, [
+      { priority: 0, weight: 5, port: 443, target: "www" },
     ]);
     assert.equal(config.stateDir, "/var/lib/healthy-dns");
     assert.deepEqual(config.records[1].whenAllDown, {

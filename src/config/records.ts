@@ -221,7 +221,10 @@ export function readRecords(
   for (const [raw, entry] of entries) {
     if (raw === "@") {
       const place = at.child(raw);
-      if (typeof entry === "object" && entry !== null && ("addresses" in entry || "ips" in entry)) {
+      if (
+        Array.isArray(entry) ||
+        (typeof entry === "object" && entry !== null && ("addresses" in entry || "ips" in entry))
+      ) {
         place.fail("the apex may hold only static records (txt, mx, srv, caa, ttl), not addresses");
       }
       const fields = readMapping(entry, place, STATIC_KEYS);

@@ -438,7 +438,7 @@ describe("loadConfig from flags: names", () => {
     );
     assert.equal(
       await error("@"),
-      '--zone-resolutions: "@" is the zone apex; records must be below it',
+      '--zone-resolutions: "@": the apex may hold only static records (txt, mx, srv, caa, ttl), not addresses',
     );
     assert.equal(
       await error("example.test"),
@@ -460,7 +460,7 @@ describe("loadConfig from flags: names", () => {
     );
     assert.equal(
       await error("*"),
-      '--zone-resolutions: "*" is not a valid record name: label "*" may hold only letters, digits and hyphens',
+      '--zone-resolutions: "*" is not a valid record name: label "*" may hold only letters, digits, underscores and hyphens',
     );
     assert.equal(
       await error("a..b"),
@@ -561,19 +561,19 @@ describe("loadConfig from flags: records", () => {
     );
     assert.equal(
       await error({ www: { ips: ["192.0.2.1"], health_port: 80, timeout: 1 } }),
-      '--zone-resolutions: "www": "timeout": unknown key (expected one of ips, health_port)',
+      '--zone-resolutions: "www": "timeout": unknown key (expected one of ips, health_port, txt, mx, srv, caa, ttl)',
     );
     assert.equal(
       await error({ www: { addresses: ["192.0.2.1"], health_port: 80 } }),
-      '--zone-resolutions: "www": "addresses": unknown key (expected one of ips, health_port)',
+      '--zone-resolutions: "www": "addresses": unknown key (expected one of ips, health_port, txt, mx, srv, caa, ttl)',
     );
     assert.equal(
       await error({ www: "192.0.2.1" }),
-      '--zone-resolutions: "www": "192.0.2.1" is neither a list of addresses nor a mapping with ips, health_port',
+      '--zone-resolutions: "www": "192.0.2.1" is neither a list of addresses nor a mapping with ips, health_port, txt, mx, srv, caa, ttl',
     );
     assert.equal(
       await error({ www: null }),
-      '--zone-resolutions: "www": null is neither a list of addresses nor a mapping with ips, health_port',
+      '--zone-resolutions: "www": null is neither a list of addresses nor a mapping with ips, health_port, txt, mx, srv, caa, ttl',
     );
   });
 

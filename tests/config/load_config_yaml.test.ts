@@ -330,13 +330,13 @@ describe("YAML errors name the path and the file", () => {
     );
     assert.equal(
       await yamlError(YAML_BASE.replace("www: [192.0.2.1]", "www: { adresses: [192.0.2.1] }")),
-      'records.www.adresses (in /etc/x.yaml): unknown key; did you mean "addresses"? (expected one of addresses, health_port, timeout, when_all_down)',
+      'records.www.adresses (in /etc/x.yaml): unknown key; did you mean "addresses"? (expected one of addresses, health_port, timeout, when_all_down, txt, mx, srv, caa, ttl)',
     );
     assert.equal(
       await yamlError(
         YAML_BASE.replace("www: [192.0.2.1]", "www: { ips: [192.0.2.1], health_port: 80 }"),
       ),
-      "records.www.ips (in /etc/x.yaml): unknown key (expected one of addresses, health_port, timeout, when_all_down)",
+      "records.www.ips (in /etc/x.yaml): unknown key (expected one of addresses, health_port, timeout, when_all_down, txt, mx, srv, caa, ttl)",
     );
   });
 
@@ -434,7 +434,7 @@ describe("YAML errors name the path and the file", () => {
     );
     assert.equal(
       await record("www:"),
-      "records.www (in /etc/x.yaml): null is neither a list of addresses nor a mapping with addresses, health_port, timeout, when_all_down",
+      "records.www (in /etc/x.yaml): null is neither a list of addresses nor a mapping with addresses, health_port, timeout, when_all_down, txt, mx, srv, caa, ttl",
     );
     assert.equal(
       await record("www.example.test: [192.0.2.1]"),
@@ -451,7 +451,7 @@ describe("YAML errors name the path and the file", () => {
     assert.equal(config.records[0].name, "www.svc");
     assert.equal(
       await record('"@": [192.0.2.1]'),
-      'records (in /etc/x.yaml): "@" is the zone apex; records must be below it',
+      'records["@"] (in /etc/x.yaml): the apex may hold only static records (txt, mx, srv, caa, ttl), not addresses',
     );
     assert.equal(
       await record("www: [192.0.2.1]\n  WWW: [192.0.2.2]"),

@@ -10,7 +10,13 @@ import { rmSync } from "node:fs";
 import { ALL_HEALTHY } from "../../src/health/health_state.ts";
 import { startTestServer, type TestServer } from "../../scripts/bench/harness/server_harness.ts";
 import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
-import { ALIAS, HOSTED, type SignedSetup, signedSetup } from "../helpers/signed_setup.ts";
+import {
+  ALIAS,
+  HOSTED,
+  type SignedSetup,
+  signedSetup,
+  STATIC_RECORD_LINES,
+} from "../helpers/signed_setup.ts";
 import { startUnbound, type Unbound, UNBOUND_BINARY } from "../helpers/unbound.ts";
 import { delv, DELV_BINARY, writeDelvAnchors } from "../helpers/delv.ts";
 import { LONG_TXT } from "../helpers/static_zone.ts";
@@ -32,12 +38,7 @@ describe("DNSSEC with TXT, MX, SRV and CAA", { skip: MISSING }, () => {
     setup = await signedSetup({
       algorithm: "ECDSAP256SHA256",
       healthPort: 9,
-      extraRecords: [
-        '"@": {txt: ["v=spf1 -all"], mx: [{priority: 10, host: static}], ' +
-        "caa: [{flags: 0, tag: issue, value: letsencrypt.org}]}",
-        `_acme-challenge.www: {txt: ["${LONG_TXT}"]}`,
-        "_https._tcp.www: {srv: [{priority: 0, weight: 5, port: 443, target: www}]}",
-      ],
+      extraRecords: STATIC_RECORD_LINES,
     });
     server = await startTestServer({ args: ["--config", setup.configPath], health: ALL_HEALTHY });
     unbound = await startUnbound({ serverPort: server.port, zones: setup.anchors.slice(0, 2) });

@@ -1,7 +1,8 @@
 // A signed zone through the transfer path: Knot DNS as a secondary serves
 // what healthy-dns signed (DNSKEY, RRSIGs, the whole NSEC chain), unbound
 // validates Knot's answers against healthy-dns's DS (AD set), and
-// ldns-verify-zone accepts the zone Knot transferred.
+// ldns-verify-zone accepts the zone Knot transferred; the zone holds every
+// static type too (TXT, MX, SRV, CAA).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -27,6 +28,7 @@ import {
   HOSTED,
   type SignedSetup,
   signedSetup,
+  STATIC_RECORD_LINES,
 } from "../helpers/signed_setup.ts";
 import { openTcpBackend, type TcpBackend } from "../../scripts/bench/harness/tcp_backend.ts";
 import { needsTools } from "../../scripts/bench/harness/prerequisite.ts";
@@ -74,7 +76,11 @@ describe("signed zone via Knot as a secondary", { skip }, () => {
 
   before(async () => {
     backend = await openTcpBackend(CHECKED_ADDRESS);
-    setup = await signedSetup({ algorithm: "ECDSAP256SHA256", healthPort: backend.port });
+    setup = await signedSetup({
+      algorithm: "ECDSAP256SHA256",
+      healthPort: backend.port,
+      extraRecords: STATIC_RECORD_LINES,
+    });
     const knotPort = await freePort();
     appendFileSync(
       setup.configPath,
@@ -119,7 +125,21 @@ describe("signed zone via Knot as a secondary", { skip }, () => {
     for (const zone of [HOSTED, ALIAS]) {
       const ours = await transfer(primary.port, zone, "AXFR", { key: tsigKey(key) });
       const types = new Set(ours.records.map((record) => record.type));
-      for (const type of ["SOA", "NS", "DNSKEY", "RRSIG", "NSEC", "A", "AAAA"]) {
+      for (
+        const type of [
+          "SOA",
+          "NS",
+          "DNSKEY",
+          "RRSIG",
+          "NSEC",
+          "A",
+          "AAAA",
+          "TXT",
+          "MX",
+          "SRV",
+          "CAA",
+        ]
+      ) {
         assert.ok(types.has(type as never), `${zone} AXFR has ${type}`);
       }
       // Every owner with data has an NSEC; every RRset has an RRSIG.

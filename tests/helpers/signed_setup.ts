@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { runDs } from "../../src/cli/ds.ts";
 import { runKeygen } from "../../src/cli/keygen.ts";
 import type { DnssecAlgorithmName } from "../../src/wire/constants.ts";
+import { LONG_TXT } from "./static_zone.ts";
 
 /** The hosted zone. */
 export const HOSTED = "example.test";
@@ -21,6 +22,18 @@ export const ALIAS = "example.net";
 export const WRONG_ANCHOR_ZONE = "example.org";
 /** The address of `www`, health-checked on `healthPort`. */
 export const CHECKED_ADDRESS = "127.0.0.2";
+
+/**
+ * `extraRecords` for a zone holding every static type: TXT, MX and CAA at the
+ * apex, a TXT over 255 octets at an underscore name, a SRV below an empty
+ * non-terminal (`_tcp.www`), with relative targets.
+ */
+export const STATIC_RECORD_LINES: readonly string[] = [
+  '"@": {txt: ["v=spf1 -all"], mx: [{priority: 10, host: static}], ' +
+  "caa: [{flags: 0, tag: issue, value: letsencrypt.org}]}",
+  `_acme-challenge.www: {txt: ["${LONG_TXT}"]}`,
+  "_https._tcp.www: {srv: [{priority: 0, weight: 5, port: 443, target: www}]}",
+];
 
 /** One zone and the DS record (presentation format, from `healthy-dns ds`) a validator trusts for it. */
 export interface TrustAnchor {

@@ -176,6 +176,13 @@ describe("RFC 1035 TXT and MX (static records)", () => {
     const nx = await dig(zone.server.port, "x._acme-challenge.www.example.test", "TXT");
     assert.equal(nx.status, "NXDOMAIN");
   });
+  test("§4.2.1: a TXT RRset over 512 octets is truncated (TC) over UDP without EDNS, whole over TCP", async () => {
+    const udp = await dig(zone.server.port, "big.example.test", "TXT", ["+noedns", "+ignore"]);
+    assert.ok(udp.flags.includes("tc"), `flags ${udp.flags}`);
+    assert.deepEqual(udp.answer, []);
+    const tcp = await dig(zone.server.port, "big.example.test", "TXT", ["+tcp"]);
+    assert.equal(tcp.answer.length, 30);
+  });
   test("ANY at a name with the new types keeps the RFC 8482 answer", async () => {
     const r = await dig(zone.server.port, "example.test", "ANY");
     assert.deepEqual(r.answer.map((fields) => fields[3]), ["HINFO"]);

@@ -24,6 +24,9 @@ records:
       - {flags: 0, tag: issue, value: letsencrypt.org}
       - {flags: 128, tag: iodef, value: "mailto:security@example.test"}
   mail: [192.0.2.25]
+  big: {txt: [${
+  Array.from({ length: 30 }, (_, i) => `"${String(i).padStart(40, "t")}"`).join(", ")
+}]}
   www: {addresses: [192.0.2.10], txt: [hello], ttl: 120}
   dkim._domainkey: {txt: ["${LONG_TXT}"]}
   _acme-challenge.www: {txt: [token-1], ttl: 60}

@@ -4,7 +4,7 @@ import type { RecordConfig } from "../../src/config/config.ts";
 import { type OperatorOverride, overrideLookup } from "../../src/config/overrides.ts";
 import { HealthState } from "../../src/health/health_state.ts";
 import { endpointKey } from "../../src/health/endpoints.ts";
-import { servedAddresses } from "../../src/zone/name_rrsets.ts";
+import { caaRdata, servedAddresses, txtRdata } from "../../src/zone/name_rrsets.ts";
 
 const checked = (name: string, whenAllDown: RecordConfig["whenAllDown"]): RecordConfig => ({
   name,
@@ -56,5 +56,27 @@ describe("servedAddresses with operator overrides", () => {
   test("all down with policy all: fail open serves every address not drained", () => {
     const drained = lookup(override("192.0.2.1", "down"));
     assert.deepEqual(servedAddresses(failOpen, health, drained), ["192.0.2.2"]);
+  });
+});
+
+describe("static RDATA encoding", () => {
+  test("TXT: one character-string up to 255 octets, then 255-octet pieces; empty text is one empty string", () => {
+    assert.deepEqual([...txtRdata("ab")], [2, 97, 98]);
+    assert.deepEqual([...txtRdata("")], [0]);
+    const long = txtRdata("x".repeat(255 + 255 + 3));
+    assert.equal(long.length, 513 + 3);
+    assert.deepEqual([long[0], long[256], long[512]], [255, 255, 3]);
+    // Octets, not characters: "é" is two octets in UTF-8.
+    assert.deepEqual([...txtRdata("é")], [2, 0xc3, 0xa9]);
+  });
+
+  test("CAA: flags, tag length, tag, value with no length (RFC 8659 §4.1)", () => {
+    const enc = (text: string) => [...new TextEncoder().encode(text)];
+    assert.deepEqual([...caaRdata(128, "issue", "ca.example")], [
+      128,
+      5,
+      ...enc("issue"),
+      ...enc("ca.example"),
+    ]);
   });
 });

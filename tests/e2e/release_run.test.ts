@@ -27,6 +27,21 @@ function dig(port: number, ...args: string[]) {
   });
 }
 
+/** The demo's records with www probing the server's own port (healthy once it listens). */
+function demoRecords(port: number): string {
+  return JSON.stringify({ www: { ips: ["127.0.0.1"], health_port: port }, static: ["127.0.0.10"] });
+}
+
+/** The running release file answers www over UDP and the alias zone's static name over TCP. */
+function answersDemo(port: number): void {
+  const udp = dig(port, "www.example.test", "A");
+  assert.equal(udp.status, 0, udp.stderr);
+  assert.equal(udp.stdout.trim(), "127.0.0.1");
+  const tcp = dig(port, "static.example.net", "A", "+tcp");
+  assert.equal(tcp.status, 0, tcp.stderr);
+  assert.equal(tcp.stdout.trim(), "127.0.0.10");
+}
+
 describe("the linux-x64 release file, empty environment", { skip: releaseSkipReason() }, () => {
   test("--version names its commit, bun and linux-x64", () => {
     const result = spawnSync(ENV, ["-i", FILE, "--version"], { encoding: "utf8" });
@@ -67,11 +82,7 @@ describe("the linux-x64 release file, empty environment", { skip: releaseSkipRea
 
   test("serves --demo and answers dig over UDP and TCP", { timeout: 60_000 }, async () => {
     const port = await freePort();
-    // www probes the server's own port, so it is healthy once the server listens.
-    const records = JSON.stringify({
-      www: { ips: ["127.0.0.1"], health_port: port },
-      static: ["127.0.0.10"],
-    });
+    const records = demoRecords(port);
     const server = await spawnServer(
       ["-i", FILE, "--demo", "--listen", `127.0.0.1:${port}`, "--zone-resolutions", records],
       ENV,
@@ -83,12 +94,7 @@ describe("the linux-x64 release file, empty environment", { skip: releaseSkipRea
         server.stderr(),
         / level=info msg="starting healthy-dns .*, bun [\d.]+, linux-x64\)" config=none zone=example\.test /,
       );
-      const udp = dig(port, "www.example.test", "A");
-      assert.equal(udp.status, 0, udp.stderr);
-      assert.equal(udp.stdout.trim(), "127.0.0.1");
-      const tcp = dig(port, "static.example.net", "A", "+tcp");
-      assert.equal(tcp.status, 0, tcp.stderr);
-      assert.equal(tcp.stdout.trim(), "127.0.0.10");
+      answersDemo(port);
     } finally {
       server.kill("SIGTERM");
       assert.equal(await server.exited, 0);
@@ -109,10 +115,7 @@ describe("the linux-arm64 release file under qemu-user", { skip: releaseSkipReas
       `${ARM64_SYSROOT} has no arm64 loader (Debian libc6-arm64-cross)`,
     );
     const port = await freePort();
-    const records = JSON.stringify({
-      www: { ips: ["127.0.0.1"], health_port: port },
-      static: ["127.0.0.10"],
-    });
+    const records = demoRecords(port);
     const server = await spawnServer(
       [
         "-L",
@@ -132,12 +135,7 @@ describe("the linux-arm64 release file under qemu-user", { skip: releaseSkipReas
         server.stderr(),
         / level=info msg="starting healthy-dns .*, bun [\d.]+, linux-arm64\)" config=none zone=example\.test /,
       );
-      const udp = dig(port, "www.example.test", "A");
-      assert.equal(udp.status, 0, udp.stderr);
-      assert.equal(udp.stdout.trim(), "127.0.0.1");
-      const tcp = dig(port, "static.example.net", "A", "+tcp");
-      assert.equal(tcp.status, 0, tcp.stderr);
-      assert.equal(tcp.stdout.trim(), "127.0.0.10");
+      answersDemo(port);
     } finally {
       server.kill("SIGTERM");
       assert.equal(await server.exited, 0);

@@ -23,16 +23,21 @@ const STATUS = {
 } as ServerStatus;
 const status = () => STATUS;
 
+/** A handler serving STATUS with no metrics; `deps` replaces any of its parts. */
+const handlerWith = (deps: Partial<Parameters<typeof createHttpHandler>[0]> = {}) =>
+  createHttpHandler({
+    phase: () => "serving",
+    stale: () => null,
+    metrics: () => "",
+    status,
+    statusInputs: () => [],
+    ...deps,
+  });
+
 describe("createHttpHandler", () => {
   test("/healthz is 503 while starting or stopping, 200 while serving", () => {
     let phase: ServerPhase = "starting";
-    const handler = createHttpHandler({
-      phase: () => phase,
-      stale: () => null,
-      metrics: () => "",
-      status,
-      statusInputs: () => [],
-    });
+    const handler = handlerWith({ phase: () => phase });
     assert.deepEqual([handler("GET", "/healthz").status, handler("GET", "/healthz").body], [
       503,
       "starting\n",
@@ -51,13 +56,7 @@ describe("createHttpHandler", () => {
 
   test("/metrics serves the Prometheus text rendered at request time", () => {
     let scrapes = 0;
-    const handler = createHttpHandler({
-      phase: () => "serving",
-      stale: () => null,
-      metrics: () => `healthy_dns_scrapes ${++scrapes}\n`,
-      status,
-      statusInputs: () => [],
-    });
+    const handler = handlerWith({ metrics: () => `healthy_dns_scrapes ${++scrapes}\n` });
     const reply = handler("GET", "/metrics");
     assert.equal(reply.status, 200);
     assert.match(reply.contentType, /^text\/plain; version=0\.0\.4/);
@@ -67,13 +66,7 @@ describe("createHttpHandler", () => {
   });
 
   test("other methods get 405 with Allow; unknown paths 404", () => {
-    const handler = createHttpHandler({
-      phase: () => "serving",
-      stale: () => null,
-      metrics: () => "",
-      status,
-      statusInputs: () => [],
-    });
+    const handler = handlerWith();
     for (const method of ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
       const reply = handler(method, "/metrics");
       assert.equal(reply.status, 405, method);
@@ -83,13 +76,7 @@ describe("createHttpHandler", () => {
   });
 
   test("/status is the report as JSON, / the HTML page", () => {
-    const handler = createHttpHandler({
-      phase: () => "serving",
-      stale: () => null,
-      metrics: () => "",
-      status,
-      statusInputs: () => [],
-    });
+    const handler = handlerWith();
     const json = handler("GET", "/status");
     assert.equal(json.status, 200);
     assert.match(json.contentType, /^application\/json/);
